@@ -1,0 +1,57 @@
+package io.github.lager.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs every example on the bundled sample results, so that the examples cannot rot. */
+class ExamplesTest {
+  static Path samples() {
+    String root = System.getProperty("lager.project.root", "..");
+    return Path.of(root, "lager-cli/src/main/resources/io/github/lager/cli/samples");
+  }
+
+  static String captureStdout(ThrowingRunnable r) throws Exception {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void tuneThenEvaluateAndRescore(@TempDir Path dir) throws Exception {
+    Path data = samples().resolve("tiny-llama-results.json");
+    Path valid = samples().resolve("tiny-llama-valid.json");
+    Path weights = dir.resolve("weights.json");
+    String out = captureStdout(() -> TuneThenEvaluate.main(
+        new String[] {data.toString(), valid.toString(), weights.toString()}));
+    assertThat(out).contains("15 samples (8 left out, 1 invalid)").contains("lager_w ");
+    assertThat(weights).exists();
+
+    Path csv = dir.resolve("scores.csv");
+    String out2 = captureStdout(() -> RescoreResults.main(
+        new String[] {data.toString(), weights.toString(), csv.toString()}));
+    assertThat(out2).contains("scored 23 samples");
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines).hasSize(25).first().isEqualTo("idx,e_score,lager_wo,lager_w");
+    assertThat(lines).contains("15,,,"); // the fixture's invalid sample: no score is invented
+    String[] first = lines.get(1).split(",");
+    assertThat(Double.parseDouble(first[2])).isBetween(1.0, 5.0);
+  }
+}

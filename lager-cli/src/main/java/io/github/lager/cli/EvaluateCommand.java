@@ -1,0 +1,174 @@
+package io.github.lager.cli;
+
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.eval.Evaluation;
+import io.github.lager.core.eval.EvaluationReport;
+import io.github.lager.core.eval.SampleSets;
+import io.github.lager.core.io.LayerWeightsJson;
+import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.train.LayerWeightTuner;
+import io.github.lager.train.TrainingData;
+import io.github.lager.train.TuningResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lager evaluate}: the reference's {@code evaluation.py} on results files. Merges the data
+ * files by idx, leaves out the validation samples, tunes layer weights on the validation file (or
+ * loads them) and prints Pearson, Spearman and Kendall tau-b of every score.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Correlate direct_score, e_score, lager_wo and lager_w with the human scores of results"
+            + " files (the reference's format).",
+        "With no --data, evaluates the sample results bundled with lager (from the tiny-llama"
+            + " fixture; a demonstration of the mechanics, the judge has random weights)."})
+final class EvaluateCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--data", arity = "1..*", paramLabel = "FILE",
+      description = "Results files to evaluate, merged by idx (duplicates dropped).")
+  List<Path> data = new ArrayList<>();
+
+  @ArgGroup(exclusive = true)
+  WeightsSource weightsSource;
+
+  static final class WeightsSource {
+    @Option(names = "--valid", paramLabel = "FILE",
+        description = "Results file to tune the layer weights on; its idx are left out of the"
+            + " evaluation.")
+    Path valid;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+        description = "Layer weights saved by `lager tune` or --save-weights, instead of tuning.")
+    Path weights;
+  }
+
+  @Option(names = "--ablation",
+      description = "Print the ten scores of the reference's ablation list (paper Table 2).")
+  boolean ablation;
+
+  @Option(names = "--json", paramLabel = "OUT", description = "Also write the table as JSON.")
+  Path json;
+
+  @Option(names = "--save-weights", paramLabel = "OUT", description = "Save the tuned weights.")
+  Path saveWeights;
+
+  @Option(names = "--plots", paramLabel = "DIR",
+      description = "Write " + Charts.LAYERS + " and " + Charts.HISTOGRAM + " into DIR.")
+  Path plots;
+
+  @Mixin
+  TunerOptions tuner;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    boolean bundled = data.isEmpty();
+    if (bundled && weightsSource != null) {
+      throw new InvalidInputException("--valid and --weights need --data: the bundled sample is"
+          + " evaluated with its own validation file");
+    }
+    List<ResultsInput> inputs = new ArrayList<>();
+    if (bundled) {
+      out.println("No --data given: evaluating the bundled sample results of the tiny-llama"
+          + " fixture (random-weight judge, project-annotated human scores).");
+      inputs.add(ResultsInput.bundled(ResultsInput.BUNDLED_DATA));
+    } else {
+      for (Path p : data) {
+        inputs.add(ResultsInput.file(p));
+      }
+    }
+    SampleSets.Merged merged = SampleSets.mergeByIdx(inputs.stream()
+        .map(i -> new SampleSets.Source(i.name(), i.samples())).toList());
+    out.printf("data: %d file%s, %d unique samples%s%n", inputs.size(),
+        inputs.size() == 1 ? "" : "s", merged.samples().size(),
+        merged.duplicatesDropped() > 0
+            ? " (" + merged.duplicatesDropped() + " repeated idx dropped)" : "");
+
+    List<ScoredSample> samples = merged.samples();
+    LayerWeights weights = null;
+    String weightsName = null;
+    int leftOut = 0;
+    ResultsInput valid = bundled ? ResultsInput.bundled(ResultsInput.BUNDLED_VALID)
+        : weightsSource != null && weightsSource.valid != null
+            ? ResultsInput.file(weightsSource.valid) : null;
+    if (valid != null) {
+      Set<Long> validIdx = valid.samples().stream().map(ScoredSample::idx)
+          .collect(Collectors.toSet());
+      SampleSets.Split split = SampleSets.leaveOut(samples, validIdx);
+      samples = split.kept();
+      leftOut = split.leftOut();
+      out.printf("left out %d sample%s whose idx is in the validation file %s%n", leftOut,
+          leftOut == 1 ? "" : "s", valid.name());
+      TrainingData training = TrainingData.fromSamples(valid.samples(), valid.name(), valid.sha256());
+      TuningResult tuned = new LayerWeightTuner(tuner.config()).tune(training);
+      weights = tuned.weights();
+      weightsName = valid.name();
+      out.printf("tuned %d layer weights on %d samples of %s (%s)%n", weights.size(),
+          training.examples().size(), valid.name(), tuner.describe());
+    } else if (weightsSource != null) {
+      weights = LayerWeightsJson.read(weightsSource.weights);
+      weightsName = weightsSource.weights.toString();
+      out.printf("layer weights: %s%n", weightsName);
+    } else {
+      out.println("no --valid or --weights: lager_w (tuned) is not computed");
+    }
+    if (weights != null && saveWeights != null) {
+      LayerWeightsJson.write(saveWeights, weights);
+      out.println("saved layer weights to " + saveWeights);
+    }
+
+    List<ScoreMethod> methods = new ArrayList<>(ablation ? ScoreMethod.ABLATION : ScoreMethod.MAIN);
+    if (weights == null) {
+      methods.removeIf(ScoreMethod::isTuned);
+    }
+    EvaluationReport report = Evaluation.evaluate(samples, methods, weights, weightsName);
+    out.printf("evaluated %d samples (%d invalid skipped: no score token), %d hidden-state"
+        + " entries, scale 1-%d%n", report.n(), report.skippedInvalid(), report.entries(),
+        report.points());
+    out.print(ReportTable.render(report));
+    if (json != null) {
+      ReportJson.write(json, report, leftOut, merged.duplicatesDropped(), weights);
+      out.println("wrote " + json);
+    }
+    if (plots != null) {
+      out.println("wrote " + Charts.layerCurve(plots, report));
+      out.println("wrote " + Charts.histogram(plots, report.points(), histogramSeries(samples,
+          weights)));
+    }
+    return 0;
+  }
+
+  private static Map<String, double[]> histogramSeries(List<ScoredSample> samples,
+      LayerWeights weights) {
+    List<ScoredSample> valid = samples.stream().filter(ScoredSample::isValid).toList();
+    Map<String, double[]> series = new LinkedHashMap<>();
+    series.put("human (mean)", valid.stream()
+        .mapToDouble(s -> s.humanScore().orElseThrow().mean()).toArray());
+    series.put("e_score", valid.stream().mapToDouble(ScoredSample::eScore).toArray());
+    series.put("lager_wo", valid.stream()
+        .mapToDouble(s -> ScoreMethod.LAGER_WO.score(s.logits().orElseThrow(), null)).toArray());
+    if (weights != null) {
+      series.put("lager_w", valid.stream()
+          .mapToDouble(s -> ScoreMethod.LAGER_W.score(s.logits().orElseThrow(), weights)).toArray());
+    }
+    return series;
+  }
+}

@@ -1,0 +1,71 @@
+package io.github.lager.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.lager.core.eval.CorrelationRow;
+import io.github.lager.core.eval.EvaluationReport;
+import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.ScoreMethod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code --json}: {@code {"n", "skipped_invalid", "rows": {"<score>": {"pearson", "spearman",
+ * "kendall_tau"}}}} plus what the run was made of ({@code left_out}, {@code duplicates_dropped},
+ * {@code entries}, {@code per_entry}, {@code weights}).
+ */
+final class ReportJson {
+  private ReportJson() {}
+
+  static void write(Path file, EvaluationReport report, int leftOut, int duplicatesDropped,
+      LayerWeights weights) {
+    JsonObject root = new JsonObject();
+    root.addProperty("n", report.n());
+    root.addProperty("skipped_invalid", report.skippedInvalid());
+    JsonObject rows = new JsonObject();
+    for (Map.Entry<ScoreMethod, CorrelationRow> e : report.rows().entrySet()) {
+      rows.add(e.getKey().key(), row(e.getValue()));
+    }
+    root.add("rows", rows);
+    root.addProperty("left_out", leftOut);
+    root.addProperty("duplicates_dropped", duplicatesDropped);
+    root.addProperty("entries", report.entries());
+    root.addProperty("points", report.points());
+    JsonArray perEntry = new JsonArray();
+    for (int l = 0; l < report.perEntry().size(); l++) {
+      JsonObject r = row(report.perEntry().get(l));
+      r.addProperty("entry", l);
+      perEntry.add(r);
+    }
+    root.add("per_entry", perEntry);
+    if (weights != null) {
+      JsonArray w = new JsonArray();
+      for (double v : weights.weights()) {
+        w.add(v);
+      }
+      root.add("weights", w);
+    }
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+          .create().toJson(root) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static JsonObject row(CorrelationRow r) {
+    JsonObject o = new JsonObject();
+    o.addProperty("pearson", r.pearson());
+    o.addProperty("spearman", r.spearman());
+    o.addProperty("kendall_tau", r.kendallTau());
+    return o;
+  }
+}

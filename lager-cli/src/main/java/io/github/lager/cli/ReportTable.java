@@ -1,0 +1,64 @@
+package io.github.lager.cli;
+
+import io.github.lager.core.eval.CorrelationRow;
+import io.github.lager.core.eval.EvaluationReport;
+import io.github.lager.core.math.ScoreMethod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The evaluation table as the reference prints it (PrettyTable), with four decimals. */
+final class ReportTable {
+  private ReportTable() {}
+
+  static String render(EvaluationReport report) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"score_type", "pearson", "spearman", "kendall_tau"});
+    for (Map.Entry<ScoreMethod, CorrelationRow> e : report.rows().entrySet()) {
+      CorrelationRow r = e.getValue();
+      rows.add(new String[] {e.getKey().key(), fmt(r.pearson()), fmt(r.spearman()),
+          fmt(r.kendallTau())});
+    }
+    int[] width = new int[4];
+    for (String[] row : rows) {
+      for (int c = 0; c < 4; c++) {
+        width[c] = Math.max(width[c], row[c].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    String rule = rule(width);
+    sb.append(rule);
+    for (int i = 0; i < rows.size(); i++) {
+      String[] row = rows.get(i);
+      sb.append('|');
+      for (int c = 0; c < 4; c++) {
+        String cell = c == 0 ? pad(row[c], width[c], false) : pad(row[c], width[c], i > 0);
+        sb.append(' ').append(cell).append(" |");
+      }
+      sb.append('\n');
+      if (i == 0) {
+        sb.append(rule);
+      }
+    }
+    sb.append(rule);
+    return sb.toString();
+  }
+
+  static String fmt(double v) {
+    return Double.isNaN(v) ? "nan" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String rule(int[] width) {
+    StringBuilder sb = new StringBuilder("+");
+    for (int w : width) {
+      sb.append("-".repeat(w + 2)).append('+');
+    }
+    return sb.append('\n').toString();
+  }
+
+  private static String pad(String s, int w, boolean right) {
+    String fill = " ".repeat(w - s.length());
+    return right ? fill + s : s + fill;
+  }
+}

@@ -1,0 +1,127 @@
+package io.github.lager.core.io;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.github.lager.core.InvalidInputException;
+import java.util.Optional;
+
+/**
+ * Typed reads of JSON fields that fail with the location of the bad field: every message starts
+ * with {@code where} (a file and line, or a file and sample) and names the field.
+ */
+final class JsonFields {
+  private final JsonObject object;
+  private final String where;
+
+  JsonFields(JsonElement element, String where) {
+    if (!element.isJsonObject()) {
+      throw new InvalidInputException(where + ": expected a JSON object, found " + kind(element));
+    }
+    this.object = element.getAsJsonObject();
+    this.where = where;
+  }
+
+  String where() {
+    return where;
+  }
+
+  boolean has(String field) {
+    return object.has(field) && !object.get(field).isJsonNull();
+  }
+
+  JsonElement get(String field) {
+    if (!has(field)) {
+      throw fail(field, "is missing");
+    }
+    return object.get(field);
+  }
+
+  String string(String field) {
+    JsonElement e = get(field);
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      throw fail(field, "must be a string, found " + kind(e));
+    }
+    return e.getAsString();
+  }
+
+  Optional<String> optionalString(String field) {
+    return has(field) ? Optional.of(string(field)) : Optional.empty();
+  }
+
+  double number(String field) {
+    return number(get(field), field);
+  }
+
+  long integer(String field) {
+    return integer(get(field), field);
+  }
+
+  Optional<HumanScore> optionalHumanScore(String field) {
+    if (!has(field)) {
+      return Optional.empty();
+    }
+    JsonElement e = get(field);
+    try {
+      if (e.isJsonArray()) {
+        return Optional.of(HumanScore.ofAnnotators(numbers(e.getAsJsonArray(), field)));
+      }
+      return Optional.of(HumanScore.of(number(e, field)));
+    } catch (IllegalArgumentException ex) {
+      throw fail(field, ex.getMessage());
+    }
+  }
+
+  /** A JSON array of numbers; {@code field} names it in messages. */
+  double[] numbers(JsonArray array, String field) {
+    double[] out = new double[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = number(array.get(i), field + "[" + i + "]");
+    }
+    return out;
+  }
+
+  double number(JsonElement e, String field) {
+    if (!e.isJsonPrimitive()) {
+      throw fail(field, "must be a number, found " + kind(e));
+    }
+    JsonPrimitive p = e.getAsJsonPrimitive();
+    String text = p.getAsString();
+    // Python's json writes NaN and Infinity as bare words, which lenient parsing reads as strings.
+    if (p.isString() && !(text.equals("NaN") || text.endsWith("Infinity"))) {
+      throw fail(field, "must be a number, found the string \"" + text + "\"");
+    }
+    try {
+      return Double.parseDouble(text);
+    } catch (NumberFormatException ex) {
+      throw fail(field, "must be a number, found " + text);
+    }
+  }
+
+  long integer(JsonElement e, String field) {
+    double v = number(e, field);
+    if (v != Math.rint(v) || Math.abs(v) > (1L << 53)) {
+      throw fail(field, "must be an integer, found " + e);
+    }
+    return (long) v;
+  }
+
+  InvalidInputException fail(String field, String problem) {
+    return new InvalidInputException(where + ": field '" + field + "' " + problem);
+  }
+
+  static String kind(JsonElement e) {
+    if (e.isJsonObject()) {
+      return "an object";
+    }
+    if (e.isJsonArray()) {
+      return "an array";
+    }
+    if (e.isJsonNull()) {
+      return "null";
+    }
+    JsonPrimitive p = e.getAsJsonPrimitive();
+    return p.isString() ? "a string" : p.isBoolean() ? "a boolean" : "a number";
+  }
+}

@@ -1,0 +1,105 @@
+package io.github.lager.core.io;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.lager.core.InvalidInputException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the reference's input format: JSON Lines, one object per line with {@code user_prompt},
+ * optionally {@code user_prompt_feedback}, {@code score} (an int or a list of ints) and
+ * {@code idx}.
+ *
+ * <p>The reference skips lines it cannot parse without a word; this reader reports each one
+ * ({@code file:line: what is wrong}) and, unless strict, goes on with the rest.
+ */
+public final class JudgeSamplesJsonl {
+  /** What a file held: the samples read and one message per line that could not be used. */
+  public record Contents(Path file, List<JudgeSample> samples, List<String> problems) {
+    public Contents {
+      samples = List.copyOf(samples);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  private JudgeSamplesJsonl() {}
+
+  /** Reads every usable line; fails only when the file is missing or holds no sample at all. */
+  public static Contents read(Path file) {
+    return read(file, false);
+  }
+
+  /**
+   * @param strict fail on the first unusable line instead of reporting it
+   */
+  public static Contents read(Path file, boolean strict) {
+    List<JudgeSample> samples = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int lineNo = 0;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String where = file + ":" + lineNo;
+        try {
+          JudgeSample s = parse(line, where, samples.size());
+          if (!seen.add(s.idx())) {
+            throw new InvalidInputException(where + ": idx " + s.idx() + " appears twice");
+          }
+          samples.add(s);
+        } catch (InvalidInputException e) {
+          if (strict) {
+            throw e;
+          }
+          problems.add(e.getMessage());
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException("input file not found: " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    if (samples.isEmpty()) {
+      throw new InvalidInputException(file + ": no usable sample"
+          + (problems.isEmpty() ? " (the file is empty)" : "; first problem: " + problems.get(0)));
+    }
+    return new Contents(file, samples, problems);
+  }
+
+  private static JudgeSample parse(String line, String where, int position) {
+    JsonElement element;
+    try {
+      element = JsonParser.parseString(line);
+    } catch (JsonParseException e) {
+      throw new InvalidInputException(where + ": malformed JSON: " + rootMessage(e), e);
+    }
+    JsonFields f = new JsonFields(element, where);
+    long idx = f.has("idx") ? f.integer("idx") : position;
+    return new JudgeSample(idx, f.string("user_prompt"), f.optionalString("user_prompt_feedback"),
+        f.optionalHumanScore("score"));
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return Optional.ofNullable(t.getMessage()).orElse(t.toString());
+  }
+}

@@ -1,0 +1,365 @@
+package io.github.lager.core.io;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.Distributions;
+import io.github.lager.core.math.LayerLogits;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The reference's results file (docs/LAGER.md section 5), read and written so that results move
+ * between the Python original and lager in both directions.
+ *
+ * <p>A JSON array, one object per sample: {@code idx}, {@code prompt}, {@code human_score},
+ * {@code direct_socre}, {@code weighted_socre}, {@code weighted_direct_socre} (the misspellings
+ * are the reference's) and {@code df}, a pandas {@code DataFrame.to_dict()}: column to
+ * {row index as a string to value}, with the columns {@code layer_n}, {@code direct_score},
+ * {@code weighted_score}, {@code probs} and {@code logits}. lager adds {@code generated_ids} and
+ * {@code score_step}, which the reference ignores.
+ *
+ * <p>Reading is streaming, accepts Python's {@code NaN}/{@code Infinity} words (to reject them with
+ * a clear message) and also accepts JSON Lines of the same objects. Every error names the file,
+ * the sample's position and its {@code idx}.
+ */
+public final class ResultsJson {
+  private ResultsJson() {}
+
+  /** Reads every sample of {@code file}; fails on the first malformed one and on an empty file. */
+  public static List<ScoredSample> read(Path file) {
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return read(in, file.toString());
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException("results file not found: " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * Reads every sample from {@code in}.
+   *
+   * @param source the name used in messages (a file name)
+   */
+  public static List<ScoredSample> read(Reader in, String source) {
+    BufferedReader buffered = in instanceof BufferedReader b ? b : new BufferedReader(in);
+    List<ScoredSample> samples = new ArrayList<>();
+    try {
+      if (firstNonBlank(buffered) == '[') {
+        JsonReader reader = new JsonReader(buffered);
+        reader.setStrictness(Strictness.LENIENT);
+        reader.beginArray();
+        while (reader.hasNext()) {
+          JsonElement e = JsonParser.parseReader(reader);
+          samples.add(parse(e, source + ": sample #" + samples.size()));
+        }
+        reader.endArray();
+        if (reader.peek() != JsonToken.END_DOCUMENT) {
+          throw new InvalidInputException(source + ": unexpected content after the JSON array");
+        }
+      } else {
+        String line;
+        int lineNo = 0;
+        while ((line = buffered.readLine()) != null) {
+          lineNo++;
+          if (!line.isBlank()) {
+            JsonElement e = parseLine(line, source + ":" + lineNo);
+            samples.add(parse(e, source + ":" + lineNo + ": sample #" + samples.size()));
+          }
+        }
+      }
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new InvalidInputException(
+          source + ": malformed JSON after " + samples.size() + " samples: "
+              + JudgeSamplesJsonl.rootMessage(e), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + source, e);
+    }
+    if (samples.isEmpty()) {
+      throw new InvalidInputException(source + ": holds no samples");
+    }
+    return samples;
+  }
+
+  private static JsonElement parseLine(String line, String where) {
+    try {
+      return JsonParser.parseString(line);
+    } catch (JsonParseException e) {
+      throw new InvalidInputException(where + ": malformed JSON: "
+          + JudgeSamplesJsonl.rootMessage(e), e);
+    }
+  }
+
+  private static int firstNonBlank(BufferedReader in) throws IOException {
+    while (true) {
+      in.mark(1);
+      int c = in.read();
+      if (c == -1 || !Character.isWhitespace(c)) {
+        in.reset();
+        return c;
+      }
+    }
+  }
+
+  /** One sample object; {@code where} locates it for messages. */
+  static ScoredSample parse(JsonElement element, String where) {
+    JsonFields f = new JsonFields(element, where);
+    long idx = f.integer("idx");
+    JsonFields g = new JsonFields(element, where + " (idx " + idx + ")");
+    double eScore = g.number("weighted_socre");
+    double direct = g.number("direct_socre");
+    double meanDirect = g.number("weighted_direct_socre");
+    Optional<LayerLogits> logits = Optional.empty();
+    if (eScore != ScoredSample.INVALID) {
+      for (String field : new String[] {"weighted_socre", "direct_socre", "weighted_direct_socre"}) {
+        if (!Double.isFinite(g.number(field))) {
+          throw g.fail(field, "is " + g.number(field) + "; a valid sample needs a finite score");
+        }
+      }
+      logits = Optional.of(logits(g));
+    }
+    Optional<int[]> generated = Optional.empty();
+    if (g.has("generated_ids")) {
+      JsonElement ids = g.get("generated_ids");
+      if (!ids.isJsonArray()) {
+        throw g.fail("generated_ids", "must be an array of token ids");
+      }
+      JsonArray a = ids.getAsJsonArray();
+      int[] out = new int[a.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Math.toIntExact(g.integer(a.get(i), "generated_ids[" + i + "]"));
+      }
+      generated = Optional.of(out);
+    }
+    Optional<Integer> scoreStep =
+        g.has("score_step") ? Optional.of(Math.toIntExact(g.integer("score_step"))) : Optional.empty();
+    return new ScoredSample(idx, g.optionalString("prompt"), g.optionalHumanScore("human_score"),
+        direct, eScore, meanDirect, logits, generated, scoreStep);
+  }
+
+  /** {@code df.logits}: {"0": [z_1..z_K], "1": [...], ...} (or a plain array of rows). */
+  private static LayerLogits logits(JsonFields g) {
+    JsonElement df = g.get("df");
+    if (!df.isJsonObject()) {
+      throw g.fail("df", "must be an object (a pandas to_dict), found " + JsonFields.kind(df));
+    }
+    JsonFields dff = new JsonFields(df, g.where());
+    if (!dff.has("logits")) {
+      throw g.fail("df.logits", "is missing; a valid sample (weighted_socre != -1) needs the "
+          + "per-layer score logits");
+    }
+    JsonElement column = dff.get("logits");
+    List<JsonElement> rows = new ArrayList<>();
+    if (column.isJsonArray()) {
+      column.getAsJsonArray().forEach(rows::add);
+    } else if (column.isJsonObject()) {
+      JsonObject o = column.getAsJsonObject();
+      for (int l = 0; l < o.size(); l++) {
+        if (!o.has(Integer.toString(l))) {
+          throw g.fail("df.logits", "has " + o.size() + " rows but no row \"" + l
+              + "\"; expected rows \"0\"..\"" + (o.size() - 1) + "\"");
+        }
+        rows.add(o.get(Integer.toString(l)));
+      }
+    } else {
+      throw g.fail("df.logits", "must be an object of rows, found " + JsonFields.kind(column));
+    }
+    float[][] z = new float[rows.size()][];
+    for (int l = 0; l < z.length; l++) {
+      String field = "df.logits[\"" + l + "\"]";
+      if (!rows.get(l).isJsonArray()) {
+        throw g.fail(field, "must be an array of score logits, found "
+            + JsonFields.kind(rows.get(l)));
+      }
+      double[] v = g.numbers(rows.get(l).getAsJsonArray(), field);
+      z[l] = new float[v.length];
+      for (int k = 0; k < v.length; k++) {
+        if (!Double.isFinite(v[k])) {
+          throw g.fail(field, "holds " + v[k] + " for score " + (k + 1)
+              + "; logits must be finite (a NaN or Inf here usually means an fp16 overflow)");
+        }
+        z[l][k] = (float) v[k];
+      }
+    }
+    try {
+      return LayerLogits.of(z);
+    } catch (IllegalArgumentException e) {
+      throw g.fail("df.logits", e.getMessage());
+    }
+  }
+
+  /** Writes {@code samples} to {@code file} as one JSON array. */
+  public static void write(Path file, List<ScoredSample> samples) {
+    try (ResultsWriter w = ResultsWriter.open(file)) {
+      for (ScoredSample s : samples) {
+        w.write(s);
+      }
+    }
+  }
+
+  /**
+   * Writes samples one at a time, flushing after each, so that a long run keeps what it has
+   * written. Close it to end the JSON array.
+   */
+  public static final class ResultsWriter implements Closeable {
+    private final JsonWriter out;
+    private final String target;
+
+    private ResultsWriter(Writer writer, String target) throws IOException {
+      this.target = target;
+      this.out = new JsonWriter(writer);
+      out.setIndent("    ");
+      out.setStrictness(Strictness.LENIENT);
+      out.beginArray();
+      out.flush();
+    }
+
+    public static ResultsWriter open(Path file) {
+      try {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        return new ResultsWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
+            file.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+    }
+
+    public static ResultsWriter to(Writer writer, String target) {
+      try {
+        return new ResultsWriter(writer, target);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + target, e);
+      }
+    }
+
+    public void write(ScoredSample s) {
+      try {
+        out.beginObject();
+        out.name("idx").value(s.idx());
+        if (s.prompt().isPresent()) {
+          out.name("prompt").value(s.prompt().get());
+        }
+        if (s.humanScore().isPresent()) {
+          out.name("human_score");
+          writeHuman(s.humanScore().get());
+        }
+        out.name("direct_socre").value(s.directScore());
+        out.name("weighted_socre").value(s.eScore());
+        out.name("weighted_direct_socre").value(s.weightedDirectScore());
+        out.name("df");
+        writeFrame(s.logits());
+        if (s.generatedIds().isPresent()) {
+          out.name("generated_ids").beginArray();
+          for (int id : s.generatedIds().get()) {
+            out.value(id);
+          }
+          out.endArray();
+        }
+        if (s.scoreStep().isPresent()) {
+          out.name("score_step").value(s.scoreStep().get());
+        }
+        out.endObject();
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + target, e);
+      }
+    }
+
+    private void writeHuman(HumanScore h) throws IOException {
+      if (h.isList()) {
+        out.beginArray();
+      }
+      for (double v : h.values()) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+          out.value((long) v);
+        } else {
+          out.value(v);
+        }
+      }
+      if (h.isList()) {
+        out.endArray();
+      }
+    }
+
+    /** The pandas frame; an invalid sample gets the reference's one row of -1. */
+    private void writeFrame(Optional<LayerLogits> logits) throws IOException {
+      out.beginObject();
+      if (logits.isEmpty()) {
+        for (String column : new String[] {"layer_n", "direct_score", "weighted_score", "probs"}) {
+          out.name(column).beginObject().name("0").value(-1).endObject();
+        }
+      } else {
+        LayerLogits z = logits.get();
+        int n = z.entries();
+        double[][] probs = new double[n][];
+        for (int l = 0; l < n; l++) {
+          probs[l] = Distributions.softmax(z.rowAsDouble(l));
+        }
+        writeColumn("layer_n", n, l -> out.value(l));
+        writeColumn("direct_score", n, l -> out.value(Distributions.argmax(probs[l]) + 1));
+        writeColumn("weighted_score", n, l -> out.value(Distributions.expectation(probs[l])));
+        writeColumn("probs", n, l -> {
+          out.beginArray();
+          for (double p : probs[l]) {
+            out.value(p);
+          }
+          out.endArray();
+        });
+        writeColumn("logits", n, l -> {
+          out.beginArray();
+          for (float v : z.row(l)) {
+            out.value((double) v);
+          }
+          out.endArray();
+        });
+      }
+      out.endObject();
+    }
+
+    private interface Cell {
+      void write(int row) throws IOException;
+    }
+
+    private void writeColumn(String name, int rows, Cell cell) throws IOException {
+      out.name(name).beginObject();
+      for (int l = 0; l < rows; l++) {
+        out.name(Integer.toString(l));
+        cell.write(l);
+      }
+      out.endObject();
+    }
+
+    /** Ends the JSON array and closes the file. */
+    @Override
+    public void close() {
+      try {
+        out.endArray();
+        out.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + target, e);
+      }
+    }
+  }
+}

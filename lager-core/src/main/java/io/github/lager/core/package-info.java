@@ -1,0 +1,14 @@
+/**
+ * lager-core: everything that does not need a model runtime.
+ *
+ * <ul>
+ *   <li>{@link io.github.lager.core.spi} - where hidden states enter: the backend SPI;
+ *   <li>{@link io.github.lager.core.math} - how they are transformed: score-head projection,
+ *       layer aggregation and the scores of the LAGER paper;
+ *   <li>{@link io.github.lager.core.metrics} - correlation with human ratings;
+ *   <li>{@link io.github.lager.core.io} - where data enters and leaves: the reference's JSON Lines
+ *       input, its results file, layer-weight files;
+ *   <li>{@link io.github.lager.core.eval} - the evaluation table of the reference.
+ * </ul>
+ */
+package io.github.lager.core;

@@ -1,0 +1,63 @@
+package io.github.lager.core.spi;
+
+import io.github.lager.core.math.ScoreScale;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * How a provider decodes: greedy, up to {@code maxNewTokens} tokens, stopping a row at an
+ * end-of-sequence token (finished rows are padded with {@code padTokenId} while the batch goes
+ * on, as Hugging Face {@code generate()} does).
+ *
+ * @param maxNewTokens 10 in the paper's direct condition, 256 in the reasoning condition
+ * @param scale the score scale with its token ids: the score position is the step of the last
+ *     generated score token
+ * @param eosTokenIds tokens that end a row
+ * @param padTokenId the token that fills finished rows and left-pads prompts
+ */
+public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds,
+    int padTokenId) {
+  public GenerationOptions {
+    if (maxNewTokens < 1) {
+      throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
+    }
+    Objects.requireNonNull(scale, "scale");
+    if (!scale.hasTokenIds()) {
+      throw new IllegalArgumentException("generation needs the score tokens' ids: " + scale);
+    }
+    eosTokenIds = eosTokenIds.clone();
+  }
+
+  @Override
+  public int[] eosTokenIds() {
+    return eosTokenIds.clone();
+  }
+
+  /** Whether {@code tokenId} ends a row. */
+  public boolean isEos(int tokenId) {
+    for (int id : eosTokenIds) {
+      if (id == tokenId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GenerationOptions g && g.maxNewTokens == maxNewTokens
+        && g.scale.equals(scale) && Arrays.equals(g.eosTokenIds, eosTokenIds)
+        && g.padTokenId == padTokenId;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxNewTokens, scale, Arrays.hashCode(eosTokenIds), padTokenId);
+  }
+
+  @Override
+  public String toString() {
+    return "GenerationOptions[maxNewTokens=" + maxNewTokens + ", " + scale + ", eos="
+        + Arrays.toString(eosTokenIds) + ", pad=" + padTokenId + "]";
+  }
+}

@@ -1,0 +1,62 @@
+package io.github.lager.core.spi;
+
+import io.github.lager.core.math.HiddenStates;
+import io.github.lager.core.math.ScoreScale;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * What a provider returns for one prompt: the generated ids and either the hidden states at the
+ * score position ({@link Found}) or the fact that no score token was generated
+ * ({@link NoScoreToken}; the sample is invalid and is never given a score).
+ */
+public sealed interface ScorePositionOutput {
+  /** The greedy continuation, {@code maxNewTokens} long or shorter when a row ended. */
+  int[] generatedIds();
+
+  /**
+   * The score step: the index of the <em>last</em> generated token that is a score token,
+   * scanning backwards as the reference does; empty when there is none.
+   */
+  static OptionalInt lastScoreStep(int[] generatedIds, ScoreScale scale) {
+    for (int j = generatedIds.length - 1; j >= 0; j--) {
+      if (scale.indexOfToken(generatedIds[j]) >= 0) {
+        return OptionalInt.of(j);
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  /**
+   * A score token was generated at {@code scoreStep}; {@code hiddenStates} are the model's L+1
+   * hidden states at the last input position of that step.
+   */
+  record Found(int[] generatedIds, int scoreStep, HiddenStates hiddenStates)
+      implements ScorePositionOutput {
+    public Found {
+      Objects.requireNonNull(hiddenStates, "hiddenStates");
+      if (scoreStep < 0 || scoreStep >= generatedIds.length) {
+        throw new IllegalArgumentException("score step " + scoreStep + " outside the "
+            + generatedIds.length + " generated tokens");
+      }
+      generatedIds = generatedIds.clone();
+    }
+
+    @Override
+    public int[] generatedIds() {
+      return generatedIds.clone();
+    }
+  }
+
+  /** No score token among the generated ids. */
+  record NoScoreToken(int[] generatedIds) implements ScorePositionOutput {
+    public NoScoreToken {
+      generatedIds = generatedIds.clone();
+    }
+
+    @Override
+    public int[] generatedIds() {
+      return generatedIds.clone();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.github.lager.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.google.gson.JsonObject;
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.LayerLogits;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsJsonTest {
+  static final LayerLogits Z = LayerLogits.of(new float[][] {
+      {0.1f, 0.2f, 0.3f, 0.4f, 0.5f}, {1, -1, 2, 0, 0.25f}, {-4.75f, -4.5f, 20.375f, 27, -37.75f}});
+
+  static String valid(long idx, String logits) {
+    return "{\"idx\": " + idx + ", \"prompt\": \"p\", \"human_score\": [4, 4, 3],"
+        + " \"direct_socre\": 4.0, \"weighted_socre\": 3.9, \"weighted_direct_socre\": 3.4,"
+        + " \"df\": {\"logits\": " + logits + "}}";
+  }
+
+  @Test
+  void roundTripKeepsEverything(@TempDir Path dir) {
+    ScoredSample a = ScoredSample.fromLogits(3, "judge this", HumanScore.ofAnnotators(4, 4, 3), Z,
+        new int[] {5, 22, 2}, 1);
+    ScoredSample b = ScoredSample.invalid(7, "and this", HumanScore.of(2), new int[] {9, 9});
+    Path file = dir.resolve("out/results.json");
+    ResultsJson.write(file, List.of(a, b));
+    List<ScoredSample> back = ResultsJson.read(file);
+    assertThat(back).hasSize(2);
+    ScoredSample a2 = back.get(0);
+    assertThat(a2.idx()).isEqualTo(3);
+    assertThat(a2.prompt()).contains("judge this");
+    assertThat(a2.humanScore()).contains(HumanScore.ofAnnotators(4, 4, 3));
+    assertThat(a2.logits()).contains(Z);
+    assertThat(a2.directScore()).isEqualTo(4.0);
+    assertThat(a2.eScore()).isEqualTo(a.eScore());
+    assertThat(a2.weightedDirectScore()).isEqualTo((5 + 3 + 4) / 3.0);
+    assertThat(a2.generatedIds().orElseThrow()).containsExactly(5, 22, 2);
+    assertThat(a2.scoreStep()).contains(1);
+    assertThat(back.get(1).isValid()).isFalse();
+    assertThat(back.get(1).eScore()).isEqualTo(-1);
+  }
+
+  @Test
+  void writesThePandasLayoutOfTheReference() {
+    StringWriter out = new StringWriter();
+    try (ResultsJson.ResultsWriter w = ResultsJson.ResultsWriter.to(out, "mem")) {
+      w.write(ScoredSample.fromLogits(0, "p", HumanScore.of(4), Z, null, null));
+      w.write(ScoredSample.invalid(1, "q", HumanScore.of(1), null));
+    }
+    var array = com.google.gson.JsonParser.parseString(out.toString()).getAsJsonArray();
+    JsonObject df = array.get(0).getAsJsonObject().getAsJsonObject("df");
+    assertThat(df.keySet()).containsExactly("layer_n", "direct_score", "weighted_score", "probs",
+        "logits");
+    assertThat(df.getAsJsonObject("layer_n").keySet()).containsExactly("0", "1", "2");
+    assertThat(df.getAsJsonObject("direct_score").get("2").getAsInt()).isEqualTo(4);
+    assertThat(df.getAsJsonObject("probs").getAsJsonArray("0")).hasSize(5);
+    assertThat(df.getAsJsonObject("logits").getAsJsonArray("2").get(2).getAsDouble()).isEqualTo(20.375);
+    assertThat(array.get(0).getAsJsonObject().keySet()).contains("direct_socre", "weighted_socre",
+        "weighted_direct_socre");
+    JsonObject invalid = array.get(1).getAsJsonObject();
+    assertThat(invalid.get("weighted_socre").getAsDouble()).isEqualTo(-1);
+    assertThat(invalid.getAsJsonObject("df").getAsJsonObject("probs").get("0").getAsInt()).isEqualTo(-1);
+  }
+
+  @Test
+  void readsTheFixtureShapedFileAndJsonLines() {
+    String logits = "{\"0\": [0.1, 0.2, 0.3, 0.4, 0.5], \"1\": [1, 2, 3, 4, 5]}";
+    List<ScoredSample> a = ResultsJson.read(new StringReader("[" + valid(1, logits) + "]"), "a");
+    List<ScoredSample> b = ResultsJson.read(
+        new StringReader(valid(1, logits) + "\n\n" + valid(2, logits) + "\n"), "b");
+    assertThat(a.get(0).logits().orElseThrow().get(1, 4)).isEqualTo(5f);
+    assertThat(a.get(0).humanScore().orElseThrow().mean()).isCloseTo(11 / 3.0, within(1e-15));
+    assertThat(b).extracting(ScoredSample::idx).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void nanLogitsAreNamedWithFileSampleAndEntry() {
+    String logits = "{\"0\": [0.1, 0.2, 0.3, 0.4, 0.5], \"1\": [1, NaN, 3, 4, 5]}";
+    assertThatThrownBy(() -> ResultsJson.read(
+        new StringReader("[" + valid(5, "{\"0\": [1,2,3,4,5], \"1\": [1,2,3,4,5]}") + ", "
+            + valid(1533, logits) + "]"), "flask.json"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("flask.json: sample #1 (idx 1533): field 'df.logits[\"1\"]' holds"
+            + " NaN for score 2");
+  }
+
+  @Test
+  void structuralProblemsAreNamed() {
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(
+        "[" + valid(4, "{\"0\": [1,2,3,4,5], \"1\": [1,2,3,4]}") + "]"), "f.json"))
+        .hasMessage("f.json: sample #0 (idx 4): field 'df.logits' entry 1 has 4 logits, entry 0 has 5");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(
+        "[{\"prompt\": \"x\"}]"), "f.json"))
+        .hasMessage("f.json: sample #0: field 'idx' is missing");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(
+        "[{\"idx\": 9, \"direct_socre\": 3, \"weighted_socre\": 2.5, \"weighted_direct_socre\": 3,"
+            + " \"df\": {\"layer_n\": {}}}]"), "f.json"))
+        .hasMessageStartingWith("f.json: sample #0 (idx 9): field 'df.logits' is missing");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(
+        "[{\"idx\": \"seven\"}]"), "f.json"))
+        .hasMessage("f.json: sample #0: field 'idx' must be a number, found the string \"seven\"");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(
+        "[" + valid(1, "{\"0\": [1,2,3,4,5], \"2\": [1,2,3,4,5]}") + "]"), "f.json"))
+        .hasMessageStartingWith("f.json: sample #0 (idx 1): field 'df.logits' has 2 rows but no row \"1\"");
+  }
+
+  @Test
+  void malformedJsonNamesTheFileAndPosition() {
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(
+        "[" + valid(1, "{\"0\": [1,2,3,4,5], \"1\": [1,2,3,4,5]}") + ", {\"idx\": 2,"), "cut.json"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("cut.json: malformed JSON after 1 samples");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader("{\"idx\": 1\n{oops"), "r.jsonl"))
+        .hasMessageStartingWith("r.jsonl:1: malformed JSON");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader("[]"), "empty.json"))
+        .hasMessage("empty.json: holds no samples");
+  }
+
+  @Test
+  void aMissingFileIsNamed(@TempDir Path dir) {
+    assertThatThrownBy(() -> ResultsJson.read(dir.resolve("nope.json")))
+        .hasMessageContaining("results file not found").hasMessageContaining("nope.json");
+  }
+}

@@ -1,0 +1,73 @@
+package io.github.lager.core.math;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DistributionsTest {
+  @Test
+  void softmaxIsStableForLargeLogits() {
+    // Late un-normed layers of 8B models give logits of 13-27 and far more; exp(1000) overflows.
+    double[] p = Distributions.softmax(new double[] {1000, 1001, 999});
+    double e = Math.E;
+    double z = 1 + e + 1 / e;
+    assertThat(p).containsExactly(new double[] {1 / z, e / z, (1 / e) / z}, within(1e-15));
+  }
+
+  @Test
+  void expectationAndArgmax() {
+    double[] p = {0.1, 0.2, 0.3, 0.4};
+    assertThat(Distributions.expectation(p)).isCloseTo(3.0, within(1e-12));
+    assertThat(Distributions.argmax(new double[] {1, 3, 3, 2})).as("first of ties").isEqualTo(1);
+  }
+
+  @Test
+  void nonFiniteInputFails() {
+    assertThatThrownBy(() -> Distributions.softmax(new double[] {1, Double.NaN}))
+        .hasMessageContaining("not finite");
+  }
+
+  @Test
+  void layerLogitsRejectNaNNamingEntryAndScore() {
+    assertThatThrownBy(() -> LayerLogits.of(new float[][] {{1, 2}, {3, Float.NaN}}))
+        .hasMessage("logit of entry 1, score 2 is NaN");
+    assertThatThrownBy(() -> LayerLogits.of(new float[][] {{1, 2}, {3}}))
+        .hasMessage("entry 1 has 1 logits, entry 0 has 2");
+  }
+
+  @Test
+  void weightsMustFitTheLayerCount() {
+    LayerWeights w = LayerWeights.uniform(32);
+    LayerLogits z25 = LayerLogits.of(25, 5, new float[125]);
+    assertThatThrownBy(() -> ScoreMethod.LAGER_W.score(z25, w))
+        .hasMessageContaining("32 weights")
+        .hasMessageContaining("the logits have 25 entries");
+    assertThatThrownBy(() -> ScoreMethod.LAGER_W.score(z25, null))
+        .hasMessage("lager_w needs tuned layer weights");
+    assertThatThrownBy(() -> new LayerWeights(new double[] {0.5, 0.6}, Optional.empty()))
+        .hasMessageContaining("sum to 1.1");
+  }
+
+  @Test
+  void uniformTunedEqualsUntunedLogitAggregation() {
+    LayerLogits z = LayerLogits.of(new float[][] {{1, 2, 0}, {0.5f, -1, 2}, {9, 9, 9}});
+    assertThat(ScoreMethod.LAGER_W.score(z, LayerWeights.uniform(2)))
+        .isCloseTo(ScoreMethod.LAGER_WO.score(z, null), within(1e-12));
+    // the untuned probability aggregation sums the per-entry distributions (no 1/n): not equal
+    assertThat(ScoreMethod.PROB_WEIGHTED_AGG_E_SCORE.score(z, LayerWeights.uniform(2)))
+        .isNotCloseTo(ScoreMethod.PROB_AGG_E_SCORE.score(z, null), within(1e-6));
+  }
+
+  @Test
+  void scoreScaleChecksTokenIds() {
+    ScoreScale s = ScoreScale.ofTokenIds(19, 20, 21, 22, 23);
+    assertThat(s.points()).isEqualTo(5);
+    assertThat(s.indexOfToken(22)).isEqualTo(3);
+    assertThat(s.indexOfToken(5)).isEqualTo(-1);
+    assertThatThrownBy(() -> ScoreScale.ofTokenIds(1, 1)).hasMessageContaining("share token id 1");
+    assertThatThrownBy(() -> ScoreScale.of(9).tokenIds()).hasMessageContaining("no token ids");
+  }
+}
