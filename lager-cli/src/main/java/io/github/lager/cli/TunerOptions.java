@@ -28,8 +28,8 @@ final class TunerOptions {
   double alpha;
 
   TunerConfig config() {
-    return TunerConfig.reference().withVariant(variant).withEpochs(epochs).withBatchSize(batchSize)
-        .withSeed(seed).withLearningRate(learningRate).withAlpha(alpha);
+    return TunerConfig.reference().toBuilder().variant(variant).epochs(epochs).batchSize(batchSize)
+        .seed(seed).learningRate(learningRate).alpha(alpha).build();
   }
 
   String describe() {

@@ -70,42 +70,92 @@ public record TunerConfig(
 
   /** The paper's loss (CE + MAE, alpha = 0.5 fixed) with the reference's optimiser settings. */
   public static TunerConfig paper() {
-    return reference().withVariant(Variant.PAPER);
+    return reference().toBuilder().variant(Variant.PAPER).build();
   }
 
-  public TunerConfig withVariant(Variant v) {
-    return new TunerConfig(v, learningRate, minLearningRate, epochs, batchSize, seed, shuffle,
-        alpha, plateauFactor, plateauPatience);
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public TunerConfig withEpochs(int n) {
-    return new TunerConfig(variant, learningRate, minLearningRate, n, batchSize, seed, shuffle,
-        alpha, plateauFactor, plateauPatience);
-  }
+  /** Changes some settings of a config: {@code TunerConfig.reference().toBuilder().epochs(2).build()}. */
+  public static final class Builder {
+    private Variant variant;
+    private double learningRate;
+    private double minLearningRate;
+    private int epochs;
+    private int batchSize;
+    private long seed;
+    private boolean shuffle;
+    private double alpha;
+    private double plateauFactor;
+    private int plateauPatience;
 
-  public TunerConfig withBatchSize(int n) {
-    return new TunerConfig(variant, learningRate, minLearningRate, epochs, n, seed, shuffle,
-        alpha, plateauFactor, plateauPatience);
-  }
+    private Builder(TunerConfig c) {
+      variant = c.variant;
+      learningRate = c.learningRate;
+      minLearningRate = c.minLearningRate;
+      epochs = c.epochs;
+      batchSize = c.batchSize;
+      seed = c.seed;
+      shuffle = c.shuffle;
+      alpha = c.alpha;
+      plateauFactor = c.plateauFactor;
+      plateauPatience = c.plateauPatience;
+    }
 
-  public TunerConfig withSeed(long s) {
-    return new TunerConfig(variant, learningRate, minLearningRate, epochs, batchSize, s, shuffle,
-        alpha, plateauFactor, plateauPatience);
-  }
+    public Builder variant(Variant v) {
+      variant = v;
+      return this;
+    }
 
-  public TunerConfig withShuffle(boolean b) {
-    return new TunerConfig(variant, learningRate, minLearningRate, epochs, batchSize, seed, b,
-        alpha, plateauFactor, plateauPatience);
-  }
+    /** The initial rate; the plateau floor is lowered to it when it is higher. */
+    public Builder learningRate(double lr) {
+      learningRate = lr;
+      minLearningRate = Math.min(minLearningRate, lr);
+      return this;
+    }
 
-  public TunerConfig withLearningRate(double lr) {
-    return new TunerConfig(variant, lr, Math.min(minLearningRate, lr), epochs, batchSize, seed,
-        shuffle, alpha, plateauFactor, plateauPatience);
-  }
+    public Builder minLearningRate(double lr) {
+      minLearningRate = lr;
+      return this;
+    }
 
-  public TunerConfig withAlpha(double a) {
-    return new TunerConfig(variant, learningRate, minLearningRate, epochs, batchSize, seed,
-        shuffle, a, plateauFactor, plateauPatience);
+    public Builder epochs(int n) {
+      epochs = n;
+      return this;
+    }
+
+    public Builder batchSize(int n) {
+      batchSize = n;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    public Builder shuffle(boolean b) {
+      shuffle = b;
+      return this;
+    }
+
+    public Builder alpha(double a) {
+      alpha = a;
+      return this;
+    }
+
+    public Builder plateau(double factor, int patience) {
+      plateauFactor = factor;
+      plateauPatience = patience;
+      return this;
+    }
+
+    public TunerConfig build() {
+      return new TunerConfig(variant, learningRate, minLearningRate, epochs, batchSize, seed,
+          shuffle, alpha, plateauFactor, plateauPatience);
+    }
   }
 
   /** The numeric settings, for the weights' provenance. */

@@ -62,10 +62,10 @@ class LayerWeightTunerTest {
   @Test
   void sameSeedSameWeightsOtherSeedOtherWeights() {
     TrainingData data = informativeLayer(2);
-    TunerConfig c = TunerConfig.reference().withEpochs(2);
+    TunerConfig c = TunerConfig.reference().toBuilder().epochs(2).build();
     LayerWeights a = new LayerWeightTuner(c).tune(data).weights();
     LayerWeights b = new LayerWeightTuner(c).tune(data).weights();
-    LayerWeights other = new LayerWeightTuner(c.withSeed(43)).tune(data).weights();
+    LayerWeights other = new LayerWeightTuner(c.toBuilder().seed(43).build()).tune(data).weights();
     assertThat(a.weights()).containsExactly(b.weights());
     assertThat(a.weights()).isNotEqualTo(other.weights());
   }
@@ -103,7 +103,7 @@ class LayerWeightTunerTest {
   @Test
   void weightsCarryProvenanceThroughTheirFile(@TempDir Path dir) {
     TrainingData data = informativeLayer(3);
-    LayerWeights w = new LayerWeightTuner(TunerConfig.paper().withSeed(7)).tune(data).weights();
+    LayerWeights w = new LayerWeightTuner(TunerConfig.paper().toBuilder().seed(7).build()).tune(data).weights();
     Path file = dir.resolve("w.json");
     LayerWeightsJson.write(file, w);
     LayerWeights back = LayerWeightsJson.read(file);

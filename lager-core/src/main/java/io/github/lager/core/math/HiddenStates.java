@@ -36,19 +36,8 @@ public final class HiddenStates {
 
   /** From rows of equal length (copied). */
   public static HiddenStates of(float[][] rows) {
-    if (rows.length == 0) {
-      throw new IllegalArgumentException("hidden states need >= 2 entries, got 0");
-    }
-    int h = rows[0].length;
-    float[] data = new float[rows.length * h];
-    for (int l = 0; l < rows.length; l++) {
-      if (rows[l].length != h) {
-        throw new IllegalArgumentException(
-            "hidden size mismatch: entry " + l + " has " + rows[l].length + ", entry 0 has " + h);
-      }
-      System.arraycopy(rows[l], 0, data, l * h, h);
-    }
-    return new HiddenStates(rows.length, h, data);
+    float[] data = RowMajor.flatten(rows, "hidden size");
+    return new HiddenStates(rows.length, rows[0].length, data);
   }
 
   /**

@@ -39,19 +39,8 @@ public final class LayerLogits {
 
   /** From rows {@code z[l]} of equal length K. */
   public static LayerLogits of(float[][] rows) {
-    if (rows.length == 0) {
-      throw new IllegalArgumentException("layer logits need at least 2 entries, got 0");
-    }
-    int points = rows[0].length;
-    float[] data = new float[rows.length * points];
-    for (int l = 0; l < rows.length; l++) {
-      if (rows[l].length != points) {
-        throw new IllegalArgumentException(
-            "entry " + l + " has " + rows[l].length + " logits, entry 0 has " + points);
-      }
-      System.arraycopy(rows[l], 0, data, l * points, points);
-    }
-    return new LayerLogits(rows.length, points, data);
+    float[] data = RowMajor.flatten(rows, "logits");
+    return new LayerLogits(rows.length, rows[0].length, data);
   }
 
   /** From a row-major {@code entries x points} array (copied). */

@@ -95,7 +95,7 @@ class ResultsJsonTest {
   void structuralProblemsAreNamed() {
     assertThatThrownBy(() -> ResultsJson.read(new StringReader(
         "[" + valid(4, "{\"0\": [1,2,3,4,5], \"1\": [1,2,3,4]}") + "]"), "f.json"))
-        .hasMessage("f.json: sample #0 (idx 4): field 'df.logits' entry 1 has 4 logits, entry 0 has 5");
+        .hasMessage("f.json: sample #0 (idx 4): field 'df.logits' logits mismatch: entry 1 has 4, entry 0 has 5");
     assertThatThrownBy(() -> ResultsJson.read(new StringReader(
         "[{\"prompt\": \"x\"}]"), "f.json"))
         .hasMessage("f.json: sample #0: field 'idx' is missing");

@@ -35,7 +35,7 @@ class DistributionsTest {
     assertThatThrownBy(() -> LayerLogits.of(new float[][] {{1, 2}, {3, Float.NaN}}))
         .hasMessage("logit of entry 1, score 2 is NaN");
     assertThatThrownBy(() -> LayerLogits.of(new float[][] {{1, 2}, {3}}))
-        .hasMessage("entry 1 has 1 logits, entry 0 has 2");
+        .hasMessage("logits mismatch: entry 1 has 1, entry 0 has 2");
   }
 
   @Test
@@ -59,6 +59,22 @@ class DistributionsTest {
     // the untuned probability aggregation sums the per-entry distributions (no 1/n): not equal
     assertThat(ScoreMethod.PROB_WEIGHTED_AGG_E_SCORE.score(z, LayerWeights.uniform(2)))
         .isNotCloseTo(ScoreMethod.PROB_AGG_E_SCORE.score(z, null), within(1e-6));
+  }
+
+  @Test
+  void nineRowScaleScoresOneToNine() {
+    // 1-9 scale (the paper's transfer setting): the last entry peaks at value 8
+    float[][] rows = new float[4][9];
+    rows[3][7] = 30;
+    rows[1][0] = 30;
+    LayerLogits z = LayerLogits.of(rows);
+    assertThat(z.points()).isEqualTo(9);
+    assertThat(ScoreMethod.DIRECT_SCORE.score(z, null)).isEqualTo(8);
+    assertThat(ScoreMethod.E_SCORE.score(z, null)).isCloseTo(8, within(1e-9));
+    // entries 0..2 averaged: value 1 dominates at logit 10 against 0
+    double e = (1 * Math.exp(10) + (2 + 3 + 4 + 5 + 6 + 7 + 8 + 9)) / (Math.exp(10) + 8);
+    assertThat(ScoreMethod.LAGER_WO.score(z, null)).isCloseTo(e, within(1e-12));
+    assertThat(ScoreScale.of(9).value(8)).isEqualTo(9);
   }
 
   @Test
