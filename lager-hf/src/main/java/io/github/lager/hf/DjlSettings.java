@@ -1,0 +1,19 @@
+package io.github.lager.hf;
+
+/**
+ * DJL settings lager needs before any DJL class loads natives: offline mode, so that nothing is
+ * downloaded at run time (natives come from Maven Central jars) and no telemetry is sent. A user's
+ * own {@code ai.djl.offline} / {@code DJL_OFFLINE} setting wins.
+ */
+public final class DjlSettings {
+  private DjlSettings() {}
+
+  public static void ensureOffline() {
+    if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
+      System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.github.lager.hf;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.ScoreHead;
+import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.model.Checkpoint;
+import io.github.lager.core.model.ModelConfig;
+import io.github.lager.core.model.SafetensorsFile;
+import io.github.lager.core.pipeline.PromptEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A Hugging Face judge-model directory as both backends read it: {@code config.json},
+ * {@code tokenizer.json}, {@code tokenizer_config.json} with its chat template, optional
+ * {@code generation_config.json}, and safetensors weights (one file or sharded).
+ *
+ * <p>{@link #open} checks that every file is there and names what is missing; the tokenizer is
+ * loaded on first use of {@link #encoder}. Close it to release the tokenizer's native memory.
+ */
+public final class ModelDirectory implements AutoCloseable {
+  public static final String CONFIG = "config.json";
+  public static final String GENERATION_CONFIG = "generation_config.json";
+  /** The LM head, or the embeddings when they are tied. */
+  static final String LM_HEAD = "lm_head.weight";
+  static final String LM_HEAD_BIAS = "lm_head.bias";
+  static final String EMBEDDINGS = "model.embed_tokens.weight";
+  static final String FINAL_NORM = "model.norm.weight";
+
+  private final Path dir;
+  private final ModelConfig config;
+  private final TokenizerConfig tokenizerConfig;
+  private final Optional<JsonObject> generationConfig;
+  private HfTokenizer tokenizer;
+
+  private ModelDirectory(Path dir, ModelConfig config, TokenizerConfig tokenizerConfig,
+      Optional<JsonObject> generationConfig) {
+    this.dir = dir;
+    this.config = config;
+    this.tokenizerConfig = tokenizerConfig;
+    this.generationConfig = generationConfig;
+  }
+
+  public static ModelDirectory open(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidInputException("model directory not found: " + dir);
+    }
+    List<String> missing = new ArrayList<>();
+    for (String f : new String[] {CONFIG, HfTokenizer.FILE, TokenizerConfig.FILE}) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        missing.add(f);
+      }
+    }
+    if (!Files.exists(dir.resolve(Checkpoint.SINGLE)) && !Files.exists(dir.resolve(Checkpoint.INDEX))) {
+      missing.add(Checkpoint.SINGLE + " (or " + Checkpoint.INDEX + " with its shards)");
+    }
+    if (!missing.isEmpty()) {
+      throw new InvalidInputException(dir + " is not a complete Hugging Face model directory:"
+          + " missing " + String.join(", ", missing)
+          + " (download the whole repository, e.g. huggingface-cli download MODEL --local-dir DIR)");
+    }
+    Optional<JsonObject> generation = Optional.empty();
+    Path gen = dir.resolve(GENERATION_CONFIG);
+    if (Files.exists(gen)) {
+      try {
+        generation = Optional.of(JsonParser.parseString(Files.readString(gen)).getAsJsonObject());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + gen, e);
+      } catch (RuntimeException e) {
+        throw new InvalidInputException(gen + ": malformed JSON: " + e.getMessage(), e);
+      }
+    }
+    return new ModelDirectory(dir, ModelConfig.read(dir.resolve(CONFIG)), TokenizerConfig.read(dir),
+        generation);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public TokenizerConfig tokenizerConfig() {
+    return tokenizerConfig;
+  }
+
+  /** The tokenizer, loaded on first use. */
+  public synchronized HfTokenizer tokenizer() {
+    if (tokenizer == null) {
+      tokenizer = HfTokenizer.open(dir);
+    }
+    return tokenizer;
+  }
+
+  /**
+   * The reference's encoder: chat template with the generation prompt, then the tokenizer with
+   * its special tokens ({@code addSpecialTokens = true}: for Llama-3 a second
+   * {@code <|begin_of_text|>} after the template's, as the reference does) or without them.
+   */
+  public PromptEncoder encoder(boolean addSpecialTokens) {
+    JinjaChatTemplate template = JinjaChatTemplate.of(tokenizerConfig);
+    HfTokenizer tok = tokenizer();
+    return new PromptEncoder() {
+      @Override
+      public String render(String userPrompt) {
+        return template.renderUserPrompt(userPrompt);
+      }
+
+      @Override
+      public int[] tokenize(String renderedText) {
+        return tok.encode(renderedText, addSpecialTokens);
+      }
+    };
+  }
+
+  /**
+   * The scale 1..points with the token ids of "1".."points" as single vocabulary entries; fails
+   * when one is not a single token (such a judge cannot be read by LAGER).
+   */
+  public ScoreScale scoreScale(int points) {
+    int[] ids = new int[points];
+    for (int k = 1; k <= points; k++) {
+      String token = Integer.toString(k);
+      int id = tokenizer().vocabId(token).orElseThrow(() -> new InvalidInputException(
+          tokenizer().file() + ": the vocabulary has no single token \"" + token + "\"; LAGER reads"
+              + " the logits of the score tokens \"1\"..\"" + points + "\", so each must be one"
+              + " token (a 1-" + points + " scale does not fit this tokenizer)"));
+      ids[k - 1] = id;
+    }
+    return ScoreScale.ofTokenIds(ids);
+  }
+
+  /**
+   * The K rows of the LM head for the scale's tokens (the embedding rows when embeddings are tied
+   * or there is no {@code lm_head.weight}), its bias when it has one, and the final RMSNorm.
+   */
+  public ScoreHead scoreHead(ScoreScale scale, Checkpoint checkpoint) {
+    String head = !config.tieWordEmbeddings() && checkpoint.has(LM_HEAD) ? LM_HEAD : EMBEDDINGS;
+    SafetensorsFile.TensorInfo info = checkpoint.info(head);
+    if (info.shape().length != 2 || info.shape()[1] != config.hiddenSize()) {
+      throw new InvalidInputException(dir + ": " + head + " has shape "
+          + java.util.Arrays.toString(info.shape()) + ", config.json says hidden size "
+          + config.hiddenSize());
+    }
+    for (int id : scale.tokenIds()) {
+      if (id >= info.rows()) {
+        throw new InvalidInputException(dir + ": score token id " + id + " is outside " + head
+            + " with " + info.rows() + " rows; tokenizer and weights do not match");
+      }
+    }
+    ScoreHead h = ScoreHead.of(scale.points(), config.hiddenSize(),
+        checkpoint.readRows(head, scale.tokenIds()));
+    if (head.equals(LM_HEAD) && checkpoint.has(LM_HEAD_BIAS)) {
+      float[] bias = checkpoint.read(LM_HEAD_BIAS);
+      float[] scoreBias = new float[scale.points()];
+      int[] ids = scale.tokenIds();
+      for (int k = 0; k < ids.length; k++) {
+        scoreBias[k] = bias[ids[k]];
+      }
+      h = h.withBias(scoreBias);
+    }
+    return h.withFinalNorm(checkpoint.read(FINAL_NORM), config.rmsNormEps());
+  }
+
+  /** End-of-sequence ids: config.json's and generation_config.json's. */
+  public int[] eosTokenIds() {
+    Set<Integer> ids = new LinkedHashSet<>();
+    for (int id : config.eosTokenIds()) {
+      ids.add(id);
+    }
+    generationConfig.map(g -> g.get("eos_token_id")).ifPresent(e -> addIds(e, ids));
+    return ids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * The id that fills finished rows and left-pads prompts: generation_config's pad, else
+   * config.json's, else the tokenizer's pad token, else the first end-of-sequence id (as the
+   * reference sets {@code pad_token_id = eos_token_id} when there is none).
+   */
+  public int padTokenId() {
+    Optional<Integer> gen = generationConfig.map(g -> g.get("pad_token_id"))
+        .filter(e -> !e.isJsonNull()).map(JsonElement::getAsInt);
+    if (gen.isPresent()) {
+      return gen.get();
+    }
+    if (config.padTokenId().isPresent()) {
+      return config.padTokenId().get();
+    }
+    Optional<Integer> tok = tokenizerConfig.padToken().flatMap(t -> {
+      var id = tokenizer().vocabId(t);
+      return id.isPresent() ? Optional.of(id.getAsInt()) : Optional.empty();
+    });
+    if (tok.isPresent()) {
+      return tok.get();
+    }
+    int[] eos = eosTokenIds();
+    if (eos.length == 0) {
+      throw new InvalidInputException(dir + ": no pad token and no end-of-sequence token in"
+          + " config.json, generation_config.json or tokenizer_config.json");
+    }
+    return eos[0];
+  }
+
+  private static void addIds(JsonElement e, Set<Integer> ids) {
+    if (e == null || e.isJsonNull()) {
+      return;
+    }
+    if (e.isJsonArray()) {
+      e.getAsJsonArray().forEach(x -> ids.add(x.getAsInt()));
+    } else {
+      ids.add(e.getAsInt());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (tokenizer != null) {
+      tokenizer.close();
+      tokenizer = null;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.github.lager.hf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.ScoreHead;
+import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.model.Checkpoint;
+import io.github.lager.core.model.ModelConfig;
+import io.github.lager.core.pipeline.PromptEncoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ModelDirectoryTest {
+  static Path fixture(String model) {
+    return Path.of(System.getProperty("lager.project.root", ".."), "fixtures", model);
+  }
+
+  static JsonObject golden(String model) throws IOException {
+    return JsonParser.parseString(Files.readString(fixture(model).resolve("golden/golden.json")))
+        .getAsJsonObject();
+  }
+
+  /** The golden traces: chat-templated text and token ids of every prompt, exactly. */
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-qwen2", "tiny-llama"})
+  void encodesEveryGoldenPromptExactly(String model) throws IOException {
+    JsonObject g = golden(model);
+    try (ModelDirectory dir = ModelDirectory.open(fixture(model))) {
+      PromptEncoder enc = dir.encoder(true);
+      var batch = g.getAsJsonArray("batch1");
+      var traces = g.getAsJsonArray("traces");
+      for (int i = 0; i < traces.size(); i++) {
+        JsonObject t = traces.get(i).getAsJsonObject();
+        String text = enc.render(batch.get(i).getAsJsonObject().get("prompt").getAsString());
+        assertThat(text).as("%s prompt %d", model, i).isEqualTo(t.get("text").getAsString());
+        int[] expected = t.getAsJsonArray("input_ids").asList().stream()
+            .mapToInt(JsonElement::getAsInt).toArray();
+        assertThat(enc.tokenize(text)).as("%s ids %d", model, i).containsExactly(expected);
+      }
+      ScoreScale scale = dir.scoreScale(5);
+      int[] golden = g.getAsJsonArray("score_token_ids").asList().stream()
+          .mapToInt(JsonElement::getAsInt).toArray();
+      assertThat(scale.tokenIds()).containsExactly(golden);
+      assertThat(dir.eosTokenIds()).containsExactly(2);
+      assertThat(dir.padTokenId()).isZero();
+      try (Checkpoint ckpt = Checkpoint.open(fixture(model))) {
+        ScoreHead head = dir.scoreHead(scale, ckpt);
+        assertThat(head.points()).isEqualTo(5);
+        assertThat(head.hasFinalNorm()).isTrue();
+        assertThat(head.row(2)).containsExactly(ckpt.readRows("lm_head.weight", golden[2]));
+      }
+    }
+  }
+
+  @Test
+  void configReadsBothLayouts(@TempDir Path tmp) throws IOException {
+    ModelConfig current = ModelConfig.read(fixture("tiny-llama").resolve("config.json"));
+    assertThat(current.rope().type()).isEqualTo("llama3");
+    assertThat(current.numKeyValueHeads()).isEqualTo(1);
+    JsonObject c = JsonParser.parseString(Files.readString(fixture("tiny-llama").resolve("config.json")))
+        .getAsJsonObject();
+    JsonObject rope = c.remove("rope_parameters").getAsJsonObject();
+    c.add("rope_theta", rope.remove("rope_theta"));
+    c.add("rope_scaling", rope);
+    c.add("torch_dtype", c.remove("dtype"));
+    Path old = tmp.resolve("config.json");
+    Files.writeString(old, c.toString());
+    assertThat(ModelConfig.read(old)).isEqualTo(current);
+
+    ModelConfig qwen = ModelConfig.read(fixture("tiny-qwen2").resolve("config.json"));
+    assertThat(qwen.qkvBias()).isTrue();
+    assertThat(qwen.rope().theta()).isEqualTo(1e6);
+  }
+
+  @Test
+  void incompleteDirectoriesNameWhatIsMissing(@TempDir Path tmp) throws IOException {
+    Files.copy(fixture("tiny-qwen2").resolve("config.json"), tmp.resolve("config.json"));
+    assertThatThrownBy(() -> ModelDirectory.open(tmp))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("missing tokenizer.json, tokenizer_config.json, model.safetensors");
+    assertThatThrownBy(() -> ModelDirectory.open(tmp.resolve("nope")))
+        .hasMessageStartingWith("model directory not found");
+  }
+
+  @Test
+  void unsupportedArchitectureIsNamed(@TempDir Path tmp) throws IOException {
+    Path dir = copy(fixture("tiny-qwen2"), tmp);
+    Path cfg = dir.resolve("config.json");
+    Files.writeString(cfg, Files.readString(cfg).replace("\"qwen2\"", "\"gpt2\""));
+    assertThatThrownBy(() -> ModelDirectory.open(dir))
+        .hasMessageContaining("model_type 'gpt2' is not supported")
+        .hasMessageContaining("[llama, qwen2, mistral]");
+  }
+
+  @Test
+  void scoreTokensMustBeSingleTokens() {
+    try (ModelDirectory dir = ModelDirectory.open(fixture("tiny-qwen2"))) {
+      assertThat(dir.scoreScale(9).points()).isEqualTo(9);
+      assertThatThrownBy(() -> dir.scoreScale(10))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("the vocabulary has no single token \"10\"");
+    }
+  }
+
+  @Test
+  void corruptWeightsAreNamed(@TempDir Path tmp) throws IOException {
+    Path dir = copy(fixture("tiny-llama"), tmp);
+    Path st = dir.resolve("model.safetensors");
+    byte[] bytes = Files.readAllBytes(st);
+    Files.write(st, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("model.safetensors: tensor")
+        .hasMessageContaining("truncated or corrupt");
+  }
+
+  static Path copy(Path from, Path to) throws IOException {
+    Path dir = to.resolve(from.getFileName());
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    return dir;
+  }
+}
