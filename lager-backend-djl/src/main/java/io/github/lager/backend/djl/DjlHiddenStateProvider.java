@@ -1,0 +1,237 @@
+package io.github.lager.backend.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.LagerException;
+import io.github.lager.core.math.HiddenStates;
+import io.github.lager.core.model.Checkpoint;
+import io.github.lager.core.model.ModelConfig;
+import io.github.lager.core.spi.GenerationOptions;
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.DjlSettings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link HiddenStateProvider} on DJL's PyTorch engine: a Llama-family decoder written with
+ * NDArray operations from the safetensors weights ({@link Decoder}), greedy decoding with a KV
+ * cache, left-padded batches with position ids taken from the attention mask.
+ *
+ * <p>Device: a GPU when DJL sees one (float16), else the CPU (float32); the {@code device}
+ * option forces one. Properties: {@code dtype} = {@code float32} or {@code float16}.
+ *
+ * <p>Decoding follows Hugging Face {@code generate()}: a row that emits an end-of-sequence token is
+ * finished and fed the pad token while the batch goes on; the batch stops when every row has
+ * finished or after {@code maxNewTokens}. Hidden states are copied to Java only at steps whose
+ * token is a score token, so memory does not grow with the number of steps.
+ */
+public final class DjlHiddenStateProvider implements HiddenStateProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(DjlHiddenStateProvider.class);
+
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final DecoderWeights weights;
+  private final Decoder decoder;
+
+  private DjlHiddenStateProvider(ModelConfig config, NDManager manager, DecoderWeights weights) {
+    this.config = config;
+    this.manager = manager;
+    this.weights = weights;
+    this.decoder = new Decoder(weights);
+  }
+
+  /** Loads the model of {@code options.modelDir()}. */
+  public static DjlHiddenStateProvider load(ProviderOptions options) {
+    Objects.requireNonNull(options, "options");
+    DjlSettings.ensureOffline();
+    ModelConfig config = ModelConfig.read(options.modelDir().resolve("config.json"));
+    Engine engine = Engine.getEngine("PyTorch");
+    boolean gpu = switch (options.device()) {
+      case GPU -> {
+        if (engine.getGpuCount() == 0) {
+          throw new LagerException("--device gpu: DJL's PyTorch engine sees no GPU (CUDA natives"
+              + " are not on the class path or no GPU is present); see docs/backends.md");
+        }
+        yield true;
+      }
+      case CPU -> false;
+      case AUTO -> engine.getGpuCount() > 0;
+    };
+    Device device = gpu ? Device.gpu() : Device.cpu();
+    DataType dtype = dtype(options.properties().get("dtype"), gpu);
+    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+    try (Checkpoint ckpt = Checkpoint.open(options.modelDir())) {
+      DecoderWeights w = DecoderWeights.load(config, ckpt, manager, dtype);
+      LOG.info("DJL backend: {} on {} in {} (PyTorch {})", config.modelType(), device, dtype,
+          engine.getVersion());
+      return new DjlHiddenStateProvider(config, manager, w);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private static DataType dtype(String requested, boolean gpu) {
+    if (requested == null || requested.isBlank()) {
+      return gpu ? DataType.FLOAT16 : DataType.FLOAT32;
+    }
+    return switch (requested.toLowerCase(Locale.ROOT)) {
+      case "float32", "fp32" -> DataType.FLOAT32;
+      case "float16", "fp16" -> DecoderWeights.checkedDtype(DataType.FLOAT16);
+      default -> throw new LagerException("dtype '" + requested + "' is not available on the DJL"
+          + " backend: use float32 or float16 (bfloat16 checkpoints are converted while loading;"
+          + " DJL's PyTorch JNI has no bfloat16)");
+    };
+  }
+
+  @Override
+  public int numHiddenLayers() {
+    return config.numHiddenLayers();
+  }
+
+  @Override
+  public int hiddenSize() {
+    return config.hiddenSize();
+  }
+
+  @Override
+  public List<ScorePositionOutput> generate(List<int[]> promptIds, GenerationOptions options) {
+    int batch = promptIds.size();
+    if (batch == 0) {
+      return List.of();
+    }
+    int maxPrompt = promptIds.stream().mapToInt(p -> p.length).max().orElse(0);
+    if (promptIds.stream().anyMatch(p -> p.length == 0)) {
+      throw new InvalidInputException("a prompt has no tokens");
+    }
+    config.slidingWindow().ifPresent(window -> {
+      if (maxPrompt + options.maxNewTokens() > window) {
+        throw new InvalidInputException("prompt of " + maxPrompt + " tokens plus "
+            + options.maxNewTokens() + " new tokens exceeds the sliding window of " + window
+            + " that config.json sets; lager does not implement sliding-window attention");
+      }
+    });
+    int entries = config.numHiddenLayers() + 1;
+    int hidden = config.hiddenSize();
+    int total = maxPrompt + options.maxNewTokens();
+    // left padding: row b's tokens end at column maxPrompt-1
+    int[][] keyMask = new int[batch][total];
+    long[][] ids = new long[batch][maxPrompt];
+    long[][] positions = new long[batch][maxPrompt];
+    int[] realTokens = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      int[] p = promptIds.get(b);
+      int pad = maxPrompt - p.length;
+      for (int i = 0; i < maxPrompt; i++) {
+        boolean real = i >= pad;
+        ids[b][i] = real ? p[i - pad] : options.padTokenId();
+        keyMask[b][i] = real ? 1 : 0;
+        positions[b][i] = real ? i - pad : 1; // transformers: cumsum(mask) - 1, padding filled with 1
+      }
+      realTokens[b] = p.length;
+    }
+    List<List<Integer>> generated = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      generated.add(new ArrayList<>());
+    }
+    boolean[] finished = new boolean[batch];
+    float[][] scoreStates = new float[batch][];
+    int[] scoreStep = new int[batch];
+    Arrays.fill(scoreStep, -1);
+    int seen = maxPrompt;
+    try (NDManager sub = manager.newSubManager();
+        Decoder.KvCache cache = new Decoder.KvCache(config.numHiddenLayers())) {
+      for (int step = 0; step < options.maxNewTokens(); step++) {
+        int[][] mask = new int[batch][seen];
+        for (int b = 0; b < batch; b++) {
+          System.arraycopy(keyMask[b], 0, mask[b], 0, seen);
+        }
+        long[] next;
+        float[] states = null;
+        try (Decoder.StepOutput out = decoder.step(sub, ids, positions, mask, cache)) {
+          next = argmax(out.logits());
+          for (int b = 0; b < batch; b++) {
+            if (finished[b]) {
+              next[b] = options.padTokenId();
+            } else if (options.scale().indexOfToken((int) next[b]) >= 0) {
+              if (states == null) {
+                states = out.hiddenLast().toType(DataType.FLOAT32, false).toFloatArray();
+              }
+              scoreStates[b] = rowOf(states, b, batch, entries, hidden);
+              scoreStep[b] = step;
+            }
+          }
+        }
+        for (int b = 0; b < batch; b++) {
+          if (!finished[b]) {
+            generated.get(b).add((int) next[b]);
+            finished[b] = options.isEos((int) next[b]);
+          }
+        }
+        if (allTrue(finished)) {
+          break;
+        }
+        ids = new long[batch][1];
+        positions = new long[batch][1];
+        for (int b = 0; b < batch; b++) {
+          ids[b][0] = next[b];
+          keyMask[b][seen] = 1;
+          positions[b][0] = realTokens[b]++;
+        }
+        seen++;
+      }
+    }
+    List<ScorePositionOutput> outputs = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      int[] gen = generated.get(b).stream().mapToInt(Integer::intValue).toArray();
+      if (scoreStates[b] == null) {
+        outputs.add(new ScorePositionOutput.NoScoreToken(gen));
+      } else {
+        outputs.add(new ScorePositionOutput.Found(gen, scoreStep[b],
+            HiddenStates.wrap(entries, hidden, scoreStates[b])));
+      }
+    }
+    return outputs;
+  }
+
+  private static long[] argmax(NDArray logits) {
+    try (NDArray a = logits.argMax(-1)) {
+      return a.toLongArray();
+    }
+  }
+
+  /** Row {@code b} of {@code [entries, batch, hidden]} as {@code [entries, hidden]}. */
+  private static float[] rowOf(float[] states, int b, int batch, int entries, int hidden) {
+    float[] out = new float[entries * hidden];
+    for (int l = 0; l < entries; l++) {
+      System.arraycopy(states, (l * batch + b) * hidden, out, l * hidden, hidden);
+    }
+    return out;
+  }
+
+  private static boolean allTrue(boolean[] a) {
+    for (boolean x : a) {
+      if (!x) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    weights.close();
+    manager.close();
+  }
+}

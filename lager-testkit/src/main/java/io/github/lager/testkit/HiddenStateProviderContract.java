@@ -1,0 +1,127 @@
+package io.github.lager.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.github.lager.core.math.HiddenStates;
+import io.github.lager.core.math.LayerLogits;
+import io.github.lager.core.math.Projection;
+import io.github.lager.core.math.ScoreHead;
+import io.github.lager.core.model.Checkpoint;
+import io.github.lager.core.spi.GenerationOptions;
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.core.spi.ScorePositionOutput;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract every {@link HiddenStateProvider} passes, on both fixtures and batch sizes 1, 3
+ * and 4 (left padding, a last batch of another size): for every golden prompt, the generated ids
+ * and score step equal the reference's, validity matches, and the hidden states at the score
+ * position and the per-layer score logits (projected on the fixture's LM-head rows) match the
+ * golden {@code hidden_at_score}, {@code batch1} and {@code batch4} within
+ * {@code 1e-4 x max(1, |value|)}.
+ *
+ * <p>A backend test extends this class and implements {@link #create(Path)}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class HiddenStateProviderContract {
+  private final Map<String, HiddenStateProvider> providers = new HashMap<>();
+
+  /** Loads the backend's provider for a fixture model directory. */
+  protected abstract HiddenStateProvider create(Path modelDir);
+
+  static Stream<Arguments> fixturesAndBatchSizes() {
+    List<Arguments> out = new ArrayList<>();
+    for (String name : GoldenFixture.NAMES) {
+      for (int batch : new int[] {1, 3, 4}) {
+        out.add(Arguments.of(name, batch));
+      }
+    }
+    return out.stream();
+  }
+
+  /** The fixture's EOS (2) and pad (0) ids, as its generation_config.json sets them. */
+  protected static GenerationOptions options(GoldenFixture f) {
+    return new GenerationOptions(10, f.scale(), new int[] {2}, 0);
+  }
+
+  @ParameterizedTest(name = "{0}, batch size {1}")
+  @MethodSource("fixturesAndBatchSizes")
+  void matchesTheReferenceOnEveryGoldenPrompt(String fixture, int batchSize) {
+    GoldenFixture f = GoldenFixture.load(fixture);
+    HiddenStateProvider provider = providers.computeIfAbsent(fixture, n -> create(f.dir()));
+    assertThat(provider.numHiddenLayers()).isEqualTo(f.numHiddenLayers());
+    ScoreHead head;
+    try (Checkpoint ckpt = Checkpoint.open(f.dir())) {
+      head = ScoreHead.of(f.scale().points(), provider.hiddenSize(),
+          ckpt.readRows("lm_head.weight", f.scale().tokenIds()));
+    }
+    List<GoldenFixture.Prompt> prompts = f.prompts();
+    int checkedStates = 0;
+    for (int start = 0; start < prompts.size(); start += batchSize) {
+      List<GoldenFixture.Prompt> batch = prompts.subList(start, Math.min(prompts.size(), start + batchSize));
+      List<ScorePositionOutput> outs = provider.generate(
+          batch.stream().map(GoldenFixture.Prompt::inputIds).toList(), options(f));
+      assertThat(outs).hasSameSizeAs(batch);
+      for (int i = 0; i < batch.size(); i++) {
+        GoldenFixture.Prompt p = batch.get(i);
+        ScorePositionOutput out = outs.get(i);
+        String where = fixture + " idx " + p.idx() + " (batch size " + batchSize + ")";
+        assertThat(out.generatedIds()).as("generated ids, %s", where).containsExactly(p.generated());
+        if (!p.valid()) {
+          assertThat(out).as("no score token, %s", where).isInstanceOf(ScorePositionOutput.NoScoreToken.class);
+          continue;
+        }
+        if (!(out instanceof ScorePositionOutput.Found found)) {
+          fail("expected a score token at step %s, %s", p.scoreStep().get(), where);
+          return;
+        }
+        assertThat(found.scoreStep()).as("score step, %s", where).isEqualTo(p.scoreStep().get());
+        HiddenStates h = found.hiddenStates();
+        assertThat(h.entries()).isEqualTo(f.numHiddenLayers() + 1);
+        float[][] expected = p.hiddenAtScore().orElseThrow();
+        for (int l = 0; l < expected.length; l++) {
+          assertClose(h.row(l), expected[l], "hidden state entry " + l + ", " + where);
+        }
+        LayerLogits z = Projection.project(h, head);
+        assertClose(z, p.batch1Logits().orElseThrow(), "logits vs batch1, " + where);
+        assertClose(z, p.batch4Logits().orElseThrow(), "logits vs batch4, " + where);
+        checkedStates++;
+      }
+    }
+    assertThat(checkedStates).isEqualTo(prompts.stream().filter(GoldenFixture.Prompt::valid).count());
+  }
+
+  static void assertClose(LayerLogits actual, LayerLogits expected, String what) {
+    assertThat(actual.entries()).as(what).isEqualTo(expected.entries());
+    for (int l = 0; l < expected.entries(); l++) {
+      assertClose(actual.row(l), expected.row(l), what + ", entry " + l);
+    }
+  }
+
+  static void assertClose(float[] actual, float[] expected, String what) {
+    assertThat(actual).as(what).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.length; i++) {
+      double tol = GoldenFixture.RELATIVE_TOLERANCE * Math.max(1, Math.abs(expected[i]));
+      if (Math.abs(actual[i] - expected[i]) > tol) {
+        fail("%s, element %d: %s vs golden %s (tolerance %s = 1e-4 x max(1, |golden|))", what, i,
+            actual[i], expected[i], tol);
+      }
+    }
+  }
+
+  @AfterAll
+  void closeProviders() {
+    providers.values().forEach(HiddenStateProvider::close);
+  }
+}
