@@ -4,6 +4,10 @@
   lager-cli/src/main/resources/io/github/lager/cli/samples/tiny-llama-results.json  (24 samples)
   lager-cli/src/main/resources/io/github/lager/cli/samples/tiny-llama-valid.json    (idx 0-7)
 
+and the judge prompts that `./lager judge` scores with the embedded tiny-llama checkpoint:
+
+  lager-cli/src/main/resources/io/github/lager/cli/judge/prompts.jsonl  (8 prompts, input format)
+
 They are the reference results format (docs/LAGER.md section 5, pandas to_dict layout) built from
 fixtures/tiny-llama/golden/golden.json (batch1: the reference code's per-layer score logits,
 direct and weighted scores) and the human scores below.
@@ -51,6 +55,7 @@ HUMAN = {
     23: 1,  # conciseness; minutes in a week -> benefits of walking
 }
 VALID_IDX = range(8)
+JUDGE_IDX = [0, 1, 5, 12, 15, 19, 20, 23]  # 15: the fixture judge emits no score token
 
 
 def softmax(x):
@@ -96,6 +101,14 @@ def main():
     valid = [r for r in results if r["idx"] in VALID_IDX]
     (OUT / "tiny-llama-valid.json").write_text(json.dumps(valid, indent=4) + "\n")
     print(f"wrote {len(results)} + {len(valid)} samples to {OUT}")
+    judge = ROOT / "lager-cli/src/main/resources/io/github/lager/cli/judge"
+    judge.mkdir(parents=True, exist_ok=True)
+    by_idx = {b["idx"]: b for b in golden["batch1"]}
+    with open(judge / "prompts.jsonl", "w") as f:
+        for idx in JUDGE_IDX:
+            f.write(json.dumps({"idx": idx, "user_prompt": by_idx[idx]["prompt"],
+                                "score": HUMAN[idx]}) + "\n")
+    print(f"wrote {len(JUDGE_IDX)} judge prompts to {judge}")
 
 
 if __name__ == "__main__":

@@ -54,4 +54,16 @@ class ExamplesTest {
     String[] first = lines.get(1).split(",");
     assertThat(Double.parseDouble(first[2])).isBetween(1.0, 5.0);
   }
+
+  @Test
+  void scoreFileWithTheFixtureJudge(@TempDir Path dir) throws Exception {
+    Path model = Path.of(System.getProperty("lager.project.root", ".."), "fixtures/tiny-llama");
+    Path prompts = Path.of(System.getProperty("lager.project.root", ".."),
+        "lager-cli/src/main/resources/io/github/lager/cli/judge/prompts.jsonl");
+    Path out = dir.resolve("results.json");
+    String printed = captureStdout(() -> ScoreFile.main(
+        new String[] {model.toString(), prompts.toString(), out.toString()}));
+    assertThat(printed).contains("7 scored, 1 without a score token, 0 failed");
+    assertThat(io.github.lager.core.io.ResultsJson.read(out)).hasSize(8);
+  }
 }

@@ -17,6 +17,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -207,6 +209,117 @@ public final class ResultsJson {
     }
   }
 
+  /** One sample as a compact JSON line (for JSON Lines results). */
+  public static String toJsonLine(ScoredSample s, Map<String, Double> extraScores) {
+    StringWriter w = new StringWriter();
+    JsonWriter out = new JsonWriter(w);
+    out.setStrictness(Strictness.LENIENT);
+    try {
+      writeObject(out, s, extraScores);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  static void writeObject(JsonWriter out, ScoredSample s, Map<String, Double> extraScores)
+      throws IOException {
+    out.beginObject();
+    out.name("idx").value(s.idx());
+    if (s.prompt().isPresent()) {
+      out.name("prompt").value(s.prompt().get());
+    }
+    if (s.humanScore().isPresent()) {
+      out.name("human_score");
+      writeHuman(out, s.humanScore().get());
+    }
+    out.name("direct_socre").value(s.directScore());
+    out.name("weighted_socre").value(s.eScore());
+    out.name("weighted_direct_socre").value(s.weightedDirectScore());
+    out.name("df");
+    writeFrame(out, s.logits());
+    if (s.generatedIds().isPresent()) {
+      out.name("generated_ids").beginArray();
+      for (int id : s.generatedIds().get()) {
+        out.value(id);
+      }
+      out.endArray();
+    }
+    if (s.scoreStep().isPresent()) {
+      out.name("score_step").value(s.scoreStep().get());
+    }
+    for (Map.Entry<String, Double> e : extraScores.entrySet()) {
+      out.name(e.getKey()).value(e.getValue());
+    }
+    out.endObject();
+  }
+
+  private static void writeHuman(JsonWriter out, HumanScore h) throws IOException {
+    if (h.isList()) {
+      out.beginArray();
+    }
+    for (double v : h.values()) {
+      if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+        out.value((long) v);
+      } else {
+        out.value(v);
+      }
+    }
+    if (h.isList()) {
+      out.endArray();
+    }
+  }
+
+  /** The pandas frame; an invalid sample gets the reference's one row of -1. */
+  private static void writeFrame(JsonWriter out, Optional<LayerLogits> logits) throws IOException {
+    out.beginObject();
+    if (logits.isEmpty()) {
+      for (String column : new String[] {"layer_n", "direct_score", "weighted_score", "probs"}) {
+        out.name(column).beginObject().name("0").value(-1).endObject();
+      }
+    } else {
+      LayerLogits z = logits.get();
+      int n = z.entries();
+      double[][] probs = new double[n][];
+      for (int l = 0; l < n; l++) {
+        probs[l] = Distributions.softmax(z.rowAsDouble(l));
+      }
+      writeColumn(out, "layer_n", n, l -> out.value(l));
+      writeColumn(out, "direct_score", n, l -> out.value(Distributions.argmax(probs[l]) + 1));
+      writeColumn(out, "weighted_score", n, l -> out.value(Distributions.expectation(probs[l])));
+      writeColumn(out, "probs", n, l -> {
+        out.beginArray();
+        for (double p : probs[l]) {
+          out.value(p);
+        }
+        out.endArray();
+      });
+      writeColumn(out, "logits", n, l -> {
+        out.beginArray();
+        for (float v : z.row(l)) {
+          out.value((double) v);
+        }
+        out.endArray();
+      });
+    }
+    out.endObject();
+  }
+
+  private interface Cell {
+    void write(int row) throws IOException;
+  }
+
+  private static void writeColumn(JsonWriter out, String name, int rows, Cell cell)
+      throws IOException {
+    out.name(name).beginObject();
+    for (int l = 0; l < rows; l++) {
+      out.name(Integer.toString(l));
+      cell.write(l);
+    }
+    out.endObject();
+  }
+
   /** Writes {@code samples} to {@code file} as one JSON array. */
   public static void write(Path file, List<ScoredSample> samples) {
     try (ResultsWriter w = ResultsWriter.open(file)) {
@@ -255,100 +368,20 @@ public final class ResultsJson {
     }
 
     public void write(ScoredSample s) {
+      write(s, Map.of());
+    }
+
+    /**
+     * Writes one sample with extra per-sample scores as top-level fields (e.g. {@code lager_wo});
+     * the reference ignores fields it does not know.
+     */
+    public void write(ScoredSample s, Map<String, Double> extraScores) {
       try {
-        out.beginObject();
-        out.name("idx").value(s.idx());
-        if (s.prompt().isPresent()) {
-          out.name("prompt").value(s.prompt().get());
-        }
-        if (s.humanScore().isPresent()) {
-          out.name("human_score");
-          writeHuman(s.humanScore().get());
-        }
-        out.name("direct_socre").value(s.directScore());
-        out.name("weighted_socre").value(s.eScore());
-        out.name("weighted_direct_socre").value(s.weightedDirectScore());
-        out.name("df");
-        writeFrame(s.logits());
-        if (s.generatedIds().isPresent()) {
-          out.name("generated_ids").beginArray();
-          for (int id : s.generatedIds().get()) {
-            out.value(id);
-          }
-          out.endArray();
-        }
-        if (s.scoreStep().isPresent()) {
-          out.name("score_step").value(s.scoreStep().get());
-        }
-        out.endObject();
+        writeObject(out, s, extraScores);
         out.flush();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + target, e);
       }
-    }
-
-    private void writeHuman(HumanScore h) throws IOException {
-      if (h.isList()) {
-        out.beginArray();
-      }
-      for (double v : h.values()) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-          out.value((long) v);
-        } else {
-          out.value(v);
-        }
-      }
-      if (h.isList()) {
-        out.endArray();
-      }
-    }
-
-    /** The pandas frame; an invalid sample gets the reference's one row of -1. */
-    private void writeFrame(Optional<LayerLogits> logits) throws IOException {
-      out.beginObject();
-      if (logits.isEmpty()) {
-        for (String column : new String[] {"layer_n", "direct_score", "weighted_score", "probs"}) {
-          out.name(column).beginObject().name("0").value(-1).endObject();
-        }
-      } else {
-        LayerLogits z = logits.get();
-        int n = z.entries();
-        double[][] probs = new double[n][];
-        for (int l = 0; l < n; l++) {
-          probs[l] = Distributions.softmax(z.rowAsDouble(l));
-        }
-        writeColumn("layer_n", n, l -> out.value(l));
-        writeColumn("direct_score", n, l -> out.value(Distributions.argmax(probs[l]) + 1));
-        writeColumn("weighted_score", n, l -> out.value(Distributions.expectation(probs[l])));
-        writeColumn("probs", n, l -> {
-          out.beginArray();
-          for (double p : probs[l]) {
-            out.value(p);
-          }
-          out.endArray();
-        });
-        writeColumn("logits", n, l -> {
-          out.beginArray();
-          for (float v : z.row(l)) {
-            out.value((double) v);
-          }
-          out.endArray();
-        });
-      }
-      out.endObject();
-    }
-
-    private interface Cell {
-      void write(int row) throws IOException;
-    }
-
-    private void writeColumn(String name, int rows, Cell cell) throws IOException {
-      out.name(name).beginObject();
-      for (int l = 0; l < rows; l++) {
-        out.name(Integer.toString(l));
-        cell.write(l);
-      }
-      out.endObject();
     }
 
     /** Ends the JSON array and closes the file. */

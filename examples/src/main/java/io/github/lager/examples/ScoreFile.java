@@ -1,0 +1,62 @@
+package io.github.lager.examples;
+
+import io.github.lager.core.io.IncrementalResults;
+import io.github.lager.core.io.JudgeSamplesJsonl;
+import io.github.lager.core.math.ScoreHead;
+import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.model.Checkpoint;
+import io.github.lager.core.pipeline.Condition;
+import io.github.lager.core.pipeline.JudgePipeline;
+import io.github.lager.core.pipeline.PipelineOptions;
+import io.github.lager.core.pipeline.ScoringSummary;
+import io.github.lager.core.spi.Backends;
+import io.github.lager.core.spi.GenerationOptions;
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.ModelDirectory;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Score a JSON Lines file of judge prompts with a Hugging Face judge model and write results in
+ * the reference's format, with LAGER (untuned) per sample: what {@code lager score} does, through
+ * the library API. The backend is whichever is on the class path (here lager-backend-djl).
+ *
+ * <pre>
+ *   ScoreFile MODEL_DIR PROMPTS.jsonl RESULTS.json
+ * </pre>
+ */
+public final class ScoreFile {
+  private ScoreFile() {}
+
+  public static void main(String[] args) {
+    if (args.length != 3) {
+      System.err.println("usage: ScoreFile MODEL_DIR PROMPTS.jsonl RESULTS.json");
+      System.exit(2);
+    }
+    Path modelDir = Path.of(args[0]);
+    try (ModelDirectory model = ModelDirectory.open(modelDir);
+        Checkpoint weights = Checkpoint.open(modelDir);
+        HiddenStateProvider judge = Backends.select(null).create(ProviderOptions.of(modelDir));
+        IncrementalResults out = IncrementalResults.open(Path.of(args[2]), false)) {
+      // The score tokens "1".."5" and their LM-head rows.
+      ScoreScale scale = model.scoreScale(5);
+      ScoreHead head = model.scoreHead(scale, weights);
+      GenerationOptions generation =
+          new GenerationOptions(10, scale, model.eosTokenIds(), model.padTokenId());
+
+      JudgePipeline pipeline = new JudgePipeline(model.encoder(true), judge, head, generation,
+          PipelineOptions.of(Condition.DIRECT));
+      ScoringSummary summary = pipeline.run(
+          JudgeSamplesJsonl.read(Path.of(args[1])).samples(),
+          s -> out.write(s, s.isValid()
+              ? Map.of("lager_wo", ScoreMethod.LAGER_WO.score(s.logits().get(), null))
+              : Map.of()),
+          (done, total, tokens) -> { });
+      out.finish();
+      System.out.printf("%d scored, %d without a score token, %d failed: %s%n", summary.scored(),
+          summary.noScoreToken(), summary.failed(), args[2]);
+    }
+  }
+}

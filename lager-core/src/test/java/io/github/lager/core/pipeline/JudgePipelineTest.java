@@ -1,0 +1,182 @@
+package io.github.lager.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.lager.core.LagerException;
+import io.github.lager.core.TestData;
+import io.github.lager.core.io.HumanScore;
+import io.github.lager.core.io.JudgeSample;
+import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.HiddenStates;
+import io.github.lager.core.math.ScoreHead;
+import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.model.Checkpoint;
+import io.github.lager.core.spi.GenerationOptions;
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.core.spi.ScorePositionOutput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline around a provider that replays the reference's golden traces (tiny-llama): prompts
+ * are "encoded" to their golden ids, the provider returns the golden generation and hidden
+ * states, and the pipeline must produce the golden per-layer logits and scores, in input order,
+ * whatever the batching.
+ */
+class JudgePipelineTest {
+  static final String MODEL = "tiny-llama";
+
+  /** Golden prompt -> ids; ids -> golden output. */
+  static final class Replay implements HiddenStateProvider, PromptEncoder {
+    final Map<String, int[]> idsByPrompt = new HashMap<>();
+    final Map<String, ScorePositionOutput> byIds = new HashMap<>();
+    final List<Integer> batchSizes = new ArrayList<>();
+    final List<Integer> longestPerBatch = new ArrayList<>();
+
+    Replay(JsonObject golden) {
+      var batch1 = golden.getAsJsonArray("batch1");
+      var traces = golden.getAsJsonArray("traces");
+      for (int i = 0; i < traces.size(); i++) {
+        JsonObject t = traces.get(i).getAsJsonObject();
+        int[] ids = t.getAsJsonArray("input_ids").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+        int[] gen = t.getAsJsonArray("generated").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+        idsByPrompt.put(batch1.get(i).getAsJsonObject().get("prompt").getAsString(), ids);
+        byIds.put(Arrays.toString(ids), t.has("hidden_at_score") && !t.get("hidden_at_score").isJsonNull()
+            ? new ScorePositionOutput.Found(gen, t.get("score_step").getAsInt(),
+                HiddenStates.of(TestData.matrix(t.getAsJsonArray("hidden_at_score"))))
+            : new ScorePositionOutput.NoScoreToken(gen));
+      }
+    }
+
+    @Override
+    public String render(String userPrompt) {
+      return userPrompt;
+    }
+
+    @Override
+    public int[] tokenize(String text) {
+      int[] ids = idsByPrompt.get(text);
+      if (ids == null) {
+        throw new LagerException("cannot render the chat template: unknown prompt");
+      }
+      return ids;
+    }
+
+    @Override
+    public int numHiddenLayers() {
+      return 5;
+    }
+
+    @Override
+    public int hiddenSize() {
+      return 64;
+    }
+
+    @Override
+    public List<ScorePositionOutput> generate(List<int[]> promptIds, GenerationOptions options) {
+      batchSizes.add(promptIds.size());
+      longestPerBatch.add(promptIds.stream().mapToInt(p -> p.length).max().orElse(0));
+      return promptIds.stream().map(ids -> byIds.get(Arrays.toString(ids))).toList();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static ScoreHead head(JsonObject golden) {
+    int[] ids = golden.getAsJsonArray("score_token_ids").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+    try (Checkpoint c = Checkpoint.open(TestData.fixture(MODEL))) {
+      return ScoreHead.of(5, 64, c.readRows("lm_head.weight", ids));
+    }
+  }
+
+  static List<JudgeSample> samples(JsonObject golden) {
+    List<JudgeSample> out = new ArrayList<>();
+    for (JsonElement e : golden.getAsJsonArray("batch1")) {
+      JsonObject b = e.getAsJsonObject();
+      out.add(new JudgeSample(b.get("idx").getAsLong(), b.get("prompt").getAsString(),
+          Optional.empty(), Optional.of(HumanScore.of(3))));
+    }
+    return out;
+  }
+
+  static GenerationOptions generation(JsonObject golden) {
+    int[] ids = golden.getAsJsonArray("score_token_ids").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+    return new GenerationOptions(10, ScoreScale.ofTokenIds(ids), new int[] {2}, 0);
+  }
+
+  @Test
+  void reproducesTheGoldenScoresInInputOrder() {
+    JsonObject golden = TestData.golden(MODEL);
+    Replay replay = new Replay(golden);
+    List<ScoredSample> out = new ArrayList<>();
+    ScoringSummary summary = new JudgePipeline(replay, replay, head(golden), generation(golden),
+        PipelineOptions.of(Condition.DIRECT).withBatchSize(3)).run(samples(golden), out::add,
+            (done, total, tokens) -> { });
+    assertThat(out).extracting(ScoredSample::idx).containsExactlyElementsOf(
+        samples(golden).stream().map(JudgeSample::idx).toList());
+    assertThat(summary.scored()).isEqualTo(23);
+    assertThat(summary.noScoreToken()).isEqualTo(1);
+    assertThat(summary.failed()).isZero();
+    assertThat(replay.batchSizes).containsExactly(3, 3, 3, 3, 3, 3, 3, 3);
+    // length-sorted batches: each batch is padded to its own longest prompt
+    assertThat(summary.paddingFraction()).isLessThan(0.05);
+    for (JsonElement e : golden.getAsJsonArray("batch1")) {
+      JsonObject b = e.getAsJsonObject();
+      ScoredSample s = out.stream().filter(x -> x.idx() == b.get("idx").getAsLong()).findFirst().orElseThrow();
+      assertThat(s.isValid()).isEqualTo(b.get("valid").getAsBoolean());
+      if (s.isValid()) {
+        assertThat(s.directScore()).isEqualTo(b.get("direct_score").getAsDouble());
+        assertThat(s.eScore()).isCloseTo(b.get("weighted_score").getAsDouble(), within(1e-5));
+        assertThat(s.logits().get().row(5)[3])
+            .isCloseTo(TestData.logits(b).row(5)[3], within(1e-4f * Math.max(1, Math.abs(TestData.logits(b).row(5)[3]))));
+      } else {
+        assertThat(s.eScore()).isEqualTo(-1);
+        assertThat(s.generatedIds().orElseThrow()).hasSize(10);
+      }
+    }
+  }
+
+  @Test
+  void overLongAndFailingSamplesAreReportedNotFatal() {
+    JsonObject golden = TestData.golden(MODEL);
+    Replay replay = new Replay(golden);
+    List<JudgeSample> samples = new ArrayList<>(samples(golden).subList(0, 6));
+    samples.add(new JudgeSample(99, "a prompt the encoder does not know", Optional.empty(), Optional.empty()));
+    List<ScoredSample> out = new ArrayList<>();
+    PipelineOptions options = PipelineOptions.of(Condition.DIRECT).withMaxLength(170);
+    ScoringSummary s = new JudgePipeline(replay, replay, head(golden), generation(golden), options)
+        .run(samples, out::add, (d, t, k) -> { });
+    // golden prompt lengths of idx 0..5: 168, 172, 172, 172, 162, 179
+    assertThat(s.tooLong()).isEqualTo(4);
+    assertThat(s.failed()).isEqualTo(1);
+    assertThat(out).extracting(ScoredSample::idx).containsExactly(0L, 4L);
+    assertThat(s.problems()).anyMatch(p -> p.startsWith("idx 1: 172 tokens after the chat template,"
+        + " over the maximum length 170"));
+    assertThat(s.problems()).contains("idx 99: cannot render the chat template: unknown prompt");
+    assertThatThrownBy(() -> new JudgePipeline(replay, replay, head(golden), generation(golden),
+        options.withFailFast(true)).run(samples, x -> { }, (d, t, k) -> { }))
+        .hasMessageStartingWith("idx 99: cannot render the chat template");
+  }
+
+  @Test
+  void reasoningNeedsTheFeedbackPrompt() {
+    JsonObject golden = TestData.golden(MODEL);
+    Replay replay = new Replay(golden);
+    ScoringSummary s = new JudgePipeline(replay, replay, head(golden), generation(golden),
+        PipelineOptions.of(Condition.REASONING)).run(samples(golden).subList(0, 2), x -> { },
+            (d, t, k) -> { });
+    assertThat(s.failed()).isEqualTo(2);
+    assertThat(s.problems().get(0))
+        .isEqualTo("idx 0: no user_prompt_feedback, which the reasoning condition needs");
+  }
+}
