@@ -114,6 +114,20 @@ class ModelDirectoryTest {
   }
 
   @Test
+  void tiedEmbeddingsGiveTheScoreHeadFromTheEmbeddingRows(@TempDir Path tmp) throws IOException {
+    Path dir = copy(fixture("tiny-qwen2"), tmp);
+    Path cfg = dir.resolve("config.json");
+    Files.writeString(cfg, Files.readString(cfg).replace("\"tie_word_embeddings\": false",
+        "\"tie_word_embeddings\": true"));
+    try (ModelDirectory d = ModelDirectory.open(dir); Checkpoint ckpt = Checkpoint.open(dir)) {
+      assertThat(d.config().tieWordEmbeddings()).isTrue();
+      ScoreScale scale = d.scoreScale(5);
+      assertThat(d.scoreHead(scale, ckpt).row(0))
+          .containsExactly(ckpt.readRows("model.embed_tokens.weight", scale.tokenIds()[0]));
+    }
+  }
+
+  @Test
   void corruptWeightsAreNamed(@TempDir Path tmp) throws IOException {
     Path dir = copy(fixture("tiny-llama"), tmp);
     Path st = dir.resolve("model.safetensors");

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -23,8 +24,8 @@ import java.util.Set;
 /**
  * One {@code *.safetensors} file: an 8-byte little-endian header length, a JSON header
  * ({@code name -> {dtype, shape, data_offsets}}) and the raw tensor bytes. Tensors are read on
- * demand with positional reads, so reading K rows of a {@code 128256 x 4096} LM head touches K
- * rows, not the matrix. F32, F16 and BF16 are widened to float32 while reading (DJL's PyTorch JNI
+ * demand from a read-only memory mapping of the tensor's bytes, so reading K rows of a
+ * {@code 128256 x 4096} LM head touches K rows, not the matrix. F32, F16 and BF16 are widened to float32 while reading (DJL's PyTorch JNI
  * has no bf16, see docs).
  */
 public final class SafetensorsFile implements Closeable {
@@ -170,23 +171,37 @@ public final class SafetensorsFile implements Closeable {
           + " bytes, its shape and dtype need " + t.rows() * rowBytes);
     }
     float[] out = new float[Math.toIntExact(rows.length * rowElements)];
-    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+    long tensorStart = dataStart + t.begin();
+    long tensorBytes = t.end() - t.begin();
     try {
+      // Map the tensor once when it fits one mapping (2 GiB); else map each row on its own.
+      MappedByteBuffer whole = tensorBytes <= Integer.MAX_VALUE
+          ? channel.map(FileChannel.MapMode.READ_ONLY, tensorStart, tensorBytes) : null;
       for (int r = 0; r < rows.length; r++) {
         if (rows[r] < 0 || rows[r] >= t.rows()) {
           throw new IndexOutOfBoundsException(
               "row " + rows[r] + " of tensor " + name + " with " + t.rows() + " rows");
         }
-        buf.clear();
-        readFully(channel, buf, dataStart + t.begin() + rows[r] * rowBytes);
-        buf.flip();
+        ByteBuffer buf;
+        if (whole != null) {
+          buf = whole.slice(Math.toIntExact(rows[r] * rowBytes), Math.toIntExact(rowBytes));
+        } else {
+          buf = channel.map(FileChannel.MapMode.READ_ONLY, tensorStart + rows[r] * rowBytes, rowBytes);
+        }
+        buf.order(ByteOrder.LITTLE_ENDIAN);
         int base = Math.toIntExact(r * rowElements);
-        for (int i = 0; i < rowElements; i++) {
-          out[base + i] = switch (dtype) {
-            case F32 -> buf.getFloat();
-            case F16 -> halfToFloat(buf.getShort());
-            case BF16 -> Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
-          };
+        switch (dtype) {
+          case F32 -> buf.asFloatBuffer().get(out, base, Math.toIntExact(rowElements));
+          case F16 -> {
+            for (int i = 0; i < rowElements; i++) {
+              out[base + i] = halfToFloat(buf.getShort());
+            }
+          }
+          case BF16 -> {
+            for (int i = 0; i < rowElements; i++) {
+              out[base + i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
+            }
+          }
         }
       }
     } catch (IOException e) {
