@@ -89,7 +89,7 @@ final class Decoder {
    * @param keyMask {@code [B][seen + T]}: 1 for real tokens, 0 for padding, over the cached and
    *     the new positions
    */
-  StepOutput step(NDManager manager, long[][] ids, long[][] positions, int[][] keyMask,
+  StepOutput step(NDManager manager, long[][] ids, long[][] positions, long[][] keyMask,
       KvCache cache) {
     int batch = ids.length;
     int t = ids[0].length;
@@ -208,7 +208,7 @@ final class Decoder {
    * {@code s} (causal, and the key is a real token), the dtype's lowest value elsewhere (finite,
    * as transformers uses, so fully masked padding rows stay finite).
    */
-  private NDArray additiveMask(NDManager manager, int[][] keyMask, long past, int t) {
+  private NDArray additiveMask(NDManager manager, long[][] keyMask, long past, int t) {
     int batch = keyMask.length;
     int seen = keyMask[0].length;
     float blocked = w.dtype == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;

@@ -7,16 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
-import io.github.lager.core.math.HiddenStates;
 import io.github.lager.core.model.Checkpoint;
 import io.github.lager.core.model.ModelConfig;
+import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.DjlSettings;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -107,126 +105,37 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
 
   @Override
   public List<ScorePositionOutput> generate(List<int[]> promptIds, GenerationOptions options) {
-    int batch = promptIds.size();
-    if (batch == 0) {
+    if (promptIds.isEmpty()) {
       return List.of();
     }
-    int maxPrompt = promptIds.stream().mapToInt(p -> p.length).max().orElse(0);
-    if (promptIds.stream().anyMatch(p -> p.length == 0)) {
-      throw new InvalidInputException("a prompt has no tokens");
-    }
+    int entries = config.numHiddenLayers() + 1;
+    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
     config.slidingWindow().ifPresent(window -> {
-      if (maxPrompt + options.maxNewTokens() > window) {
-        throw new InvalidInputException("prompt of " + maxPrompt + " tokens plus "
+      if (decoding.promptLength() + options.maxNewTokens() > window) {
+        throw new InvalidInputException("prompt of " + decoding.promptLength() + " tokens plus "
             + options.maxNewTokens() + " new tokens exceeds the sliding window of " + window
             + " that config.json sets; lager does not implement sliding-window attention");
       }
     });
-    int entries = config.numHiddenLayers() + 1;
-    int hidden = config.hiddenSize();
-    int total = maxPrompt + options.maxNewTokens();
-    // left padding: row b's tokens end at column maxPrompt-1
-    int[][] keyMask = new int[batch][total];
-    long[][] ids = new long[batch][maxPrompt];
-    long[][] positions = new long[batch][maxPrompt];
-    int[] realTokens = new int[batch];
-    for (int b = 0; b < batch; b++) {
-      int[] p = promptIds.get(b);
-      int pad = maxPrompt - p.length;
-      for (int i = 0; i < maxPrompt; i++) {
-        boolean real = i >= pad;
-        ids[b][i] = real ? p[i - pad] : options.padTokenId();
-        keyMask[b][i] = real ? 1 : 0;
-        positions[b][i] = real ? i - pad : 1; // transformers: cumsum(mask) - 1, padding filled with 1
-      }
-      realTokens[b] = p.length;
-    }
-    List<List<Integer>> generated = new ArrayList<>();
-    for (int b = 0; b < batch; b++) {
-      generated.add(new ArrayList<>());
-    }
-    boolean[] finished = new boolean[batch];
-    float[][] scoreStates = new float[batch][];
-    int[] scoreStep = new int[batch];
-    Arrays.fill(scoreStep, -1);
-    int seen = maxPrompt;
     try (NDManager sub = manager.newSubManager();
         Decoder.KvCache cache = new Decoder.KvCache(config.numHiddenLayers())) {
-      for (int step = 0; step < options.maxNewTokens(); step++) {
-        int[][] mask = new int[batch][seen];
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(keyMask[b], 0, mask[b], 0, seen);
+      boolean more = true;
+      while (more) {
+        // with the KV cache: the whole prompt at step 0, then only the token fed last
+        try (Decoder.StepOutput out = decoder.step(sub, decoding.newTokens(),
+            decoding.newPositions(), decoding.attentionMask(), cache)) {
+          more = decoding.accept(argmax(out.logits()),
+              () -> out.hiddenLast().toType(DataType.FLOAT32, false).toFloatArray());
         }
-        long[] next;
-        float[] states = null;
-        try (Decoder.StepOutput out = decoder.step(sub, ids, positions, mask, cache)) {
-          next = argmax(out.logits());
-          for (int b = 0; b < batch; b++) {
-            if (finished[b]) {
-              next[b] = options.padTokenId();
-            } else if (options.scale().indexOfToken((int) next[b]) >= 0) {
-              if (states == null) {
-                states = out.hiddenLast().toType(DataType.FLOAT32, false).toFloatArray();
-              }
-              scoreStates[b] = rowOf(states, b, batch, entries, hidden);
-              scoreStep[b] = step;
-            }
-          }
-        }
-        for (int b = 0; b < batch; b++) {
-          if (!finished[b]) {
-            generated.get(b).add((int) next[b]);
-            finished[b] = options.isEos((int) next[b]);
-          }
-        }
-        if (allTrue(finished)) {
-          break;
-        }
-        ids = new long[batch][1];
-        positions = new long[batch][1];
-        for (int b = 0; b < batch; b++) {
-          ids[b][0] = next[b];
-          keyMask[b][seen] = 1;
-          positions[b][0] = realTokens[b]++;
-        }
-        seen++;
       }
     }
-    List<ScorePositionOutput> outputs = new ArrayList<>();
-    for (int b = 0; b < batch; b++) {
-      int[] gen = generated.get(b).stream().mapToInt(Integer::intValue).toArray();
-      if (scoreStates[b] == null) {
-        outputs.add(new ScorePositionOutput.NoScoreToken(gen));
-      } else {
-        outputs.add(new ScorePositionOutput.Found(gen, scoreStep[b],
-            HiddenStates.wrap(entries, hidden, scoreStates[b])));
-      }
-    }
-    return outputs;
+    return decoding.outputs();
   }
 
   private static long[] argmax(NDArray logits) {
     try (NDArray a = logits.argMax(-1)) {
       return a.toLongArray();
     }
-  }
-
-  /** Row {@code b} of {@code [entries, batch, hidden]} as {@code [entries, hidden]}. */
-  private static float[] rowOf(float[] states, int b, int batch, int entries, int hidden) {
-    float[] out = new float[entries * hidden];
-    for (int l = 0; l < entries; l++) {
-      System.arraycopy(states, (l * batch + b) * hidden, out, l * hidden, hidden);
-    }
-    return out;
-  }
-
-  private static boolean allTrue(boolean[] a) {
-    for (boolean x : a) {
-      if (!x) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

@@ -1,0 +1,219 @@
+package io.github.lager.core.spi;
+
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.HiddenStates;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The bookkeeping of greedy decoding over a left-padded batch, shared by the backends, as Hugging
+ * Face {@code generate()} does it:
+ *
+ * <ul>
+ *   <li>prompts are left-padded to the longest, so every row's last token is at the same column;
+ *   <li>position ids are {@code cumsum(attention_mask) - 1}, padding positions filled with 1;
+ *   <li>a row that emits an end-of-sequence token is finished: it is fed the pad token (with
+ *       attention mask 1) while the batch goes on, and its generated ids end at the EOS;
+ *   <li>decoding stops when every row has finished or after {@code maxNewTokens} tokens;
+ *   <li>the hidden states of a step are kept for a row when that step's token is a score token;
+ *       the last such step is the score position (docs/LAGER.md section 1).
+ * </ul>
+ *
+ * <p>Call order: construct, then per step run the model on {@link #tokens()} (or the last column
+ * with a KV cache) and call {@link #accept} with the argmax of the last position's logits, until it
+ * returns false; then {@link #outputs()}.
+ */
+public final class BatchDecoding {
+  private final GenerationOptions options;
+  private final int batch;
+  private final int entries;
+  private final int hidden;
+  private final int promptLength;
+  private final long[][] tokens;
+  private final long[][] mask;
+  private final long[][] positions;
+  private final int[] realTokens;
+  private final List<List<Integer>> generated = new ArrayList<>();
+  private final boolean[] finished;
+  private final float[][] scoreStates;
+  private final int[] scoreStep;
+  private int length;
+  private int step;
+
+  /**
+   * @param entries hidden-state entries per sample ({@code L+1})
+   * @param hidden the hidden size
+   */
+  public BatchDecoding(List<int[]> prompts, GenerationOptions options, int entries, int hidden) {
+    this.options = options;
+    this.batch = prompts.size();
+    this.entries = entries;
+    this.hidden = hidden;
+    int longest = 0;
+    for (int[] p : prompts) {
+      if (p.length == 0) {
+        throw new InvalidInputException("a prompt has no tokens");
+      }
+      longest = Math.max(longest, p.length);
+    }
+    this.promptLength = longest;
+    int capacity = longest + options.maxNewTokens();
+    tokens = new long[batch][capacity];
+    mask = new long[batch][capacity];
+    positions = new long[batch][capacity];
+    realTokens = new int[batch];
+    finished = new boolean[batch];
+    scoreStates = new float[batch][];
+    scoreStep = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      int[] p = prompts.get(b);
+      int pad = longest - p.length;
+      for (int i = 0; i < longest; i++) {
+        boolean real = i >= pad;
+        tokens[b][i] = real ? p[i - pad] : options.padTokenId();
+        mask[b][i] = real ? 1 : 0;
+        positions[b][i] = real ? i - pad : 1;
+      }
+      realTokens[b] = p.length;
+      generated.add(new ArrayList<>());
+      scoreStep[b] = -1;
+    }
+    length = longest;
+  }
+
+  public int batch() {
+    return batch;
+  }
+
+  /** The longest prompt: the first step's sequence length. */
+  public int promptLength() {
+    return promptLength;
+  }
+
+  /** The current sequence length (prompt columns plus the tokens fed so far). */
+  public int length() {
+    return length;
+  }
+
+  /** The step about to run (0 = the prompt). */
+  public int step() {
+    return step;
+  }
+
+  /** {@code [batch][length]}: every token so far, left-padded. */
+  public long[][] tokens() {
+    return slice(tokens, 0, length);
+  }
+
+  /** {@code [batch][length]}: 1 for real tokens (and tokens fed after EOS), 0 for padding. */
+  public long[][] attentionMask() {
+    return slice(mask, 0, length);
+  }
+
+  /** {@code [batch][length]}: position ids as transformers derives them from the mask. */
+  public long[][] positions() {
+    return slice(positions, 0, length);
+  }
+
+  /** The columns this step feeds with a KV cache: all of the prompt at step 0, then the last. */
+  public int newColumns() {
+    return step == 0 ? length : 1;
+  }
+
+  /** {@code tokens()} restricted to {@link #newColumns()}. */
+  public long[][] newTokens() {
+    return slice(tokens, length - newColumns(), length);
+  }
+
+  /** {@code positions()} restricted to {@link #newColumns()}. */
+  public long[][] newPositions() {
+    return slice(positions, length - newColumns(), length);
+  }
+
+  /**
+   * Records one step.
+   *
+   * @param argmax the most likely next token of each row
+   * @param statesLbh the step's hidden states at the last position, {@code [L+1][batch][hidden]}
+   *     row-major; called at most once, only when a row's token is a score token
+   * @return whether another step is needed
+   */
+  public boolean accept(long[] argmax, Supplier<float[]> statesLbh) {
+    if (argmax.length != batch) {
+      throw new IllegalArgumentException("argmax of " + argmax.length + " rows for a batch of " + batch);
+    }
+    float[] states = null;
+    long[] next = new long[batch];
+    for (int b = 0; b < batch; b++) {
+      if (finished[b]) {
+        next[b] = options.padTokenId();
+        continue;
+      }
+      next[b] = argmax[b];
+      int token = Math.toIntExact(argmax[b]);
+      if (options.scale().indexOfToken(token) >= 0) {
+        if (states == null) {
+          states = statesLbh.get();
+        }
+        scoreStates[b] = row(states, b);
+        scoreStep[b] = step;
+      }
+      generated.get(b).add(token);
+      finished[b] = options.isEos(token);
+    }
+    step++;
+    if (allFinished() || step >= options.maxNewTokens()) {
+      return false;
+    }
+    for (int b = 0; b < batch; b++) {
+      tokens[b][length] = next[b];
+      mask[b][length] = 1;
+      positions[b][length] = realTokens[b]++;
+    }
+    length++;
+    return true;
+  }
+
+  /** One output per prompt, in order. */
+  public List<ScorePositionOutput> outputs() {
+    List<ScorePositionOutput> out = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      int[] gen = generated.get(b).stream().mapToInt(Integer::intValue).toArray();
+      out.add(scoreStates[b] == null ? new ScorePositionOutput.NoScoreToken(gen)
+          : new ScorePositionOutput.Found(gen, scoreStep[b],
+              HiddenStates.wrap(entries, hidden, scoreStates[b])));
+    }
+    return out;
+  }
+
+  private boolean allFinished() {
+    for (boolean f : finished) {
+      if (!f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Row {@code b} of {@code [entries][batch][hidden]} as {@code [entries][hidden]}. */
+  private float[] row(float[] states, int b) {
+    if (states.length != entries * batch * hidden) {
+      throw new IllegalArgumentException("hidden states of " + states.length + " values, expected "
+          + entries + " x " + batch + " x " + hidden);
+    }
+    float[] out = new float[entries * hidden];
+    for (int l = 0; l < entries; l++) {
+      System.arraycopy(states, (l * batch + b) * hidden, out, l * hidden, hidden);
+    }
+    return out;
+  }
+
+  private static long[][] slice(long[][] a, int from, int to) {
+    long[][] out = new long[a.length][];
+    for (int b = 0; b < a.length; b++) {
+      out[b] = java.util.Arrays.copyOfRange(a[b], from, to);
+    }
+    return out;
+  }
+}
