@@ -135,7 +135,26 @@ class ScoreCommandTest {
 
     var r4 = EvaluateCommandTest.lager("score", "--model", fixture("tiny-qwen2").toString(), "--data",
         prompts.toString(), "--out", dir.resolve("o.json").toString(), "--backend", "tensorrt");
-    assertThat(r4.err()).contains("unknown backend 'tensorrt' (requested); available: djl");
+    assertThat(r4.err()).contains("unknown backend 'tensorrt' (requested); available: djl, onnx");
+  }
+
+  @Test
+  void theOnnxBackendScoresTheSame(@TempDir Path dir) throws IOException {
+    Path prompts = promptsFile(dir, "tiny-llama");
+    Path viaDjl = dir.resolve("djl.json");
+    Path viaOnnx = dir.resolve("onnx.json");
+    for (String[] run : new String[][] {{"djl", viaDjl.toString()}, {"onnx", viaOnnx.toString()}}) {
+      var r = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
+          "--data", prompts.toString(), "--out", run[1], "--backend", run[0], "--quiet");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.err()).contains("backend " + run[0]);
+    }
+    List<ScoredSample> a = ResultsJson.read(viaDjl);
+    List<ScoredSample> b = ResultsJson.read(viaOnnx);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(b.get(i).isValid()).isEqualTo(a.get(i).isValid());
+      assertThat(b.get(i).eScore()).isCloseTo(a.get(i).eScore(), within(1e-4));
+    }
   }
 
   @Test

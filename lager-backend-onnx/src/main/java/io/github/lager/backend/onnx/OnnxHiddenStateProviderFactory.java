@@ -1,0 +1,39 @@
+package io.github.lager.backend.onnx;
+
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.core.spi.HiddenStateProviderFactory;
+import io.github.lager.core.spi.ProviderOptions;
+
+/** Registers the ONNX Runtime backend ({@code onnx}) with {@link io.github.lager.core.spi.Backends}. */
+public final class OnnxHiddenStateProviderFactory implements HiddenStateProviderFactory {
+  @Override
+  public String name() {
+    return "onnx";
+  }
+
+  /** Below DJL: the ONNX backend needs an exported graph beside the model. */
+  @Override
+  public int rank() {
+    return 10;
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return unavailableReason().isEmpty();
+  }
+
+  @Override
+  public String unavailableReason() {
+    try {
+      Class.forName("ai.onnxruntime.OrtEnvironment", false, getClass().getClassLoader());
+      return "";
+    } catch (ClassNotFoundException e) {
+      return "com.microsoft.onnxruntime:onnxruntime is not on the class path";
+    }
+  }
+
+  @Override
+  public HiddenStateProvider create(ProviderOptions options) {
+    return OnnxHiddenStateProvider.load(options);
+  }
+}
