@@ -104,7 +104,17 @@ final class Decoder {
       hiddenLast.add(last(h));
       int layers = w.layers.size();
       for (int i = 0; i < layers; i++) {
-        h = layer(w.layers.get(i), h, rope, mask, cache, i, batch, t);
+        // one scope per layer: its temporaries (attention scores are B x heads x T x T) are freed
+        // before the next layer runs; only its output survives, handed to the step's scope
+        NDArray next;
+        try (NDScope layerScope = new NDScope()) {
+          layerScope.suppressNotUsedWarning();
+          next = layer(w.layers.get(i), h, rope, mask, cache, i, batch, t);
+          NDScope.unregister(next);
+        }
+        NDScope.register(next);
+        h.close(); // the previous residual stream; its last position was copied into hiddenLast
+        h = next;
         if (i < layers - 1) {
           hiddenLast.add(last(h));
         }
@@ -164,8 +174,11 @@ final class Decoder {
     return weight.mul(normed.toType(w.dtype, false));
   }
 
+  /** A copy of the last position, {@code [B, H]}: it outlives the residual stream it comes from. */
   private static NDArray last(NDArray h) {
-    return h.get(":, -1, :");
+    try (NDArray view = h.get(":, -1, :")) {
+      return view.duplicate();
+    }
   }
 
   /** cos and sin {@code [B, 1, T, headDim]} for the given positions, computed in Java. */

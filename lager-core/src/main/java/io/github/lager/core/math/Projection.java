@@ -50,7 +50,7 @@ public final class Projection {
         rmsNormInPlace(input, l * h, h, head.normWeight(), head.normEpsilon());
       }
     }
-    project(input, entries, h, head.rows(), k, out);
+    ProjectionKernels.get().project(input, 0, entries, h, head.rows(), k, out, 0);
     float[] bias = head.bias();
     if (bias != null) {
       for (int l = 0; l < entries; l++) {
@@ -63,20 +63,15 @@ public final class Projection {
   }
 
   /**
-   * The scalar kernel: {@code out[l*k + j] = sum_i states[l*h + i] * rows[j*h + i]} for
-   * {@code entries x k} dot products of length {@code h}, accumulated in double.
+   * The kernel alone on a batch: {@code samples} samples of {@code entries x h} hidden states,
+   * back to back in {@code states}, projected on {@code k} rows into
+   * {@code out[samples x entries x k]}. For callers that hold many samples in one array.
    */
-  public static void project(float[] states, int entries, int h, float[] rows, int k, float[] out) {
-    for (int l = 0; l < entries; l++) {
-      int base = l * h;
-      for (int j = 0; j < k; j++) {
-        int rowBase = j * h;
-        double acc = 0;
-        for (int i = 0; i < h; i++) {
-          acc += (double) states[base + i] * rows[rowBase + i];
-        }
-        out[l * k + j] = (float) acc;
-      }
+  public static void projectBatch(float[] states, int samples, int entries, int h, float[] rows,
+      int k, float[] out) {
+    ProjectionKernel kernel = ProjectionKernels.get();
+    for (int s = 0; s < samples; s++) {
+      kernel.project(states, s * entries * h, entries, h, rows, k, out, s * entries * k);
     }
   }
 

@@ -94,7 +94,7 @@ class ProjectionTest {
         w[i] = (float) r.nextGaussian();
       }
       float[] out = new float[entries * k];
-      Projection.project(s, entries, h, w, k, out);
+      ProjectionKernels.scalar().project(s, 0, entries, h, w, k, out, 0);
       for (int l = 0; l < entries; l++) {
         for (int j = 0; j < k; j++) {
           double dot = 0;
