@@ -25,6 +25,8 @@ import java.util.List;
  * the next-token logits.
  */
 final class Decoder {
+  /** Query rows per attention block in long prefills. */
+  static final int QUERY_BLOCK = 128;
   /** Per-layer key/value cache: {@code [batch, kvHeads, seen, headDim]}. */
   static final class KvCache implements AutoCloseable {
     final NDArray[] keys;
@@ -142,23 +144,59 @@ final class Decoder {
     cache.append(index, k, v);
     NDArray keys = cache.keys[index];
     NDArray values = cache.values[index];
-    long seen = keys.getShape().get(2);
-    int group = heads / kvHeads;
-    // grouped-query attention without repeating K/V: [B, kv, group*T, hd] x [B, kv, hd, seen]
-    NDArray scores = q.reshape(batch, kvHeads, (long) group * t, hd)
-        .matMul(keys.transpose(0, 1, 3, 2))
-        .mul(1.0 / Math.sqrt(hd))
-        .reshape(batch, kvHeads, group, t, seen)
-        .add(mask);
-    NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(w.dtype, false);
-    NDArray attn = probs.reshape(batch, kvHeads, (long) group * t, seen).matMul(values)
-        .reshape(batch, heads, t, hd).transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
+    NDArray attn = attend(q, keys, values, mask, batch, t)
+        .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
     h = h.add(linear(attn, l.wo(), l.bo()));
     NDArray y = rmsNorm(h, l.postNorm());
     NDArray gate = linear(y, l.wGate(), l.bGate());
     NDArray mlp = linear(gate.mul(Activation.sigmoid(gate)).mul(linear(y, l.wUp(), l.bUp())),
         l.wDown(), l.bDown());
     return h.add(mlp);
+  }
+
+  /**
+   * Softmax attention of queries {@code [B, heads, T, hd]} over the cached keys and values,
+   * returning {@code [B, heads, T, hd]}. Long prompts are processed in blocks of
+   * {@value #QUERY_BLOCK} query rows, so that the score matrix of a block stays small (a whole
+   * 1,000-token prompt would need B x heads x T x T floats per layer, allocated and freed each
+   * time).
+   */
+  private NDArray attend(NDArray q, NDArray keys, NDArray values, NDArray mask, int batch, int t) {
+    if (t <= QUERY_BLOCK) {
+      return attendBlock(q, keys, values, mask, batch, t);
+    }
+    NDList blocks = new NDList();
+    for (int c0 = 0; c0 < t; c0 += QUERY_BLOCK) {
+      int c1 = Math.min(t, c0 + QUERY_BLOCK);
+      try (NDScope blockScope = new NDScope()) {
+        blockScope.suppressNotUsedWarning();
+        NDArray block = attendBlock(q.get(":, :, " + c0 + ":" + c1 + ", :"), keys, values,
+            mask.get(":, :, :, " + c0 + ":" + c1 + ", :"), batch, c1 - c0);
+        NDScope.unregister(block);
+        blocks.add(block);
+      }
+    }
+    NDArray out = NDArrays.concat(blocks, 2);
+    blocks.close();
+    return out;
+  }
+
+  /** Grouped-query attention without repeating K/V: {@code [B, kv, group*T, hd] x [B, kv, hd, seen]}. */
+  private NDArray attendBlock(NDArray q, NDArray keys, NDArray values, NDArray mask, int batch,
+      int t) {
+    int heads = c.numAttentionHeads();
+    int kvHeads = c.numKeyValueHeads();
+    int hd = c.headDim();
+    int group = heads / kvHeads;
+    long seen = keys.getShape().get(2);
+    NDArray scores = q.reshape(batch, kvHeads, (long) group * t, hd)
+        .matMul(keys.transpose(0, 1, 3, 2))
+        .mul(1.0 / Math.sqrt(hd))
+        .reshape(batch, kvHeads, group, t, seen)
+        .add(mask);
+    NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(w.dtype, false);
+    return probs.reshape(batch, kvHeads, (long) group * t, seen).matMul(values)
+        .reshape(batch, heads, t, hd);
   }
 
   private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
