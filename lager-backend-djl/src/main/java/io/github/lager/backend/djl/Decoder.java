@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import io.github.lager.core.model.ModelConfig;
+import io.github.lager.core.spi.BatchDecoding;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,7 +99,7 @@ final class Decoder {
     long past = cache.length();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray idArray = manager.create(flatten(ids)).reshape(batch, t);
+      NDArray idArray = manager.create(BatchDecoding.rowMajor(ids)).reshape(batch, t);
       NDArray h = w.embeddings.get(new NDIndex("{}", idArray));
       NDArray[] rope = rotary(manager, positions);
       NDArray mask = additiveMask(manager, keyMask, past, t);
@@ -276,11 +277,4 @@ final class Decoder {
     return manager.create(m, new Shape(batch, 1, 1, t, seen)).toType(w.dtype, false);
   }
 
-  private static long[] flatten(long[][] a) {
-    long[] out = new long[a.length * a[0].length];
-    for (int i = 0; i < a.length; i++) {
-      System.arraycopy(a[i], 0, out, i * a[0].length, a[0].length);
-    }
-    return out;
-  }
 }

@@ -17,18 +17,9 @@ public final class DjlHiddenStateProviderFactory implements HiddenStateProviderF
   }
 
   @Override
-  public boolean isAvailable() {
-    return unavailableReason().isEmpty();
-  }
-
-  @Override
   public String unavailableReason() {
-    try {
-      Class.forName("ai.djl.pytorch.engine.PtEngineProvider", false, getClass().getClassLoader());
-      return "";
-    } catch (ClassNotFoundException e) {
-      return "ai.djl.pytorch:pytorch-engine is not on the class path";
-    }
+    return HiddenStateProviderFactory.missingUnless("ai.djl.pytorch.engine.PtEngineProvider", "ai.djl.pytorch:pytorch-engine",
+        getClass().getClassLoader());
   }
 
   @Override

@@ -123,9 +123,9 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       while (more) {
         // contract v1 has no KV cache: the whole sequence every step
         long[] shape = {decoding.batch(), decoding.length()};
-        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(flatten(decoding.tokens())), shape);
+        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(BatchDecoding.rowMajor(decoding.tokens())), shape);
             OnnxTensor mask = OnnxTensor.createTensor(env,
-                LongBuffer.wrap(flatten(decoding.attentionMask())), shape);
+                LongBuffer.wrap(BatchDecoding.rowMajor(decoding.attentionMask())), shape);
             OrtSession.Result out = session.run(Map.of("input_ids", ids, "attention_mask", mask))) {
           OnnxTensor hidden = (OnnxTensor) out.get("hidden_states").orElseThrow();
           OnnxTensor logits = (OnnxTensor) out.get("logits").orElseThrow();
@@ -162,14 +162,6 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   private static float[] toArray(FloatBuffer b) {
     float[] out = new float[b.remaining()];
     b.get(out);
-    return out;
-  }
-
-  private static long[] flatten(long[][] a) {
-    long[] out = new long[a.length * a[0].length];
-    for (int i = 0; i < a.length; i++) {
-      System.arraycopy(a[i], 0, out, i * a[0].length, a[0].length);
-    }
     return out;
   }
 

@@ -18,18 +18,9 @@ public final class OnnxHiddenStateProviderFactory implements HiddenStateProvider
   }
 
   @Override
-  public boolean isAvailable() {
-    return unavailableReason().isEmpty();
-  }
-
-  @Override
   public String unavailableReason() {
-    try {
-      Class.forName("ai.onnxruntime.OrtEnvironment", false, getClass().getClassLoader());
-      return "";
-    } catch (ClassNotFoundException e) {
-      return "com.microsoft.onnxruntime:onnxruntime is not on the class path";
-    }
+    return HiddenStateProviderFactory.missingUnless("ai.onnxruntime.OrtEnvironment", "com.microsoft.onnxruntime:onnxruntime",
+        getClass().getClassLoader());
   }
 
   @Override

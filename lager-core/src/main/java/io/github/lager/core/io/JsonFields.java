@@ -124,4 +124,13 @@ final class JsonFields {
     JsonPrimitive p = e.getAsJsonPrimitive();
     return p.isString() ? "a string" : p.isBoolean() ? "a boolean" : "a number";
   }
+
+  /** The innermost cause's message: what the JSON parser said, without wrapper prefixes. */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return Optional.ofNullable(t.getMessage()).orElse(t.toString());
+  }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -87,19 +86,11 @@ public final class JudgeSamplesJsonl {
     try {
       element = JsonParser.parseString(line);
     } catch (JsonParseException e) {
-      throw new InvalidInputException(where + ": malformed JSON: " + rootMessage(e), e);
+      throw new InvalidInputException(where + ": malformed JSON: " + JsonFields.rootMessage(e), e);
     }
     JsonFields f = new JsonFields(element, where);
     long idx = f.has("idx") ? f.integer("idx") : position;
     return new JudgeSample(idx, f.string("user_prompt"), f.optionalString("user_prompt_feedback"),
         f.optionalHumanScore("score"));
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return Optional.ofNullable(t.getMessage()).orElse(t.toString());
   }
 }

@@ -103,7 +103,7 @@ public final class LayerWeightsJson {
       root = JsonParser.parseReader(reader);
     } catch (JsonParseException e) {
       throw new InvalidInputException(
-          source + ": malformed JSON: " + JudgeSamplesJsonl.rootMessage(e), e);
+          source + ": malformed JSON: " + JsonFields.rootMessage(e), e);
     }
     JsonFields f = new JsonFields(root, source);
     if (!f.has("format") || !FORMAT.equals(f.string("format"))) {

@@ -92,7 +92,7 @@ public final class ResultsJson {
     } catch (JsonParseException | IllegalStateException e) {
       throw new InvalidInputException(
           source + ": malformed JSON after " + samples.size() + " samples: "
-              + JudgeSamplesJsonl.rootMessage(e), e);
+              + JsonFields.rootMessage(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source, e);
     }
@@ -107,7 +107,7 @@ public final class ResultsJson {
       return JsonParser.parseString(line);
     } catch (JsonParseException e) {
       throw new InvalidInputException(where + ": malformed JSON: "
-          + JudgeSamplesJsonl.rootMessage(e), e);
+          + JsonFields.rootMessage(e), e);
     }
   }
 

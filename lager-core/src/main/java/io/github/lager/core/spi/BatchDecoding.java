@@ -209,6 +209,16 @@ public final class BatchDecoding {
     return out;
   }
 
+  /** A {@code [rows][cols]} matrix as one row-major array (for tensor creation). */
+  public static long[] rowMajor(long[][] a) {
+    int cols = a.length == 0 ? 0 : a[0].length;
+    long[] out = new long[a.length * cols];
+    for (int i = 0; i < a.length; i++) {
+      System.arraycopy(a[i], 0, out, i * cols, cols);
+    }
+    return out;
+  }
+
   private static long[][] slice(long[][] a, int from, int to) {
     long[][] out = new long[a.length][];
     for (int b = 0; b < a.length; b++) {

@@ -15,11 +15,26 @@ public interface HiddenStateProviderFactory {
   int rank();
 
   /** Whether this backend can run here (its runtime classes are present). */
-  boolean isAvailable();
+  default boolean isAvailable() {
+    return unavailableReason().isEmpty();
+  }
 
   /** Why {@link #isAvailable()} is false, for messages; empty when it is available. */
   default String unavailableReason() {
     return "";
+  }
+
+  /**
+   * For {@link #unavailableReason()}: empty when {@code className} can be loaded (without
+   * initialising it, so no natives load), else which artifact is missing.
+   */
+  static String missingUnless(String className, String artifact, ClassLoader loader) {
+    try {
+      Class.forName(className, false, loader);
+      return "";
+    } catch (ClassNotFoundException e) {
+      return artifact + " is not on the class path";
+    }
   }
 
   /** Loads the model; the caller closes the provider. */
