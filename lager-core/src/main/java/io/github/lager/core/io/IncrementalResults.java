@@ -42,7 +42,7 @@ public final class IncrementalResults implements Closeable {
   }
 
   /**
-   * @param resume keep the samples of an existing partial file and append; otherwise an existing
+   * @param resume keep the samples of an existing partial file and append; otherwise a non-empty
    *     partial file is an error (so that no work is overwritten by accident)
    */
   public static IncrementalResults open(Path out, boolean resume) {
@@ -53,7 +53,7 @@ public final class IncrementalResults implements Closeable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      if (Files.exists(partial)) {
+      if (Files.exists(partial) && Files.size(partial) > 0) {
         if (!resume) {
           throw new InvalidInputException(partial + " exists: an earlier run was interrupted."
               + " Pass --resume to continue it, or delete the file to start over");

@@ -46,4 +46,15 @@ class IncrementalResultsTest {
     assertThat(array.get(0).getAsJsonObject().get("lager_wo").getAsDouble()).isEqualTo(2.5);
     assertThat(array.get(2).getAsJsonObject().get("score_step").getAsInt()).isEqualTo(1);
   }
+
+  @Test
+  void anEmptyPartialFileFromAFailedStartDoesNotBlockTheNextRun(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("results.json");
+    Files.createFile(IncrementalResults.partialOf(out));
+    IncrementalResults r = IncrementalResults.open(out, false);
+    assertThat(r.alreadyScored()).isEmpty();
+    r.write(sample(5), Map.of());
+    r.finish();
+    assertThat(ResultsJson.read(out)).extracting(ScoredSample::idx).containsExactly(5L);
+  }
 }
