@@ -70,7 +70,8 @@ public final class PipelineBench implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "CPU", description = "CPU or GPU.")
   ProviderOptions.Device device;
 
-  @Option(names = "--dtype", description = "float32 or float16 (default: the backend's for the device).")
+  @Option(names = "--dtype",
+      description = "float32, bfloat16 or float16 (default: the backend's for the device).")
   String dtype;
 
   @Option(names = "--prompts", defaultValue = "16", description = "Number of judge prompts.")
@@ -206,14 +207,15 @@ public final class PipelineBench implements Callable<Integer> {
   }
 
   /**
-   * The multiply-adds of a prefill of {@code batch} rows of {@code t} positions, counted as the
-   * decoder computes them: every projection at every position, attention over the full t x t
-   * matrix (masked entries are computed too), the LM head at the last position only.
+   * The floating-point operations a prefill of {@code batch} rows of {@code t} positions needs:
+   * every projection at every position, causal attention (each position against itself and the
+   * positions before it: {@code t(t+1)/2} query-key pairs), the LM head at the last position only.
+   * Work a decoder does beyond this (masked attention entries, padding) counts against it.
    */
   static double prefillFlops(ModelConfig c, int batch, int t) {
     double linear = 2.0 * batch * t * layerParameters(c);
     double attention = 4.0 * c.numHiddenLayers() * batch * c.numAttentionHeads() * c.headDim()
-        * (double) t * t;
+        * (double) t * (t + 1) / 2;
     double head = 2.0 * batch * c.hiddenSize() * c.vocabSize();
     return linear + attention + head;
   }
@@ -228,7 +230,9 @@ public final class PipelineBench implements Callable<Integer> {
   /** The best of several large float matmuls on DJL's PyTorch engine, same device and dtype. */
   static double matmulPeak(ProviderOptions.Device device, String dtype) {
     Device d = device == ProviderOptions.Device.GPU ? Device.gpu() : Device.cpu();
-    DataType type = "float16".equals(dtype) || (dtype == null && d.isGpu()) ? DataType.FLOAT16 : DataType.FLOAT32;
+    // bfloat16 and float16 run at the same tensor-core rate; DJL can only make float16 arrays
+    boolean full = dtype == null ? !d.isGpu() : dtype.toLowerCase(java.util.Locale.ROOT).contains("32");
+    DataType type = full ? DataType.FLOAT32 : DataType.FLOAT16;
     int n = d.isGpu() ? 8192 : 2048;
     double best = 0;
     try (NDManager m = NDManager.newBaseManager(d, Engine.getEngine("PyTorch").getEngineName())) {

@@ -43,7 +43,8 @@ class SyntheticCheckpointTest {
     ModelConfig c = ModelConfig.read(fixtures().resolve("tiny-qwen2/config.json"));
     // tiny-qwen2: L=4, H=64, heads 4 x 16, kv 2 x 16, I=176, V=1536
     long perLayer = 64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 176;
-    double expected = 2.0 * 3 * 100 * 4 * perLayer + 4.0 * 4 * 3 * 4 * 16 * 100 * 100
+    // causal attention: 100 x 101 / 2 query-key pairs per head and row
+    double expected = 2.0 * 3 * 100 * 4 * perLayer + 4.0 * 4 * 3 * 4 * 16 * (100 * 101 / 2.0)
         + 2.0 * 3 * 64 * 1536;
     assertThat(PipelineBench.prefillFlops(c, 3, 100)).isEqualTo(expected);
   }

@@ -102,6 +102,62 @@ public abstract class HiddenStateProviderContract {
     assertThat(checkedStates).isEqualTo(prompts.stream().filter(GoldenFixture.Prompt::valid).count());
   }
 
+  /**
+   * With stop-at-first-score, each row ends at its first score token: its ids are the reference's
+   * up to that token, and rows that end early leave the batch without changing the others (a
+   * batch of 4 gives, row for row, what each prompt gives alone).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void stopAtFirstScoreEndsEachRowAtItsFirstScoreToken(String fixture) {
+    GoldenFixture f = GoldenFixture.load(fixture);
+    HiddenStateProvider provider = providers.computeIfAbsent(fixture, n -> create(f.dir()));
+    GenerationOptions stop = options(f).withStopAtFirstScore(true);
+    List<GoldenFixture.Prompt> prompts = f.prompts();
+    int endedEarly = 0;
+    for (int start = 0; start < prompts.size(); start += 4) {
+      List<GoldenFixture.Prompt> batch = prompts.subList(start, Math.min(prompts.size(), start + 4));
+      List<ScorePositionOutput> together = provider.generate(
+          batch.stream().map(GoldenFixture.Prompt::inputIds).toList(), stop);
+      for (int i = 0; i < batch.size(); i++) {
+        GoldenFixture.Prompt p = batch.get(i);
+        String where = fixture + " idx " + p.idx();
+        int first = firstScoreToken(p.generated(), f);
+        int[] expected = first < 0 ? p.generated() : java.util.Arrays.copyOf(p.generated(), first + 1);
+        assertThat(together.get(i).generatedIds()).as("ids, %s", where).containsExactly(expected);
+        if (expected.length < p.generated().length) {
+          endedEarly++;
+        }
+        ScorePositionOutput alone = provider.generate(List.of(p.inputIds()), stop).get(0);
+        assertThat(alone.generatedIds()).as("ids alone, %s", where).containsExactly(expected);
+        if (together.get(i) instanceof ScorePositionOutput.Found t
+            && alone instanceof ScorePositionOutput.Found a) {
+          assertThat(t.scoreStep()).as("score step, %s", where).isEqualTo(first);
+          for (int l = 0; l < t.hiddenStates().entries(); l++) {
+            assertClose(t.hiddenStates().row(l), a.hiddenStates().row(l),
+                "hidden state entry " + l + " in a batch of 4 vs alone, " + where);
+          }
+        } else {
+          assertThat(first).as("no score token, %s", where).isNegative();
+        }
+      }
+    }
+    assertThat(endedEarly).as("rows that ended before maxNewTokens").isPositive();
+  }
+
+  static Stream<Arguments> fixtures() {
+    return GoldenFixture.NAMES.stream().map(Arguments::of);
+  }
+
+  private static int firstScoreToken(int[] ids, GoldenFixture f) {
+    for (int j = 0; j < ids.length; j++) {
+      if (f.scale().indexOfToken(ids[j]) >= 0) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
   static void assertClose(LayerLogits actual, LayerLogits expected, String what) {
     assertThat(actual.entries()).as(what).isEqualTo(expected.entries());
     for (int l = 0; l < expected.entries(); l++) {

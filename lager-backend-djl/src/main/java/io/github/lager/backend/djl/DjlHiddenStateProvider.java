@@ -4,8 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import io.github.lager.core.InvalidInputException;
+import ai.djl.ndarray.index.NDIndex;
 import io.github.lager.core.LagerException;
 import io.github.lager.core.model.Checkpoint;
 import io.github.lager.core.model.ModelConfig;
@@ -15,38 +14,45 @@ import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.DjlSettings;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link HiddenStateProvider} on DJL's PyTorch engine: a Llama-family decoder written with
- * NDArray operations from the safetensors weights ({@link Decoder}), greedy decoding with a KV
- * cache, left-padded batches with position ids taken from the attention mask.
+ * The {@link HiddenStateProvider} on DJL's PyTorch engine: the judge's decoder as TorchScript
+ * written in this project ({@link TorchScriptDecoder}), greedy decoding with a KV cache.
  *
- * <p>Device: a GPU when DJL sees one (float16), else the CPU (float32); the {@code device}
- * option forces one. Properties: {@code dtype} = {@code float32} or {@code float16}.
+ * <p>Device: a GPU when DJL sees one, else the CPU; the {@code device} option forces one.
+ * Properties: {@code dtype} = {@code float32} (the CPU default), {@code bfloat16} (the GPU
+ * default, as transformers runs the reference) or {@code float16}; {@code graph_optimizer} =
+ * {@code true|false}, libtorch's graph-executor optimizations (default {@value
+ * #GRAPH_OPTIMIZER_DEFAULT}, or the system property {@value #GRAPH_OPTIMIZER_PROPERTY}; see
+ * docs/backends.md).
  *
- * <p>Decoding follows Hugging Face {@code generate()}: a row that emits an end-of-sequence token is
- * finished and fed the pad token while the batch goes on; the batch stops when every row has
- * finished or after {@code maxNewTokens}. Hidden states are copied to Java only at steps whose
- * token is a score token, so memory does not grow with the number of steps.
+ * <p>Decoding follows Hugging Face {@code generate()}: a row ends at an end-of-sequence token (or
+ * at its first score token with {@link GenerationOptions#stopAtFirstScore()}); the batch stops when
+ * every row has ended or after {@code maxNewTokens}. Rows that ended leave the batch (their cache
+ * rows are dropped), so they cost no more compute. Hidden states are copied to Java only at steps
+ * whose token is a score token, and only for those rows.
  */
 public final class DjlHiddenStateProvider implements HiddenStateProvider {
   private static final Logger LOG = LoggerFactory.getLogger(DjlHiddenStateProvider.class);
+  /** Whether libtorch's graph-executor optimizations are on unless the user says otherwise. */
+  static final boolean GRAPH_OPTIMIZER_DEFAULT = false;
+  /** The system property that sets {@code graph_optimizer} when the options do not. */
+  static final String GRAPH_OPTIMIZER_PROPERTY = "lager.djl.graph_optimizer";
 
   private final ModelConfig config;
   private final NDManager manager;
-  private final DecoderWeights weights;
-  private final Decoder decoder;
+  private final TorchScriptDecoder decoder;
 
-  private DjlHiddenStateProvider(ModelConfig config, NDManager manager, DecoderWeights weights) {
+  private DjlHiddenStateProvider(ModelConfig config, NDManager manager, TorchScriptDecoder decoder) {
     this.config = config;
     this.manager = manager;
-    this.weights = weights;
-    this.decoder = new Decoder(weights);
+    this.decoder = decoder;
   }
 
   /** Loads the model of {@code options.modelDir()}. */
@@ -67,30 +73,24 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
       case AUTO -> engine.getGpuCount() > 0;
     };
     Device device = gpu ? Device.gpu() : Device.cpu();
-    DataType dtype = dtype(options.properties().get("dtype"), gpu);
+    String requested = options.properties().get("dtype");
+    ComputeDtype dtype = requested == null || requested.isBlank() ? ComputeDtype.defaultFor(gpu)
+        : ComputeDtype.parse(requested);
+    String optimizer = options.properties().getOrDefault("graph_optimizer",
+        System.getProperty(GRAPH_OPTIMIZER_PROPERTY));
+    boolean graphOptimizer = optimizer == null ? GRAPH_OPTIMIZER_DEFAULT
+        : Boolean.parseBoolean(optimizer.trim());
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try (Checkpoint ckpt = Checkpoint.open(options.modelDir())) {
-      DecoderWeights w = DecoderWeights.load(config, ckpt, manager, dtype);
-      LOG.info("DJL backend: {} on {} in {} (PyTorch {})", config.modelType(), device, dtype,
-          engine.getVersion());
-      return new DjlHiddenStateProvider(config, manager, w);
+      TorchScriptDecoder decoder = TorchScriptDecoder.load(config, ckpt, manager, dtype,
+          graphOptimizer);
+      LOG.info("DJL backend: {} on {} in {} (libtorch {}, TorchScript decoder, graph optimizer {})",
+          config.modelType(), device, dtype, engine.getVersion(), graphOptimizer ? "on" : "off");
+      return new DjlHiddenStateProvider(config, manager, decoder);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
-  }
-
-  private static DataType dtype(String requested, boolean gpu) {
-    if (requested == null || requested.isBlank()) {
-      return gpu ? DataType.FLOAT16 : DataType.FLOAT32;
-    }
-    return switch (requested.toLowerCase(Locale.ROOT)) {
-      case "float32", "fp32" -> DataType.FLOAT32;
-      case "float16", "fp16" -> DecoderWeights.checkedDtype(DataType.FLOAT16);
-      default -> throw new LagerException("dtype '" + requested + "' is not available on the DJL"
-          + " backend: use float32 or float16 (bfloat16 checkpoints are converted while loading;"
-          + " DJL's PyTorch JNI has no bfloat16)");
-    };
   }
 
   @Override
@@ -110,37 +110,131 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
     }
     int entries = config.numHiddenLayers() + 1;
     BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
-    config.slidingWindow().ifPresent(window -> {
-      if (decoding.promptLength() + options.maxNewTokens() > window) {
-        throw new InvalidInputException("prompt of " + decoding.promptLength() + " tokens plus "
-            + options.maxNewTokens() + " new tokens exceeds the sliding window of " + window
-            + " that config.json sets; lager does not implement sliding-window attention");
+    int batch = promptIds.size();
+    int promptLength = decoding.promptLength();
+    long[][] ids = new long[batch][promptLength];
+    long[] lengths = new long[batch];
+    for (int b = 0; b < batch; b++) {
+      int[] p = promptIds.get(b);
+      Arrays.fill(ids[b], options.padTokenId());
+      for (int i = 0; i < p.length; i++) {
+        ids[b][i] = p[i];
       }
-    });
-    try (NDManager sub = manager.newSubManager();
-        Decoder.KvCache cache = new Decoder.KvCache(config.numHiddenLayers())) {
-      boolean more = true;
-      while (more) {
-        // with the KV cache: the whole prompt at step 0, then only the token fed last
-        try (Decoder.StepOutput out = decoder.step(sub, decoding.newTokens(),
-            decoding.newPositions(), decoding.attentionMask(), cache)) {
-          more = decoding.accept(argmax(out.logits()),
-              () -> out.hiddenLast().toType(DataType.FLOAT32, false).toFloatArray());
+      lengths[b] = p.length;
+    }
+    // rows[i]: the batch row of the decoder's row i (rows that ended are dropped)
+    int[] rows = IntStream.range(0, batch).toArray();
+    try (NDManager sub = manager.newSubManager()) {
+      TorchScriptDecoder.Prefill prefill = decoder.prefill(sub, ids, lengths,
+          promptLength + options.maxNewTokens() - 1);
+      TorchScriptDecoder.Cache cache = prefill.cache();
+      TorchScriptDecoder.Step step = prefill.step();
+      try {
+        NDArray rowLengths = sub.create(lengths);
+        for (int fed = 0; ; fed++) {
+          BatchDecoding.Step decided;
+          TorchScriptDecoder.Step current = step;
+          step = null;
+          try (current) {
+            decided = decoding.accept(forBatch(current.next(), rows, batch));
+            keepScoreStates(decoding, current.hidden(), rows, decided.scoredRows());
+          }
+          if (!decided.more()) {
+            break;
+          }
+          long[] live = live(decoding, rows);
+          if (live.length < rows.length) {
+            TorchScriptDecoder.Cache kept = decoder.keep(sub, cache, live);
+            cache.close();
+            cache = kept;
+            rows = select(rows, live);
+            rowLengths.close();
+            long[] keptLengths = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+              keptLengths[i] = lengths[rows[i]];
+            }
+            rowLengths = sub.create(keptLengths);
+          }
+          long[] next = new long[rows.length];
+          for (int i = 0; i < rows.length; i++) {
+            next[i] = decoding.lastToken(rows[i]);
+          }
+          step = decoder.decode(sub, cache, next, rowLengths, promptLength, fed);
         }
+      } finally {
+        if (step != null) {
+          step.close();
+        }
+        cache.close();
       }
     }
     return decoding.outputs();
   }
 
-  private static long[] argmax(NDArray logits) {
-    try (NDArray a = logits.argMax(-1)) {
-      return a.toLongArray();
+  /** The decoder rows (indices into {@code rows}) that have not ended. */
+  private static long[] live(BatchDecoding decoding, int[] rows) {
+    long[] out = new long[rows.length];
+    int n = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (!decoding.isFinished(rows[i])) {
+        out[n++] = i;
+      }
     }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static int[] select(int[] rows, long[] indices) {
+    int[] out = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      out[i] = rows[(int) indices[i]];
+    }
+    return out;
+  }
+
+  /** The decoder rows' tokens as a whole-batch array (rows that ended get a pad, ignored). */
+  private static long[] forBatch(long[] next, int[] rows, int batch) {
+    long[] out = new long[batch];
+    for (int i = 0; i < rows.length; i++) {
+      out[rows[i]] = next[i];
+    }
+    return out;
+  }
+
+  /** Copies, in one transfer, the hidden states of the rows whose token is a score token. */
+  private void keepScoreStates(BatchDecoding decoding, NDArray hidden, int[] rows,
+      int[] scoredRows) {
+    if (scoredRows.length == 0) {
+      return;
+    }
+    int[] local = new int[scoredRows.length];
+    for (int s = 0; s < scoredRows.length; s++) {
+      local[s] = indexOf(rows, scoredRows[s]);
+    }
+    int entries = config.numHiddenLayers() + 1;
+    int h = config.hiddenSize();
+    float[] states;
+    try (NDArray index = hidden.getManager().create(Arrays.stream(local).asLongStream().toArray());
+        NDArray picked = hidden.get(new NDIndex(":, {}", index))) {
+      states = picked.toFloatArray();
+    }
+    for (int s = 0; s < scoredRows.length; s++) {
+      decoding.keepScoreState(scoredRows[s],
+          BatchDecoding.rowOf(states, s, entries, scoredRows.length, h));
+    }
+  }
+
+  private static int indexOf(int[] rows, int row) {
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] == row) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("row " + row + " is no longer decoding");
   }
 
   @Override
   public void close() {
-    weights.close();
+    decoder.close();
     manager.close();
   }
 }

@@ -123,6 +123,16 @@ public final class Checkpoint implements Closeable {
     return file(name).readRows(name, rows);
   }
 
+  /** The element type of tensor {@code name}. */
+  public SafetensorsFile.DType dtype(String name) {
+    return file(name).dtype(name);
+  }
+
+  /** Rows {@code [from, to)} of a tensor as raw bytes, without a copy ({@link SafetensorsFile#mapRows}). */
+  public java.nio.ByteBuffer mapRows(String name, long from, long to) {
+    return file(name).mapRows(name, from, to);
+  }
+
   private SafetensorsFile file(String name) {
     SafetensorsFile f = byTensor.get(name);
     if (f == null) {

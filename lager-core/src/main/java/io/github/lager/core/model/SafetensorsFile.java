@@ -210,6 +210,42 @@ public final class SafetensorsFile implements Closeable {
     return out;
   }
 
+  /** The element type of tensor {@code name}; fails naming it when lager cannot read it. */
+  public DType dtype(String name) {
+    return dtype(info(name));
+  }
+
+  /**
+   * Rows {@code [from, to)} of tensor {@code name} as its raw little-endian bytes: a read-only
+   * view of the file mapping, not a copy, valid while this file is open. A backend that converts
+   * on the device reads weights this way (bfloat16 bits included) instead of widening them in Java.
+   * At most {@link Integer#MAX_VALUE} bytes at a time.
+   */
+  public ByteBuffer mapRows(String name, long from, long to) {
+    TensorInfo t = info(name);
+    DType dtype = dtype(t);
+    long rowBytes = t.rowElements() * dtype.bytes();
+    if ((t.end() - t.begin()) != t.rows() * rowBytes) {
+      throw new InvalidInputException(file + ": tensor " + name + " has " + (t.end() - t.begin())
+          + " bytes, its shape and dtype need " + t.rows() * rowBytes);
+    }
+    if (from < 0 || to > t.rows() || from > to) {
+      throw new IndexOutOfBoundsException(
+          "rows [" + from + ", " + to + ") of tensor " + name + " with " + t.rows() + " rows");
+    }
+    long bytes = (to - from) * rowBytes;
+    if (bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("rows [" + from + ", " + to + ") of tensor " + name
+          + " are " + bytes + " bytes, over one mapping's 2 GiB: map fewer rows at a time");
+    }
+    try {
+      return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin() + from * rowBytes,
+          bytes).order(ByteOrder.LITTLE_ENDIAN);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read tensor " + name + " of " + file, e);
+    }
+  }
+
   private DType dtype(TensorInfo t) {
     try {
       return DType.valueOf(t.dtype());

@@ -55,8 +55,7 @@ public final class JudgePipeline {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.head = Objects.requireNonNull(head, "head");
     this.options = Objects.requireNonNull(options, "options");
-    this.generation = new GenerationOptions(options.maxNewTokens(), generation.scale(),
-        generation.eosTokenIds(), generation.padTokenId());
+    this.generation = generation.withMaxNewTokens(options.maxNewTokens());
     if (head.points() != generation.scale().points()) {
       throw new IllegalArgumentException("score head has " + head.points()
           + " rows, the score scale " + generation.scale().points() + " values");

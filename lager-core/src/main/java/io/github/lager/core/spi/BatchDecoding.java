@@ -14,15 +14,19 @@ import java.util.function.Supplier;
  *   <li>prompts are left-padded to the longest, so every row's last token is at the same column;
  *   <li>position ids are {@code cumsum(attention_mask) - 1}, padding positions filled with 1;
  *   <li>a row that emits an end-of-sequence token is finished: it is fed the pad token (with
- *       attention mask 1) while the batch goes on, and its generated ids end at the EOS;
+ *       attention mask 1) while the batch goes on, and its generated ids end at the EOS (a
+ *       backend may instead drop finished rows from its batch: their results are the same);
+ *   <li>with {@link GenerationOptions#stopAtFirstScore()}, a row also ends at its first score
+ *       token (a deviation from the reference, off by default);
  *   <li>decoding stops when every row has finished or after {@code maxNewTokens} tokens;
  *   <li>the hidden states of a step are kept for a row when that step's token is a score token;
  *       the last such step is the score position (docs/LAGER.md section 1).
  * </ul>
  *
  * <p>Call order: construct, then per step run the model on {@link #tokens()} (or the last column
- * with a KV cache) and call {@link #accept} with the argmax of the last position's logits, until it
- * returns false; then {@link #outputs()}.
+ * with a KV cache) and call {@link #accept(long[])} with the argmax of the last position's logits
+ * and {@link #keepScoreState} for each row it names (or {@link #accept(long[], Supplier)}, which
+ * does both), until no more step is needed; then {@link #outputs()}.
  */
 public final class BatchDecoding {
   private final GenerationOptions options;
@@ -38,6 +42,7 @@ public final class BatchDecoding {
   private final boolean[] finished;
   private final float[][] scoreStates;
   private final int[] scoreStep;
+  private final int[] stateStep;
   private int length;
   private int step;
 
@@ -66,6 +71,7 @@ public final class BatchDecoding {
     finished = new boolean[batch];
     scoreStates = new float[batch][];
     scoreStep = new int[batch];
+    stateStep = new int[batch];
     for (int b = 0; b < batch; b++) {
       int[] p = prompts.get(b);
       int pad = longest - p.length;
@@ -78,6 +84,7 @@ public final class BatchDecoding {
       realTokens[b] = p.length;
       generated.add(new ArrayList<>());
       scoreStep[b] = -1;
+      stateStep[b] = -1;
     }
     length = longest;
   }
@@ -132,19 +139,35 @@ public final class BatchDecoding {
   }
 
   /**
+   * What one step decided.
+   *
+   * @param more whether another step is needed
+   * @param scoredRows the rows whose token this step is a score token: the caller hands their
+   *     hidden states to {@link #keepScoreState} (they replace the row's earlier ones)
+   */
+  public record Step(boolean more, int[] scoredRows) {
+    public Step {
+      scoredRows = scoredRows.clone();
+    }
+
+    @Override
+    public int[] scoredRows() {
+      return scoredRows.clone();
+    }
+  }
+
+  /**
    * Records one step.
    *
-   * @param argmax the most likely next token of each row
-   * @param statesLbh the step's hidden states at the last position, {@code [L+1][batch][hidden]}
-   *     row-major; called at most once, only when a row's token is a score token
-   * @return whether another step is needed
+   * @param argmax the most likely next token of each row (ignored for finished rows)
    */
-  public boolean accept(long[] argmax, Supplier<float[]> statesLbh) {
+  public Step accept(long[] argmax) {
     if (argmax.length != batch) {
       throw new IllegalArgumentException("argmax of " + argmax.length + " rows for a batch of " + batch);
     }
-    float[] states = null;
     long[] next = new long[batch];
+    int[] scored = new int[batch];
+    int nScored = 0;
     for (int b = 0; b < batch; b++) {
       if (finished[b]) {
         next[b] = options.padTokenId();
@@ -152,19 +175,18 @@ public final class BatchDecoding {
       }
       next[b] = argmax[b];
       int token = Math.toIntExact(argmax[b]);
-      if (options.scale().indexOfToken(token) >= 0) {
-        if (states == null) {
-          states = statesLbh.get();
-        }
-        scoreStates[b] = row(states, b);
+      boolean isScore = options.scale().indexOfToken(token) >= 0;
+      if (isScore) {
+        scored[nScored++] = b;
         scoreStep[b] = step;
       }
       generated.get(b).add(token);
-      finished[b] = options.isEos(token);
+      finished[b] = options.isEos(token) || (isScore && options.stopAtFirstScore());
     }
     step++;
+    int[] scoredRows = java.util.Arrays.copyOf(scored, nScored);
     if (allFinished() || step >= options.maxNewTokens()) {
-      return false;
+      return new Step(false, scoredRows);
     }
     for (int b = 0; b < batch; b++) {
       tokens[b][length] = next[b];
@@ -172,7 +194,55 @@ public final class BatchDecoding {
       positions[b][length] = realTokens[b]++;
     }
     length++;
-    return true;
+    return new Step(true, scoredRows);
+  }
+
+  /**
+   * Records one step, fetching the hidden states only when a row's token is a score token.
+   *
+   * @param statesLbh the step's hidden states at the last position, {@code [L+1][batch][hidden]}
+   *     row-major; called at most once
+   * @return whether another step is needed
+   */
+  public boolean accept(long[] argmax, Supplier<float[]> statesLbh) {
+    Step s = accept(argmax);
+    if (s.scoredRows.length > 0) {
+      float[] states = statesLbh.get();
+      for (int b : s.scoredRows) {
+        keepScoreState(b, rowOf(states, b, entries, batch, hidden));
+      }
+    }
+    return s.more();
+  }
+
+  /**
+   * The hidden states of {@code row} at its latest score step, {@code [L+1][hidden]} row-major;
+   * they replace the row's earlier ones (the last score token is the score position).
+   */
+  public void keepScoreState(int row, float[] entriesByHidden) {
+    if (entriesByHidden.length != entries * hidden) {
+      throw new IllegalArgumentException("hidden states of " + entriesByHidden.length
+          + " values for row " + row + ", expected " + entries + " x " + hidden);
+    }
+    if (scoreStep[row] < 0) {
+      throw new IllegalStateException("row " + row + " has generated no score token");
+    }
+    scoreStates[row] = entriesByHidden.clone();
+    stateStep[row] = scoreStep[row];
+  }
+
+  /** Whether {@code row} has ended (EOS, or its first score token with stop-at-first-score). */
+  public boolean isFinished(int row) {
+    return finished[row];
+  }
+
+  /** The token {@code row} generated last: the one the next step feeds. */
+  public long lastToken(int row) {
+    List<Integer> g = generated.get(row);
+    if (g.isEmpty()) {
+      throw new IllegalStateException("row " + row + " has generated nothing yet");
+    }
+    return g.get(g.size() - 1);
   }
 
   /** One output per prompt, in order. */
@@ -180,6 +250,10 @@ public final class BatchDecoding {
     List<ScorePositionOutput> out = new ArrayList<>();
     for (int b = 0; b < batch; b++) {
       int[] gen = generated.get(b).stream().mapToInt(Integer::intValue).toArray();
+      if (scoreStep[b] >= 0 && stateStep[b] != scoreStep[b]) {
+        throw new IllegalStateException("row " + b + " generated a score token at step "
+            + scoreStep[b] + " but its hidden states of that step were not kept");
+      }
       out.add(scoreStates[b] == null ? new ScorePositionOutput.NoScoreToken(gen)
           : new ScorePositionOutput.Found(gen, scoreStep[b],
               HiddenStates.wrap(entries, hidden, scoreStates[b])));
@@ -197,7 +271,7 @@ public final class BatchDecoding {
   }
 
   /** Row {@code b} of {@code [entries][batch][hidden]} as {@code [entries][hidden]}. */
-  private float[] row(float[] states, int b) {
+  public static float[] rowOf(float[] states, int b, int entries, int batch, int hidden) {
     if (states.length != entries * batch * hidden) {
       throw new IllegalArgumentException("hidden states of " + states.length + " values, expected "
           + entries + " x " + batch + " x " + hidden);

@@ -14,9 +14,12 @@ import java.util.Objects;
  *     generated score token
  * @param eosTokenIds tokens that end a row
  * @param padTokenId the token that fills finished rows and left-pads prompts
+ * @param stopAtFirstScore end a row at its first score token, so that a judge that prints its
+ *     score first costs one or two steps; a deviation from the reference (whose score position is
+ *     the <em>last</em> score token within {@code maxNewTokens}), off by default
  */
 public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds,
-    int padTokenId) {
+    int padTokenId, boolean stopAtFirstScore) {
   public GenerationOptions {
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
@@ -26,6 +29,19 @@ public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTok
       throw new IllegalArgumentException("generation needs the score tokens' ids: " + scale);
     }
     eosTokenIds = eosTokenIds.clone();
+  }
+
+  /** The reference's decoding: the score position is the last score token. */
+  public GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds, int padTokenId) {
+    this(maxNewTokens, scale, eosTokenIds, padTokenId, false);
+  }
+
+  public GenerationOptions withMaxNewTokens(int n) {
+    return new GenerationOptions(n, scale, eosTokenIds, padTokenId, stopAtFirstScore);
+  }
+
+  public GenerationOptions withStopAtFirstScore(boolean stop) {
+    return new GenerationOptions(maxNewTokens, scale, eosTokenIds, padTokenId, stop);
   }
 
   @Override
@@ -47,17 +63,19 @@ public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTok
   public boolean equals(Object o) {
     return o instanceof GenerationOptions g && g.maxNewTokens == maxNewTokens
         && g.scale.equals(scale) && Arrays.equals(g.eosTokenIds, eosTokenIds)
-        && g.padTokenId == padTokenId;
+        && g.padTokenId == padTokenId && g.stopAtFirstScore == stopAtFirstScore;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxNewTokens, scale, Arrays.hashCode(eosTokenIds), padTokenId);
+    return Objects.hash(maxNewTokens, scale, Arrays.hashCode(eosTokenIds), padTokenId,
+        stopAtFirstScore);
   }
 
   @Override
   public String toString() {
     return "GenerationOptions[maxNewTokens=" + maxNewTokens + ", " + scale + ", eos="
-        + Arrays.toString(eosTokenIds) + ", pad=" + padTokenId + "]";
+        + Arrays.toString(eosTokenIds) + ", pad=" + padTokenId
+        + (stopAtFirstScore ? ", stop at first score" : "") + "]";
   }
 }

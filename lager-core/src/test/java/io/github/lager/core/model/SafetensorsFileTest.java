@@ -56,6 +56,30 @@ class SafetensorsFileTest {
     assertThatThrownBy(() -> SafetensorsFile.open(g)).hasMessageContaining("not a safetensors file");
   }
 
+  @Test
+  void writesWhatItReadsInEveryDtype(@TempDir Path dir) {
+    float third = 1f / 3; // 0x3EAAAAAB: bf16 rounds to 0x3EAB (0.333984375), fp16 to 0x3555
+    float[] v = {1.5f, -2f, third, 65504f, 1e-8f, 70000f};
+    Path f = dir.resolve("w.safetensors");
+    SafetensorsWriter.write(f, java.util.List.of(
+        SafetensorsWriter.Tensor.of("a", SafetensorsFile.DType.F32, new long[] {2, 3}, v),
+        SafetensorsWriter.Tensor.of("b", SafetensorsFile.DType.BF16, new long[] {6}, v),
+        SafetensorsWriter.Tensor.of("c", SafetensorsFile.DType.F16, new long[] {3, 2}, v)));
+    try (SafetensorsFile st = SafetensorsFile.open(f)) {
+      assertThat(st.read("a")).containsExactly(v);
+      assertThat(st.info("c").shape()).containsExactly(3, 2);
+      // bf16 bits of 1/3, 65504, 1e-8, 70000 rounded to nearest even (numpy: 0x3eab, 0x4780, 0x322c, 0x4789)
+      assertThat(st.read("b")).containsExactly(1.5f, -2f, Float.intBitsToFloat(0x3eab0000),
+          Float.intBitsToFloat(0x47800000), Float.intBitsToFloat(0x322c0000),
+          Float.intBitsToFloat(0x47890000));
+      assertThat(st.read("c")).containsExactly(1.5f, -2f, SafetensorsFile.halfToFloat((short) 0x3555),
+          65504f, 0f, Float.POSITIVE_INFINITY);
+      assertThat(st.mapRows("a", 1, 2).getFloat(0)).isEqualTo(65504f);
+    }
+    assertThat(SafetensorsWriter.toHalf(0x1p-24f)).isEqualTo((short) 0x0001); // smallest subnormal
+    assertThat(SafetensorsWriter.toHalf(-0f)).isEqualTo((short) 0x8000);
+  }
+
   static Path write(Path f, String header, short[] data) throws Exception {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(8 + h.length + 2 * data.length).order(ByteOrder.LITTLE_ENDIAN);

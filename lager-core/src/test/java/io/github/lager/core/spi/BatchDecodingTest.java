@@ -68,4 +68,37 @@ class BatchDecodingTest {
     assertThat(d.outputs()).allMatch(o -> o instanceof ScorePositionOutput.NoScoreToken);
     assertThat(d.outputs().get(1).generatedIds()).containsExactly(9, EOS);
   }
+
+  @Test
+  void stopAtFirstScoreEndsARowAtItsFirstScoreToken() {
+    BatchDecoding d = new BatchDecoding(List.of(new int[] {5}, new int[] {6}),
+        OPTIONS.withStopAtFirstScore(true), 2, 1);
+    BatchDecoding.Step s0 = d.accept(new long[] {99, 21});
+    assertThat(s0.more()).isTrue();
+    assertThat(s0.scoredRows()).containsExactly(1);
+    assertThat(d.isFinished(1)).isTrue();
+    assertThat(d.isFinished(0)).isFalse();
+    d.keepScoreState(1, new float[] {7, 8});
+    BatchDecoding.Step s1 = d.accept(new long[] {22, 23}); // row 1 has ended: its 23 is ignored
+    assertThat(s1.scoredRows()).containsExactly(0);
+    assertThat(s1.more()).as("every row has ended").isFalse();
+    d.keepScoreState(0, new float[] {3, 4});
+    List<ScorePositionOutput> out = d.outputs();
+    assertThat(out.get(0).generatedIds()).containsExactly(99, 22);
+    assertThat(((ScorePositionOutput.Found) out.get(0)).scoreStep()).isEqualTo(1);
+    assertThat(out.get(1).generatedIds()).containsExactly(21);
+    assertThat(((ScorePositionOutput.Found) out.get(1)).hiddenStates().toArray()).containsExactly(7, 8);
+    assertThat(d.lastToken(0)).isEqualTo(22);
+  }
+
+  @Test
+  void aScoreStepWhoseStatesWereNotKeptIsAnError() {
+    BatchDecoding d = new BatchDecoding(List.of(new int[] {5}), OPTIONS, 2, 1);
+    d.accept(new long[] {21});
+    d.keepScoreState(0, new float[] {1, 2});
+    d.accept(new long[] {22}); // a later score token replaces the score position
+    org.assertj.core.api.Assertions.assertThatThrownBy(d::outputs)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("row 0 generated a score token at step 1");
+  }
 }
