@@ -1,19 +1,17 @@
 package io.github.lager.bench;
 
 import com.google.gson.JsonObject;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.SafetensorsFile;
+import io.github.lager.hf.SafetensorsWriter;
+import io.github.lager.hf.architecture.TensorLayout;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -71,83 +69,18 @@ final class SyntheticCheckpoint {
     c.addProperty("pad_token_id", 0);
     Files.writeString(dir.resolve("config.json"), c.toString());
     Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 2, \"pad_token_id\": 0}");
-
-    Map<String, long[]> tensors = new LinkedHashMap<>();
-    int q = s.heads() * s.headDim();
-    int kv = s.kvHeads() * s.headDim();
-    tensors.put("model.embed_tokens.weight", new long[] {s.vocab(), s.hidden()});
-    for (int i = 0; i < s.layers(); i++) {
-      String p = "model.layers." + i + ".";
-      tensors.put(p + "input_layernorm.weight", new long[] {s.hidden()});
-      tensors.put(p + "self_attn.q_proj.weight", new long[] {q, s.hidden()});
-      tensors.put(p + "self_attn.k_proj.weight", new long[] {kv, s.hidden()});
-      tensors.put(p + "self_attn.v_proj.weight", new long[] {kv, s.hidden()});
-      if (s.modelType().equals("qwen2")) {
-        tensors.put(p + "self_attn.q_proj.bias", new long[] {q});
-        tensors.put(p + "self_attn.k_proj.bias", new long[] {kv});
-        tensors.put(p + "self_attn.v_proj.bias", new long[] {kv});
-      }
-      tensors.put(p + "self_attn.o_proj.weight", new long[] {s.hidden(), q});
-      tensors.put(p + "post_attention_layernorm.weight", new long[] {s.hidden()});
-      tensors.put(p + "mlp.gate_proj.weight", new long[] {s.intermediate(), s.hidden()});
-      tensors.put(p + "mlp.up_proj.weight", new long[] {s.intermediate(), s.hidden()});
-      tensors.put(p + "mlp.down_proj.weight", new long[] {s.hidden(), s.intermediate()});
-    }
-    tensors.put("model.norm.weight", new long[] {s.hidden()});
-    if (!s.tied()) {
-      tensors.put("lm_head.weight", new long[] {s.vocab(), s.hidden()});
-    }
-    int bytes = bf16 ? 2 : 4;
-    StringBuilder header = new StringBuilder("{");
-    long offset = 0;
-    List<String> names = new ArrayList<>(tensors.keySet());
-    for (String name : names) {
-      long n = 1;
-      for (long d : tensors.get(name)) {
-        n *= d;
-      }
-      long[] shape = tensors.get(name);
-      StringBuilder dims = new StringBuilder();
-      for (int d = 0; d < shape.length; d++) {
-        dims.append(d == 0 ? "" : ",").append(shape[d]);
-      }
-      header.append(header.length() > 1 ? "," : "").append('"').append(name).append("\":{\"dtype\":\"")
-          .append(bf16 ? "BF16" : "F32").append("\",\"shape\":[").append(dims)
-          .append("],\"data_offsets\":[").append(offset).append(',').append(offset + n * bytes).append("]}");
-      offset += n * bytes;
-    }
-    byte[] h = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    // the tensors and their names come from the architecture registry
+    ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
+    SafetensorsFile.DType dtype = bf16 ? SafetensorsFile.DType.BF16 : SafetensorsFile.DType.F32;
     SplittableRandom random = new SplittableRandom(seed);
     float bound = (float) (0.02 * Math.sqrt(3)); // uniform(-b, b) has standard deviation 0.02
-    try (FileChannel ch = FileChannel.open(dir.resolve("model.safetensors"), StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length);
-      len.flip();
-      ch.write(len);
-      ch.write(ByteBuffer.wrap(h));
-      ByteBuffer buf = ByteBuffer.allocateDirect(1 << 24).order(ByteOrder.LITTLE_ENDIAN);
-      for (String name : names) {
-        long n = 1;
-        for (long d : tensors.get(name)) {
-          n *= d;
-        }
-        boolean norm = name.endsWith("layernorm.weight") || name.equals("model.norm.weight");
-        for (long i = 0; i < n; i++) {
-          float v = norm ? 1f : (float) ((random.nextDouble() * 2 - 1) * bound);
-          if (bf16) {
-            buf.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
-          } else {
-            buf.putFloat(v);
-          }
-          if (!buf.hasRemaining()) {
-            buf.flip();
-            ch.write(buf);
-            buf.clear();
-          }
-        }
-      }
-      buf.flip();
-      ch.write(buf);
+    float normValue = config.features().norm() == ModelConfig.NormForm.ONE_PLUS_WEIGHT ? 0f : 1f;
+    List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+    for (TensorLayout.Tensor t : config.architecture().layout(config, null).tensors()) {
+      boolean norm = t.shape().length == 1 && t.name().endsWith("norm.weight");
+      tensors.add(new SafetensorsWriter.Tensor(t.name(), dtype, t.shape(),
+          norm ? i -> normValue : i -> (float) ((random.nextDouble() * 2 - 1) * bound)));
     }
+    SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), tensors);
   }
 }

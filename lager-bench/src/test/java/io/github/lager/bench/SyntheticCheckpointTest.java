@@ -3,7 +3,7 @@ package io.github.lager.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lager.backend.djl.DjlHiddenStateProvider;
-import io.github.lager.core.model.ModelConfig;
+import io.github.lager.hf.ModelConfig;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;

@@ -10,7 +10,7 @@ import io.github.lager.core.math.Projection;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.model.Checkpoint;
+import io.github.lager.hf.Checkpoint;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.JudgePipeline;
 import io.github.lager.core.pipeline.PipelineOptions;

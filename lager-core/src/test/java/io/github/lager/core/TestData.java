@@ -13,10 +13,16 @@ import java.util.Optional;
 
 /** Where the tests find the project's fixtures and the optional shared data. */
 public final class TestData {
-  /** The two fixture checkpoints. */
-  public static final String[] MODELS = {"tiny-qwen2", "tiny-llama"};
+  /** The fixture checkpoints. */
+  public static final String[] MODELS = {"tiny-qwen2", "tiny-llama", "tiny-qwen3", "tiny-gemma3",
+      "tiny-phi3"};
 
   private TestData() {}
+
+  /** {@link #MODELS} as a JUnit argument source. */
+  public static java.util.stream.Stream<String> models() {
+    return java.util.Arrays.stream(MODELS);
+  }
 
   /** The repository root (surefire passes it; else found from the working directory). */
   public static Path projectRoot() {

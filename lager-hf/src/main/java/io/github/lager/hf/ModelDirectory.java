@@ -6,10 +6,9 @@ import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.model.Checkpoint;
-import io.github.lager.core.model.ModelConfig;
-import io.github.lager.core.model.SafetensorsFile;
 import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.hf.architecture.Slot;
+import io.github.lager.hf.architecture.TensorLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,11 +30,6 @@ import java.util.Set;
 public final class ModelDirectory implements AutoCloseable {
   public static final String CONFIG = "config.json";
   public static final String GENERATION_CONFIG = "generation_config.json";
-  /** The LM head, or the embeddings when they are tied. */
-  static final String LM_HEAD = "lm_head.weight";
-  static final String LM_HEAD_BIAS = "lm_head.bias";
-  static final String EMBEDDINGS = "model.embed_tokens.weight";
-  static final String FINAL_NORM = "model.norm.weight";
 
   private final Path dir;
   private final ModelConfig config;
@@ -143,11 +137,14 @@ public final class ModelDirectory implements AutoCloseable {
   }
 
   /**
-   * The K rows of the LM head for the scale's tokens (the embedding rows when embeddings are tied
-   * or there is no {@code lm_head.weight}), its bias when it has one, and the final RMSNorm.
+   * The K rows of the LM head for the scale's tokens (the embedding rows when embeddings are
+   * tied) and the final RMSNorm, with tensor names from the model's {@link
+   * io.github.lager.hf.architecture.Architecture}. The norm's weight is given as the factor it
+   * multiplies by ({@code 1 + w} for Gemma), so that the logit lens is the same for every family.
    */
   public ScoreHead scoreHead(ScoreScale scale, Checkpoint checkpoint) {
-    String head = !config.tieWordEmbeddings() && checkpoint.has(LM_HEAD) ? LM_HEAD : EMBEDDINGS;
+    TensorLayout layout = config.architecture().layout(config, checkpoint.tensorNames());
+    String head = layout.lmHead().name();
     SafetensorsFile.TensorInfo info = checkpoint.info(head);
     if (info.shape().length != 2 || info.shape()[1] != config.hiddenSize()) {
       throw new InvalidInputException(dir + ": " + head + " has shape "
@@ -160,18 +157,14 @@ public final class ModelDirectory implements AutoCloseable {
             + " with " + info.rows() + " rows; tokenizer and weights do not match");
       }
     }
-    ScoreHead h = ScoreHead.of(scale.points(), config.hiddenSize(),
-        checkpoint.readRows(head, scale.tokenIds()));
-    if (head.equals(LM_HEAD) && checkpoint.has(LM_HEAD_BIAS)) {
-      float[] bias = checkpoint.read(LM_HEAD_BIAS);
-      float[] scoreBias = new float[scale.points()];
-      int[] ids = scale.tokenIds();
-      for (int k = 0; k < ids.length; k++) {
-        scoreBias[k] = bias[ids[k]];
+    float[] norm = checkpoint.read(layout.tensor(Slot.FINAL_NORM).orElseThrow().name());
+    if (config.features().norm() == ModelConfig.NormForm.ONE_PLUS_WEIGHT) {
+      for (int i = 0; i < norm.length; i++) {
+        norm[i] += 1;
       }
-      h = h.withBias(scoreBias);
     }
-    return h.withFinalNorm(checkpoint.read(FINAL_NORM), config.rmsNormEps());
+    return ScoreHead.of(scale.points(), config.hiddenSize(),
+        checkpoint.readRows(head, scale.tokenIds())).withFinalNorm(norm, config.rmsNormEps());
   }
 
   /** End-of-sequence ids: config.json's and generation_config.json's. */

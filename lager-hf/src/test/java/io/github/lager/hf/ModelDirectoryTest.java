@@ -7,10 +7,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.TestData;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.model.Checkpoint;
-import io.github.lager.core.model.ModelConfig;
 import io.github.lager.core.pipeline.PromptEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelDirectoryTest {
   static Path fixture(String model) {
-    return Path.of(System.getProperty("lager.project.root", ".."), "fixtures", model);
+    return TestData.fixture(model);
   }
 
   static JsonObject golden(String model) throws IOException {
@@ -100,7 +99,11 @@ class ModelDirectoryTest {
     Files.writeString(cfg, Files.readString(cfg).replace("\"qwen2\"", "\"gpt2\""));
     assertThatThrownBy(() -> ModelDirectory.open(dir))
         .hasMessageContaining("model_type 'gpt2' is not supported")
-        .hasMessageContaining("[llama, qwen2, mistral]");
+        .hasMessageContaining("[llama, mistral, qwen2, qwen3, gemma3_text, gemma3, phi3]");
+    Files.writeString(cfg, Files.readString(cfg).replace("\"gpt2\"", "\"gemma2\""));
+    assertThatThrownBy(() -> ModelDirectory.open(dir))
+        .hasMessageEndingWith("model_type 'gemma2' is not supported: Gemma 2's attention logit"
+            + " softcapping is not implemented");
   }
 
   @Test

@@ -5,7 +5,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.math.LayerLogits;
+import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,15 +18,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A fixture checkpoint (fixtures/tiny-qwen2, fixtures/tiny-llama) with the outputs the published
- * reference code produced on it (golden/golden.json): per prompt the chat-templated text, token
- * ids, 10 greedy ids, the score step, the hidden states at the score position and the per-layer
- * score logits of batch sizes 1 and 4.
+ * A fixture checkpoint (fixtures/tiny-*: Qwen2, Llama, Qwen3, Gemma 3, Phi-3) with the outputs
+ * the published reference code produced on it (golden/golden.json): per prompt the
+ * chat-templated text, token ids, 10 greedy ids, the score step, the hidden states at the score
+ * position and the per-layer score logits of batch sizes 1 and 4.
+ *
+ * @param batch4Tolerance the tolerance for the reference's batch-4 logits: the project's
+ *     {@link #RELATIVE_TOLERANCE}, or the reference's own spread between its batch-4 and batch-1
+ *     logits when that is larger (Gemma 3: the reference pads its batches to 2048 positions, and
+ *     its sliding windows then see the padding: up to 8e-3)
  */
 public record GoldenFixture(String name, Path dir, ScoreScale scale, int numHiddenLayers,
-    List<Prompt> prompts) {
-  /** The two fixtures. */
-  public static final List<String> NAMES = List.of("tiny-qwen2", "tiny-llama");
+    List<Prompt> prompts, double batch4Tolerance) {
+  /** The five fixtures. */
+  public static final List<String> NAMES = List.of("tiny-qwen2", "tiny-llama", "tiny-qwen3",
+      "tiny-gemma3", "tiny-phi3");
+  /** {@link #NAMES} as a JUnit argument source. */
+  public static java.util.stream.Stream<String> names() {
+    return NAMES.stream();
+  }
+
   /** The parity tolerance of the project: {@code 1e-4 x max(1, |value|)}. */
   public static final double RELATIVE_TOLERANCE = 1e-4;
 
@@ -75,7 +89,34 @@ public record GoldenFixture(String name, Path dir, ScoreScale scale, int numHidd
           ints(t.getAsJsonArray("generated")), step, hidden, logits(b1), logits(b4)));
     }
     return new GoldenFixture(name, dir, ScoreScale.ofTokenIds(ints(g.getAsJsonArray("score_token_ids"))),
-        g.get("num_hidden_layers").getAsInt(), prompts);
+        g.get("num_hidden_layers").getAsInt(), prompts,
+        Math.max(RELATIVE_TOLERANCE, spread(prompts)));
+  }
+
+  /** The fixture's score head: its LM-head rows (the embedding rows when tied) of "1".."5". */
+  public ScoreHead scoreHead() {
+    try (ModelDirectory md = ModelDirectory.open(dir); Checkpoint ckpt = Checkpoint.open(dir)) {
+      return md.scoreHead(scale, ckpt);
+    }
+  }
+
+  /** The largest {@code |batch4 - batch1| / max(1, |batch1|)} of the reference's own logits. */
+  private static double spread(List<Prompt> prompts) {
+    double worst = 0;
+    for (Prompt p : prompts) {
+      if (p.batch1Logits().isPresent() && p.batch4Logits().isPresent()) {
+        LayerLogits a = p.batch1Logits().get();
+        LayerLogits b = p.batch4Logits().get();
+        for (int l = 0; l < a.entries(); l++) {
+          float[] x = a.row(l);
+          float[] y = b.row(l);
+          for (int k = 0; k < x.length; k++) {
+            worst = Math.max(worst, Math.abs(x[k] - y[k]) / Math.max(1, Math.abs(x[k])));
+          }
+        }
+      }
+    }
+    return worst;
   }
 
   private static Optional<LayerLogits> logits(JsonObject b) {

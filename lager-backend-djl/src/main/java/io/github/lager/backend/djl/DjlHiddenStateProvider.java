@@ -5,9 +5,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
-import io.github.lager.core.model.Checkpoint;
-import io.github.lager.core.model.ModelConfig;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.ModelConfig;
 import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
@@ -112,6 +113,14 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
     BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
     int batch = promptIds.size();
     int promptLength = decoding.promptLength();
+    int maxPositions = config.maxPositions();
+    if (maxPositions > 0 && promptLength + options.maxNewTokens() > maxPositions) {
+      throw new InvalidInputException("a prompt of " + promptLength + " tokens plus "
+          + options.maxNewTokens() + " new tokens is longer than the " + maxPositions
+          + " positions (original_max_position_embeddings) within which lager reads this model's "
+          + config.rope().type() + " rotary scaling; beyond them transformers switches to other"
+          + " factors, which lager does not implement");
+    }
     long[][] ids = new long[batch][promptLength];
     long[] lengths = new long[batch];
     for (int b = 0; b < batch; b++) {

@@ -11,8 +11,8 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.lager.core.LagerException;
-import io.github.lager.core.model.Checkpoint;
-import io.github.lager.core.model.ModelConfig;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.ModelConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,26 +123,28 @@ final class TorchScriptDecoder implements AutoCloseable {
     return new TorchScriptDecoder(architecture, dtype, module, prepared, graphOptimizer);
   }
 
-  /** The attributes {@code decoder.py} declares, for a Llama-family config. */
+  /** The attributes {@code decoder.py} declares, from the model's config and features. */
   static Map<String, Object> attributes(ModelConfig c, ComputeDtype dtype) {
-    int window = c.slidingWindow().orElse(0);
+    ModelConfig.Features f = c.features();
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("layers", c.numHiddenLayers());
     a.put("hidden", c.hiddenSize());
     a.put("heads", c.numAttentionHeads());
     a.put("kv_heads", c.numKeyValueHeads());
     a.put("head_dim", c.headDim());
-    a.put("rotary_dim", c.headDim());
-    a.put("rope_scale", 1.0);
+    a.put("rotary_dim", c.rotaryDim());
+    a.put("rope_scale", c.rope().attentionScale());
+    a.put("rope_scale_local", c.slidingRope().attentionScale());
+    a.put("raw_per_layer", DecoderWeights.RAW_PER_LAYER);
     a.put("eps", c.rmsNormEps());
-    a.put("norm_plus_one", false);
-    a.put("qk_norm", false);
-    a.put("sandwich_norms", false);
-    a.put("gelu", false);
-    a.put("embed_scale", 1.0);
-    a.put("query_scale", 1.0 / Math.sqrt(c.headDim()));
-    a.put("window", window);
-    a.put("layer_kinds", (window > 0 ? "S" : "G").repeat(c.numHiddenLayers()));
+    a.put("norm_plus_one", f.norm() == ModelConfig.NormForm.ONE_PLUS_WEIGHT);
+    a.put("qk_norm", f.qkNorm());
+    a.put("sandwich_norms", f.sandwichNorms());
+    a.put("gelu", f.activation() == ModelConfig.Activation.GELU_TANH);
+    a.put("embed_scale", f.embedScale());
+    a.put("query_scale", f.queryScale());
+    a.put("window", c.slidingWindow().orElse(0));
+    a.put("layer_kinds", c.layerKinds());
     a.put("dtype", dtype.scalarType());
     return a;
   }

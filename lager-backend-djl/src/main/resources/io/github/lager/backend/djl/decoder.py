@@ -10,13 +10,14 @@
 # Dtypes are ScalarType codes (6 float32, 5 float16, 15 bfloat16, 4 int64, 11 bool): bfloat16
 # tensors live only in here, DJL sees float32, float16 and int64 only.
 #
-# Layouts. prepare's input, per layer (RAW_PER_LAYER = 20, an absent tensor is empty):
+# Layouts. prepare's input, per layer (raw_per_layer = 20, the order of the Java enum Slot; an
+# absent tensor is empty):
 #   0 input_norm  1 q  2 k  3 v  4 q_bias  5 k_bias  6 v_bias  7 o  8 o_bias
 #   9 post_attention_norm  10 pre_feedforward_norm  11 post_feedforward_norm
 #   12 gate  13 up  14 gate_bias  15 up_bias  16 down  17 down_bias  18 q_norm  19 k_norm
 # (a fused q/k/v or gate/up checkpoint tensor comes in slot 1 or 12 with 2, 3 or 13 empty),
 # after 5 global tensors: embed, final_norm, lm_head (empty when tied), inv_freq_global,
-# inv_freq_local. prepare's output keeps the 5 globals, then per layer (PER_LAYER = 12):
+# inv_freq_local. prepare's output keeps the 5 globals, then per layer (14):
 #   0 input_norm  1 qkv  2 qkv_bias  3 o  4 o_bias  5 post_attention_norm
 #   6 pre_feedforward_norm  7 post_feedforward_norm  8 gate_up  9 gate_up_bias  10 down
 #   11 down_bias  12 q_norm  13 k_norm
@@ -31,6 +32,8 @@ class Decoder(Module):
   head_dim : int
   rotary_dim : int
   rope_scale : float
+  rope_scale_local : float
+  raw_per_layer : int
   eps : float
   norm_plus_one : bool
   qk_norm : bool
@@ -60,7 +63,7 @@ class Decoder(Module):
     out.append(src[3].float().clone())
     out.append(src[4].float().clone())
     for layer in range(self.layers):
-      r = 5 + 20 * layer
+      r = 5 + self.raw_per_layer * layer
       out.append(self.norm_weight(src[r]))
       out.append(self.fused(src[r + 1], src[r + 2], src[r + 3]))
       out.append(self.fused(src[r + 4], src[r + 5], src[r + 6]))
@@ -108,15 +111,15 @@ class Decoder(Module):
       return torch.linear(x, w)
     return torch.linear(x, w, b)
 
-  def rope_tables(self, positions: Tensor, inv_freq: Tensor) -> Tuple[Tensor, Tensor]:
+  def rope_tables(self, positions: Tensor, inv_freq: Tensor, scale: float) -> Tuple[Tensor, Tensor]:
     # positions [B, T] -> cos, sin [B, 1, T, rotary_dim], computed in float32 as transformers does
     freqs = positions.float().unsqueeze(-1) * inv_freq
     emb = torch.cat([freqs, freqs], -1)
     cos = emb.cos()
     sin = emb.sin()
-    if self.rope_scale != 1.0:
-      cos = cos * self.rope_scale
-      sin = sin * self.rope_scale
+    if scale != 1.0:
+      cos = cos * scale
+      sin = sin * scale
     return (cos.to(self.dtype).unsqueeze(1), sin.to(self.dtype).unsqueeze(1))
 
   def rotate(self, x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
@@ -221,8 +224,8 @@ class Decoder(Module):
     b = ids.size(0)
     t = ids.size(1)
     positions = torch.arange(t, device=ids.device).unsqueeze(0).expand([b, t])
-    cos_g, sin_g = self.rope_tables(positions, w[3])
-    cos_l, sin_l = self.rope_tables(positions, w[4])
+    cos_g, sin_g = self.rope_tables(positions, w[3], self.rope_scale)
+    cos_l, sin_l = self.rope_tables(positions, w[4], self.rope_scale_local)
     last = (lengths - 1).view([b, 1, 1]).expand([b, 1, self.hidden])
     window_mask = torch.empty([0], dtype=11, device=ids.device)
     if self.window > 0 and t > self.window:
@@ -258,8 +261,8 @@ class Decoder(Module):
     slot = prompt_length + fed
     seen = slot + 1
     positions = (lengths + fed).unsqueeze(1)
-    cos_g, sin_g = self.rope_tables(positions, w[3])
-    cos_l, sin_l = self.rope_tables(positions, w[4])
+    cos_g, sin_g = self.rope_tables(positions, w[3], self.rope_scale)
+    cos_l, sin_l = self.rope_tables(positions, w[4], self.rope_scale_local)
     j = torch.arange(seen, device=ids.device).unsqueeze(0)
     padded = bool(torch.any(lengths < prompt_length))
     visible = (j < lengths.unsqueeze(1)) | (j >= prompt_length)

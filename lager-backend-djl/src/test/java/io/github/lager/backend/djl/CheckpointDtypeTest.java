@@ -2,9 +2,9 @@ package io.github.lager.backend.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lager.core.model.Checkpoint;
-import io.github.lager.core.model.SafetensorsFile;
-import io.github.lager.core.model.SafetensorsWriter;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.SafetensorsFile;
+import io.github.lager.hf.SafetensorsWriter;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;

@@ -7,7 +7,6 @@ import ai.djl.engine.Engine;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.Projection;
 import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.model.Checkpoint;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
@@ -65,11 +64,9 @@ class HalfPrecisionTest {
     int sameIds = 0;
     int comparedLogits = 0;
     double worst = 0;
+    ScoreHead head = f.scoreHead();
     try (DjlHiddenStateProvider provider = DjlHiddenStateProvider.load(
-            new ProviderOptions(f.dir(), device, Map.of("dtype", dtype)));
-        Checkpoint ckpt = Checkpoint.open(f.dir())) {
-      ScoreHead head = ScoreHead.of(f.scale().points(), provider.hiddenSize(),
-          ckpt.readRows("lm_head.weight", f.scale().tokenIds()));
+            new ProviderOptions(f.dir(), device, Map.of("dtype", dtype)))) {
       List<ScorePositionOutput> outs = provider.generate(
           prompts.stream().map(GoldenFixture.Prompt::inputIds).toList(),
           new GenerationOptions(10, f.scale(), new int[] {2}, 0));

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
-import io.github.lager.core.model.ModelConfig;
+import io.github.lager.hf.ModelConfig;
 import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;

@@ -76,8 +76,26 @@ public final class Projection {
   }
 
   /**
-   * Llama/Qwen RMSNorm as Hugging Face computes it in float32, in place on
-   * {@code x[offset, offset+h)}: {@code g * (x / sqrt(mean(x^2) + eps))}.
+   * The rounding-error bound of a float32 dot product {@code z[l][k] = W_U[id_k] . h_l}, as any
+   * float32 implementation (the reference's or lager's) may compute it:
+   * {@code H u sum_i |w_i h_i|} with {@code u = 2^-24} (Higham's {@code gamma_H} bound). Where
+   * the terms are large and cancel (Gemma 3's late layers), it exceeds any tolerance relative to
+   * the logit itself; tests comparing logits add it to their tolerance.
+   */
+  public static double float32ErrorBound(HiddenStates states, ScoreHead head, int entry, int k) {
+    float[] w = head.row(k);
+    float[] h = states.row(entry);
+    double sum = 0;
+    for (int i = 0; i < w.length; i++) {
+      sum += Math.abs((double) w[i] * h[i]);
+    }
+    return w.length * 0x1p-24 * sum;
+  }
+
+  /**
+   * RMSNorm as Hugging Face computes it in float32, in place on
+   * {@code x[offset, offset+h)}: {@code g * (x / sqrt(mean(x^2) + eps))}; Gemma's
+   * {@code (1 + w)} form is this with {@code g = 1 + w} (the score head holds the factor).
    */
   static void rmsNormInPlace(float[] x, int offset, int h, float[] weight, double eps) {
     double sumSq = 0;

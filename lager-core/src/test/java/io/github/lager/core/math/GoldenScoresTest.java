@@ -10,7 +10,7 @@ import io.github.lager.core.io.ScoredSample;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every score of docs/LAGER.md section 2, from the golden logits of the fixtures, against the
@@ -21,7 +21,7 @@ class GoldenScoresTest {
   static final double TOLERANCE = 1e-5;
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-qwen2", "tiny-llama"})
+  @MethodSource("io.github.lager.core.TestData#models")
   void evalRowsMatchTheReference(String model) {
     JsonObject golden = TestData.golden(model);
     Map<Integer, LayerLogits> logits = validLogits(golden);
@@ -50,7 +50,7 @@ class GoldenScoresTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-qwen2", "tiny-llama"})
+  @MethodSource("io.github.lager.core.TestData#models")
   void directAndEScoreMatchBatch1(String model) {
     for (JsonElement el : TestData.golden(model).getAsJsonArray("batch1")) {
       JsonObject b = el.getAsJsonObject();

@@ -1,4 +1,4 @@
-package io.github.lager.core.model;
+package io.github.lager.hf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.lager.core.model;
+package io.github.lager.hf;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package io.github.lager.core.model;
+package io.github.lager.hf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

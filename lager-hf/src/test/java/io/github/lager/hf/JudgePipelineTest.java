@@ -1,4 +1,4 @@
-package io.github.lager.core.pipeline;
+package io.github.lager.hf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,11 @@ import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.HiddenStates;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.model.Checkpoint;
+import io.github.lager.core.pipeline.Condition;
+import io.github.lager.core.pipeline.JudgePipeline;
+import io.github.lager.core.pipeline.PipelineOptions;
+import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
