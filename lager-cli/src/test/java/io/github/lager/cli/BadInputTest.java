@@ -227,6 +227,7 @@ class BadInputTest {
           + " this process (pid " + ProcessHandle.current().pid() + "); wait for that run to end or"
           + " stop it");
       assertThat(r.err()).doesNotContain("DJL backend");
+      assertThat(first.file()).exists();
     }
     assertThat(out).doesNotExist();
     assertThat(IncrementalResults.partialOf(out)).doesNotExist();
