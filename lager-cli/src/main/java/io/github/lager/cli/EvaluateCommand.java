@@ -3,6 +3,7 @@ package io.github.lager.cli;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.eval.Evaluation;
 import io.github.lager.core.eval.EvaluationReport;
+import io.github.lager.core.eval.HumanRange;
 import io.github.lager.core.eval.SampleSets;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ScoredSample;
@@ -74,6 +75,16 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Write " + Charts.LAYERS + " and " + Charts.HISTOGRAM + " into DIR.")
   Path plots;
 
+  @Option(names = "--human-range", paramLabel = "MIN:MAX",
+      description = "The values human scores may take (default: the judge's scale 1..K); a score"
+          + " outside it is an error naming the sample. E.g. 0:2 for pairwise labels.")
+  String humanRange;
+
+  @Option(names = "--skip-bad",
+      description = "Unusable samples are left out and listed either way; with this the exit"
+          + " status is 0 rather than 3.")
+  boolean skipBad;
+
   @Mixin
   TunerOptions tuner;
 
@@ -85,6 +96,8 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new InvalidInputException("--valid and --weights need --data: the bundled sample is"
           + " evaluated with its own validation file");
     }
+    HumanRange declaredRange = humanRange != null ? HumanRange.parse(humanRange) : null;
+    checkOutputs();
     List<ResultsInput> inputs = new ArrayList<>();
     if (bundled) {
       out.println("No --data given: evaluating the bundled sample results of the tiny-llama"
@@ -95,6 +108,20 @@ final class EvaluateCommand implements Callable<Integer> {
         inputs.add(ResultsInput.file(p));
       }
     }
+    ResultsInput valid = bundled ? ResultsInput.bundled(ResultsInput.BUNDLED_VALID)
+        : weightsSource != null && weightsSource.valid != null
+            ? ResultsInput.file(weightsSource.valid) : null;
+    List<ResultsInput> all = new ArrayList<>(inputs);
+    if (valid != null) {
+      all.add(valid);
+    }
+    int skipped = 0;
+    for (ResultsInput in : all) {
+      in.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+      skipped += in.problems().size();
+    }
+    HumanRange range = declaredRange != null ? declaredRange : HumanRange.ofScale(points(all));
+    all.forEach(in -> range.check(in.samples(), in.name()));
     SampleSets.Merged merged = SampleSets.mergeByIdx(inputs.stream()
         .map(i -> new SampleSets.Source(i.name(), i.samples())).toList());
     out.printf("data: %d file%s, %d unique samples%s%n", inputs.size(),
@@ -106,9 +133,6 @@ final class EvaluateCommand implements Callable<Integer> {
     LayerWeights weights = null;
     String weightsName = null;
     int leftOut = 0;
-    ResultsInput valid = bundled ? ResultsInput.bundled(ResultsInput.BUNDLED_VALID)
-        : weightsSource != null && weightsSource.valid != null
-            ? ResultsInput.file(weightsSource.valid) : null;
     if (valid != null) {
       Set<Long> validIdx = valid.samples().stream().map(ScoredSample::idx)
           .collect(Collectors.toSet());
@@ -153,7 +177,41 @@ final class EvaluateCommand implements Callable<Integer> {
       out.println("wrote " + Charts.histogram(plots, report.points(), histogramSeries(samples,
           weights)));
     }
-    return 0;
+    if (skipped > 0) {
+      out.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
+          + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
+              + " (--skip-bad: 0)"));
+    }
+    return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
+  }
+
+  /** Outputs are checked before any work: none is an input, each can be written. */
+  private void checkOutputs() {
+    Map<String, Path> in = new LinkedHashMap<>();
+    for (int i = 0; i < data.size(); i++) {
+      in.put(data.size() == 1 ? "--data" : "--data (file " + (i + 1) + ")", data.get(i));
+    }
+    if (weightsSource != null) {
+      in.put("--valid", weightsSource.valid);
+      in.put("--weights", weightsSource.weights);
+    }
+    Map<String, Path> outs = new LinkedHashMap<>();
+    outs.put("--json", json);
+    outs.put("--save-weights", saveWeights);
+    if (plots != null) {
+      outs.put("--plots (" + Charts.LAYERS + ")", plots.resolve(Charts.LAYERS));
+      outs.put("--plots (" + Charts.HISTOGRAM + ")", plots.resolve(Charts.HISTOGRAM));
+    }
+    OutputPaths.refuseOverlap(in, outs);
+    OutputPaths.checkWritableFile("--json", json);
+    OutputPaths.checkWritableFile("--save-weights", saveWeights);
+    OutputPaths.checkWritableDir("--plots", plots);
+  }
+
+  /** The score scale of the results: the logits' K (5 when no sample is valid). */
+  private static int points(List<ResultsInput> inputs) {
+    return inputs.stream().flatMap(i -> i.samples().stream()).filter(ScoredSample::isValid)
+        .findFirst().map(s -> s.logits().orElseThrow().points()).orElse(5);
   }
 
   private static Map<String, double[]> histogramSeries(List<ScoredSample> samples,

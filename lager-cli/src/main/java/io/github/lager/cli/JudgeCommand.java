@@ -1,5 +1,6 @@
 package io.github.lager.cli;
 
+import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.ScoredSample;
 import java.io.IOException;
@@ -68,20 +69,21 @@ final class JudgeCommand implements Callable<Integer> {
     try {
       JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(prompts, options.failFast);
       input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
-      ScoringRun.Outcome outcome = ScoringRun.run(modelDir, input.samples(), out, false, options,
-          spec.commandLine().getErr());
+      ScoringRun.Outcome outcome = ScoringRun.run(modelDir, prompts, input.samples(), out,
+          options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW,
+          options, spec.commandLine().getErr(), "lager judge");
       try {
         print(outcome, pw);
       } finally {
         outcome.model().close();
       }
       ScoringRun.printSummary(outcome.summary(), out, pw);
+      return ScoreCommand.skippedExit(input.problems().size(), options.skipBad, pw);
     } finally {
       if (tmp != null) {
         deleteTree(tmp);
       }
     }
-    return 0;
   }
 
   private static void print(ScoringRun.Outcome o, PrintWriter pw) {

@@ -2,13 +2,16 @@ package io.github.lager.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.github.lager.core.eval.CorrelationRow;
 import io.github.lager.core.eval.EvaluationReport;
+import io.github.lager.core.io.FileErrors;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,7 +19,8 @@ import java.util.Map;
 /**
  * {@code --json}: {@code {"n", "skipped_invalid", "rows": {"<score>": {"pearson", "spearman",
  * "kendall_tau"}}}} plus what the run was made of ({@code left_out}, {@code duplicates_dropped},
- * {@code entries}, {@code per_entry}, {@code weights}).
+ * {@code entries}, {@code per_entry}, {@code weights}). Strict JSON: an undefined correlation
+ * (a constant score, fewer than two samples) is {@code null}, never a bare {@code NaN}.
  */
 final class ReportJson {
   private ReportJson() {}
@@ -45,7 +49,7 @@ final class ReportJson {
     if (weights != null) {
       JsonArray w = new JsonArray();
       for (double v : weights.weights()) {
-        w.add(v);
+        w.add(number(v));
       }
       root.add("weights", w);
     }
@@ -54,18 +58,23 @@ final class ReportJson {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(file, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-          .create().toJson(root) + "\n");
+      Files.writeString(file,
+          new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw FileErrors.writing(file, e);
     }
   }
 
   private static JsonObject row(CorrelationRow r) {
     JsonObject o = new JsonObject();
-    o.addProperty("pearson", r.pearson());
-    o.addProperty("spearman", r.spearman());
-    o.addProperty("kendall_tau", r.kendallTau());
+    o.add("pearson", number(r.pearson()));
+    o.add("spearman", number(r.spearman()));
+    o.add("kendall_tau", number(r.kendallTau()));
     return o;
+  }
+
+  /** A finite number, or JSON null for an undefined (NaN) value. */
+  static JsonElement number(double v) {
+    return Double.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE;
   }
 }

@@ -10,6 +10,11 @@ import java.util.Map;
 
 /** The evaluation table as the reference prints it (PrettyTable), with four decimals. */
 final class ReportTable {
+  /** An undefined correlation, as the reference prints it. */
+  static final String NAN = "nan";
+  static final String NOTE = "nan: the correlation is undefined (a constant score or constant"
+      + " human scores, or fewer than two samples); --json writes it as null";
+
   private ReportTable() {}
 
   static String render(EvaluationReport report) {
@@ -42,11 +47,14 @@ final class ReportTable {
       }
     }
     sb.append(rule);
+    if (rows.stream().anyMatch(r -> java.util.Arrays.asList(r).contains(NAN))) {
+      sb.append(NOTE).append('\n');
+    }
     return sb.toString();
   }
 
   static String fmt(double v) {
-    return Double.isNaN(v) ? "nan" : String.format(Locale.ROOT, "%.4f", v);
+    return Double.isNaN(v) ? NAN : String.format(Locale.ROOT, "%.4f", v);
   }
 
   private static String rule(int[] width) {

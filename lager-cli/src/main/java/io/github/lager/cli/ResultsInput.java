@@ -2,6 +2,7 @@ package io.github.lager.cli;
 
 import com.google.common.hash.Hashing;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.io.FileErrors;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
 import java.io.IOException;
@@ -17,8 +18,11 @@ import java.util.List;
 /**
  * A results file as the CLI reads it: from disk, or bundled with lager (the sample results made
  * from the fixtures, used when no file is given), with the SHA-256 of its bytes for provenance.
+ * Samples that cannot be used are left out and described in {@code problems} (one line each,
+ * naming the file and the sample); the command reports them and exits with status 3 unless
+ * {@code --skip-bad}.
  */
-record ResultsInput(String name, List<ScoredSample> samples, String sha256) {
+record ResultsInput(String name, List<ScoredSample> samples, String sha256, List<String> problems) {
   static final String SAMPLES = "/io/github/lager/cli/samples/";
   static final String BUNDLED_DATA = "tiny-llama-results.json";
   static final String BUNDLED_VALID = "tiny-llama-valid.json";
@@ -29,7 +33,7 @@ record ResultsInput(String name, List<ScoredSample> samples, String sha256) {
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("results file not found: " + path, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path, e);
+      throw FileErrors.reading(path, e);
     }
   }
 
@@ -45,8 +49,9 @@ record ResultsInput(String name, List<ScoredSample> samples, String sha256) {
   }
 
   private static ResultsInput of(String name, byte[] bytes) {
-    List<ScoredSample> samples =
-        ResultsJson.read(new StringReader(new String(bytes, StandardCharsets.UTF_8)), name);
-    return new ResultsInput(name, samples, Hashing.sha256().hashBytes(bytes).toString());
+    ResultsJson.Contents c =
+        ResultsJson.read(new StringReader(new String(bytes, StandardCharsets.UTF_8)), name, true);
+    return new ResultsInput(name, c.samples(), Hashing.sha256().hashBytes(bytes).toString(),
+        c.problems());
   }
 }

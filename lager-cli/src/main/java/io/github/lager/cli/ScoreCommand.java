@@ -1,9 +1,11 @@
 package io.github.lager.cli;
 
+import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,10 +33,15 @@ final class ScoreCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--out", required = true, paramLabel = "RESULTS.json",
-      description = "Results file; written incrementally to RESULTS.json.partial.jsonl while running.")
+      description = "Results file, written at the end in order of idx; while running, each batch"
+          + " is appended to RESULTS.json.partial.jsonl (headed by the run's manifest) and forced"
+          + " to disk. An existing file is refused unless --resume or --overwrite.")
   Path out;
 
-  @Option(names = "--resume", description = "Continue an interrupted run of --out.")
+  @Option(names = "--resume",
+      description = "Continue an interrupted run of --out: only with the same model, data and"
+          + " options (the manifest; the first difference is named), scoring only the batches"
+          + " not on disk. On a finished --out with the same manifest it does nothing.")
   boolean resume;
 
   @Mixin
@@ -44,13 +51,39 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (resume && options.overwrite) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--resume and --overwrite are mutually exclusive: continue the earlier run, or replace it");
+    }
+    IncrementalResults.Mode mode = resume ? IncrementalResults.Mode.RESUME
+        : options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW;
     JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(data, options.failFast);
     for (String problem : input.problems()) {
       err.println("skipped " + problem);
     }
-    ScoringRun.Outcome outcome = ScoringRun.run(model, input.samples(), out, resume, options, err);
+    ScoringRun.Outcome outcome = ScoringRun.run(model, data, input.samples(), out, mode, options,
+        err, "lager score");
     outcome.model().close();
-    ScoringRun.printSummary(outcome.summary(), out, pw);
-    return 0;
+    if (outcome.alreadyComplete()) {
+      pw.println(out + " is already complete (" + outcome.completeSamples() + " samples, same"
+          + " model, data and options): nothing to do");
+    } else {
+      ScoringRun.printSummary(outcome.summary(), out, pw);
+    }
+    return skippedExit(input.problems().size(), options.skipBad, pw);
+  }
+
+  /**
+   * The exit status of a run that finished: {@link LagerCli#EXIT_SKIPPED} when input lines were
+   * left out (unless {@code --skip-bad}), after a line saying so.
+   */
+  static int skippedExit(int skipped, boolean skipBad, PrintWriter pw) {
+    if (skipped == 0) {
+      return LagerCli.EXIT_OK;
+    }
+    pw.println(skipped + " unusable input line" + (skipped == 1 ? " was" : "s were")
+        + " left out (listed above as \"skipped\")" + (skipBad ? ""
+            : "; exit status " + LagerCli.EXIT_SKIPPED + " (--skip-bad: 0)"));
+    return skipBad ? LagerCli.EXIT_OK : LagerCli.EXIT_SKIPPED;
   }
 }

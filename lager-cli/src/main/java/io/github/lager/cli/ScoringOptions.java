@@ -1,5 +1,6 @@
 package io.github.lager.cli;
 
+import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.spi.ProviderOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ final class ScoringOptions {
   boolean reasoning;
 
   @Option(names = "--device", defaultValue = "AUTO",
-      description = "AUTO (a GPU when the backend sees one), CPU or GPU. Default: ${DEFAULT-VALUE}.")
+      description = "auto (a GPU when the backend sees one), cpu or gpu (any case). Default: ${DEFAULT-VALUE}.")
   ProviderOptions.Device device;
 
   @Option(names = "--dtype", paramLabel = "TYPE",
@@ -50,9 +51,35 @@ final class ScoringOptions {
       description = "Apply the final RMSNorm to every layer before the LM head (the reference does not).")
   boolean logitLens;
 
-  @Option(names = "--fail-fast", description = "Stop at the first failing sample.")
+  @Option(names = "--fail-fast", description = "Stop at the first unusable input line or failing sample.")
   boolean failFast;
+
+  @Option(names = "--skip-bad",
+      description = "Unusable input lines are left out and listed either way; with this the exit"
+          + " status is 0 rather than 3.")
+  boolean skipBad;
+
+  @Option(names = "--overwrite",
+      description = "Replace an existing --out (and an interrupted run's partial file) instead of"
+          + " refusing to.")
+  boolean overwrite;
 
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
+
+  /** Fails naming the option when a number is out of its range. */
+  void validate() {
+    atLeast("--batch-size", batchSize, 1);
+    atLeast("--max-length", maxLength, 1);
+    atLeast("--points", points, 2);
+    if (maxNewTokens != null) {
+      atLeast("--max-new-tokens", maxNewTokens, 1);
+    }
+  }
+
+  private static void atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw new InvalidInputException(option + " must be at least " + min + ", found " + value);
+    }
+  }
 }

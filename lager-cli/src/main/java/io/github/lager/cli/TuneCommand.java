@@ -30,13 +30,21 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Weights file to write.")
   Path out;
 
+  @Option(names = "--skip-bad",
+      description = "Unusable samples are left out and listed either way; with this the exit"
+          + " status is 0 rather than 3.")
+  boolean skipBad;
+
   @Mixin
   TunerOptions tuner;
 
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
+    OutputPaths.refuseOverlap(java.util.Map.of("--data", data), java.util.Map.of("--out", out));
+    OutputPaths.checkWritableFile("--out", out);
     ResultsInput input = ResultsInput.file(data);
+    input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
     TrainingData training = TrainingData.fromSamples(input.samples(), input.name(), input.sha256());
     TuningResult result = new LayerWeightTuner(tuner.config()).tune(training);
     LayerWeights w = result.weights();
@@ -55,6 +63,12 @@ final class TuneCommand implements Callable<Integer> {
     pw.printf(Locale.ROOT, "largest weight: entry %d (%.4f; uniform would be %.4f)%n", best,
         weights[best], 1.0 / weights.length);
     pw.println("wrote " + out);
-    return 0;
+    int skipped = input.problems().size();
+    if (skipped > 0) {
+      pw.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
+          + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
+              + " (--skip-bad: 0)"));
+    }
+    return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
   }
 }

@@ -122,8 +122,10 @@ class EvaluateCommandTest {
         + " \"1\": [1, Infinity, 3, 4, 5]}}}]");
     Run r = lager("evaluate", "--data", bad.toString());
     assertThat(r.code()).isEqualTo(LagerCli.EXIT_ERROR);
-    assertThat(r.err()).startsWith("lager evaluate: bad input: " + bad + ": sample #0 (idx 3):"
-        + " field 'df.logits[\"1\"]' holds Infinity for score 2");
+    // the only sample is unusable: left out, so nothing is left
+    assertThat(r.err()).startsWith("lager evaluate: bad input: " + bad + ": holds no samples"
+        + " that can be used; first problem: " + bad + ": sample #0 (idx 3): field"
+        + " 'df.logits[\"1\"]' holds Infinity for score 2");
     Run missing = lager("evaluate", "--data", dir.resolve("nope.json").toString());
     assertThat(missing.err()).contains("results file not found").contains("nope.json");
     Run both = lager("evaluate", "--data", bad.toString(), "--valid", "a", "--weights", "b");

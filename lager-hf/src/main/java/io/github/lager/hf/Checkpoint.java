@@ -133,6 +133,20 @@ public final class Checkpoint implements Closeable {
     return file(name).mapRows(name, from, to);
   }
 
+  /**
+   * SHA-256 (hex) over every shard's name and safetensors header ({@link
+   * SafetensorsFile#headerSha256()}), in the checkpoint's order: changes when any tensor's name,
+   * dtype, shape or place changes, without reading the weights.
+   */
+  public String headersSha256() {
+    List<byte[]> parts = new ArrayList<>();
+    for (SafetensorsFile f : files) {
+      parts.add(f.file().getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      parts.add(f.headerSha256().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return io.github.lager.core.io.RunManifest.sha256(parts.toArray(byte[][]::new));
+  }
+
   private SafetensorsFile file(String name) {
     SafetensorsFile f = byTensor.get(name);
     if (f == null) {

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.io.RunManifest;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.PromptEncoder;
@@ -165,6 +166,29 @@ public final class ModelDirectory implements AutoCloseable {
     }
     return ScoreHead.of(scale.points(), config.hiddenSize(),
         checkpoint.readRows(head, scale.tokenIds())).withFinalNorm(norm, config.rmsNormEps());
+  }
+
+  /**
+   * What identifies this model for a run's manifest ({@link io.github.lager.core.io.RunManifest}):
+   * SHA-256 of {@code config.json}, of {@code generation_config.json} (or "absent"), of the
+   * tokenizer files with the chat template, and of the safetensors headers (names, dtypes, shapes,
+   * places of every tensor; the weights themselves are not read).
+   */
+  public java.util.Map<String, String> fingerprint(Checkpoint checkpoint) {
+    java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+    f.put("model_config_sha256", RunManifest.sha256(dir.resolve(CONFIG)));
+    Path gen = dir.resolve(GENERATION_CONFIG);
+    f.put("model_generation_config_sha256", Files.exists(gen) ? RunManifest.sha256(gen) : "absent");
+    List<byte[]> tokenizer = new ArrayList<>();
+    for (String name : new String[] {HfTokenizer.FILE, TokenizerConfig.FILE,
+        TokenizerConfig.TEMPLATE_FILE}) {
+      Path p = dir.resolve(name);
+      tokenizer.add((name + "=" + (Files.exists(p) ? RunManifest.sha256(p) : "absent"))
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    f.put("model_tokenizer_sha256", RunManifest.sha256(tokenizer.toArray(byte[][]::new)));
+    f.put("model_safetensors_headers_sha256", checkpoint.headersSha256());
+    return f;
   }
 
   /** End-of-sequence ids: config.json's and generation_config.json's. */

@@ -292,6 +292,20 @@ public final class SafetensorsFile implements Closeable {
     }
   }
 
+  /**
+   * SHA-256 (hex) of the file's length prefix and JSON header: every tensor's name, dtype, shape
+   * and place, without reading the weights. Part of a run's model fingerprint.
+   */
+  public String headerSha256() {
+    ByteBuffer header = ByteBuffer.allocate(Math.toIntExact(dataStart));
+    try {
+      readFully(channel, header, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    return io.github.lager.core.io.RunManifest.sha256(header.array());
+  }
+
   @Override
   public void close() {
     try {

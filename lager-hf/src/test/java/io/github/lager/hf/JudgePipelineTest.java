@@ -16,6 +16,7 @@ import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.JudgePipeline;
+import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.core.pipeline.PromptEncoder;
 import io.github.lager.core.pipeline.ScoringSummary;
@@ -40,7 +41,7 @@ class JudgePipelineTest {
   static final String MODEL = "tiny-llama";
 
   /** Golden prompt -> ids; ids -> golden output. */
-  static final class Replay implements HiddenStateProvider, PromptEncoder {
+  static class Replay implements HiddenStateProvider, PromptEncoder {
     final Map<String, int[]> idsByPrompt = new HashMap<>();
     final Map<String, ScorePositionOutput> byIds = new HashMap<>();
     final List<Integer> batchSizes = new ArrayList<>();
@@ -119,14 +120,14 @@ class JudgePipelineTest {
   }
 
   @Test
-  void reproducesTheGoldenScoresInInputOrder() {
+  void reproducesTheGoldenScores() {
     JsonObject golden = TestData.golden(MODEL);
     Replay replay = new Replay(golden);
     List<ScoredSample> out = new ArrayList<>();
     ScoringSummary summary = new JudgePipeline(replay, replay, head(golden), generation(golden),
         PipelineOptions.of(Condition.DIRECT).withBatchSize(3)).run(samples(golden), out::add,
             (done, total, tokens) -> { });
-    assertThat(out).extracting(ScoredSample::idx).containsExactlyElementsOf(
+    assertThat(out).extracting(ScoredSample::idx).containsExactlyInAnyOrderElementsOf(
         samples(golden).stream().map(JudgeSample::idx).toList());
     assertThat(summary.scored()).isEqualTo(23);
     assertThat(summary.noScoreToken()).isEqualTo(1);
@@ -163,7 +164,7 @@ class JudgePipelineTest {
     // golden prompt lengths of idx 0..5: 168, 172, 172, 172, 162, 179
     assertThat(s.tooLong()).isEqualTo(4);
     assertThat(s.failed()).isEqualTo(1);
-    assertThat(out).extracting(ScoredSample::idx).containsExactly(0L, 4L);
+    assertThat(out).extracting(ScoredSample::idx).containsExactlyInAnyOrder(0L, 4L);
     assertThat(s.problems()).anyMatch(p -> p.startsWith("idx 1: 172 tokens after the chat template,"
         + " over the maximum length 170"));
     assertThat(s.problems()).contains("idx 99: cannot render the chat template: unknown prompt");
@@ -182,5 +183,76 @@ class JudgePipelineTest {
     assertThat(s.failed()).isEqualTo(2);
     assertThat(s.problems().get(0))
         .isEqualTo("idx 0: no user_prompt_feedback, which the reasoning condition needs");
+  }
+
+  @Test
+  void theBatchPlanDependsOnTheInputAloneAndResumeRunsOnlyWhatIsMissing() {
+    JsonObject golden = TestData.golden(MODEL);
+    Replay replay = new Replay(golden);
+    JudgePipeline pipeline = new JudgePipeline(replay, replay, head(golden), generation(golden),
+        PipelineOptions.of(Condition.DIRECT).withBatchSize(4));
+    List<JudgeSample> samples = samples(golden);
+    BatchPlan plan = pipeline.plan(samples);
+    List<JudgeSample> reversed = new ArrayList<>(samples);
+    java.util.Collections.reverse(reversed);
+    // length-sorted over the whole input, ties broken by idx: the same batches in any input order
+    assertThat(pipeline.plan(reversed).batches()).extracting(BatchPlan.Batch::idx)
+        .containsExactlyElementsOf(plan.batches().stream().map(BatchPlan.Batch::idx).toList());
+    assertThat(plan.batches()).hasSize(6);
+    for (BatchPlan.Batch b : plan.batches()) {
+      List<Integer> lengths = b.idx().stream().map(idx -> replay.tokenize(samples.stream()
+          .filter(x -> x.idx() == idx).findFirst().orElseThrow().userPrompt()).length).toList();
+      assertThat(lengths).isSorted();
+    }
+
+    // batches 0 and 1 on disk, batch 2 torn (one sample of it written)
+    java.util.Set<Long> onDisk = new java.util.HashSet<>();
+    onDisk.addAll(plan.batches().get(0).idx());
+    onDisk.addAll(plan.batches().get(1).idx());
+    java.util.Set<Long> complete = new java.util.HashSet<>(onDisk);
+    onDisk.add(plan.batches().get(2).idx().get(0));
+    assertThat(plan.complete(onDisk)).isEqualTo(complete);
+    assertThat(plan.missing(onDisk)).containsExactlyElementsOf(plan.batches().subList(2, 6));
+
+    List<String> events = new ArrayList<>();
+    replay.batchSizes.clear();
+    ScoringSummary s = pipeline.run(plan, complete,
+        batch -> events.add("sink " + batch.stream().map(ScoredSample::idx).toList()),
+        (done, total, tokens) -> events.add("progress " + done + "/" + total));
+    assertThat(replay.batchSizes).containsExactly(4, 4, 4, 4);
+    assertThat(s.kept()).isEqualTo(8);
+    assertThat(s.scored() + s.noScoreToken()).isEqualTo(16);
+    // each batch reaches the sink before the progress counts it
+    List<String> expected = new ArrayList<>();
+    for (int b = 2; b < 6; b++) {
+      expected.add("sink " + plan.batches().get(b).idx());
+      expected.add("progress " + (b - 1) * 4 + "/16");
+    }
+    assertThat(events).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aFailingBatchShrinksTheProgressTotalAndIsReported() {
+    JsonObject golden = TestData.golden(MODEL);
+    Replay replay = new Replay(golden) {
+      @Override
+      public List<ScorePositionOutput> generate(List<int[]> promptIds, GenerationOptions options) {
+        if (batchSizes.size() == 1) {
+          batchSizes.add(-1);
+          throw new IllegalStateException("out of memory");
+        }
+        return super.generate(promptIds, options);
+      }
+    };
+    List<String> progress = new ArrayList<>();
+    List<ScoredSample> out = new ArrayList<>();
+    ScoringSummary s = new JudgePipeline(replay, replay, head(golden), generation(golden),
+        PipelineOptions.of(Condition.DIRECT).withBatchSize(8)).run(samples(golden), out::add,
+            (done, total, tokens) -> progress.add(done + "/" + total));
+    assertThat(progress).containsExactly("8/24", "8/16", "16/16");
+    assertThat(s.failed()).isEqualTo(8);
+    assertThat(out).hasSize(16);
+    assertThat(s.problems()).filteredOn(p -> p.contains("the backend failed: out of memory"))
+        .hasSize(8);
   }
 }

@@ -8,8 +8,9 @@ import java.util.Optional;
  * ({@code user_prompt}), optionally one for the reasoning condition ({@code user_prompt_feedback})
  * and the human score ({@code score}, an int or a list of annotator ints).
  *
- * @param idx the sample's id: the line's {@code idx} field, else its position among the file's
- *     samples (as the reference numbers them)
+ * @param idx the sample's id: the line's {@code idx} field, else the line's 0-based position in
+ *     the file (blank and unusable lines counted, so that no sample is renumbered when another
+ *     line is skipped or fixed)
  * @param userPrompt the direct-condition prompt
  * @param userPromptFeedback the reasoning-condition prompt, when present
  * @param humanScore the human score, when present

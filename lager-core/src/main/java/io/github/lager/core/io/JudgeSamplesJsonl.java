@@ -6,7 +6,6 @@ import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +19,10 @@ import java.util.Set;
  * Reads the reference's input format: JSON Lines, one object per line with {@code user_prompt},
  * optionally {@code user_prompt_feedback}, {@code score} (an int or a list of ints) and
  * {@code idx}.
+ *
+ * <p>A line without {@code idx} gets its 0-based line number in the file, counting blank and
+ * unusable lines, so that skipping a bad line, or fixing it later, never renumbers the others: a
+ * resumed run finds every sample under the idx it had.
  *
  * <p>The reference skips lines it cannot parse without a word; this reader reports each one
  * ({@code file:line: what is wrong}) and, unless strict, goes on with the rest.
@@ -57,7 +60,7 @@ public final class JudgeSamplesJsonl {
         }
         String where = file + ":" + lineNo;
         try {
-          JudgeSample s = parse(line, where, samples.size());
+          JudgeSample s = parse(line, where, lineNo - 1);
           if (!seen.add(s.idx())) {
             throw new InvalidInputException(where + ": idx " + s.idx() + " appears twice");
           }
@@ -72,7 +75,7 @@ public final class JudgeSamplesJsonl {
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("input file not found: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw FileErrors.reading(file, e);
     }
     if (samples.isEmpty()) {
       throw new InvalidInputException(file + ": no usable sample"
@@ -81,6 +84,7 @@ public final class JudgeSamplesJsonl {
     return new Contents(file, samples, problems);
   }
 
+  /** One line; {@code position} is its 0-based line number, the sample's idx when it has none. */
   private static JudgeSample parse(String line, String where, int position) {
     JsonElement element;
     try {

@@ -10,6 +10,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.LagerException;
 import io.github.lager.core.math.Distributions;
 import io.github.lager.core.math.LayerLogits;
 import java.io.BufferedReader;
@@ -46,6 +47,14 @@ import java.util.Optional;
 public final class ResultsJson {
   private ResultsJson() {}
 
+  /** What a results file held: its usable samples and one message per sample left out. */
+  public record Contents(List<ScoredSample> samples, List<String> problems) {
+    public Contents {
+      samples = List.copyOf(samples);
+      problems = List.copyOf(problems);
+    }
+  }
+
   /** Reads every sample of {@code file}; fails on the first malformed one and on an empty file. */
   public static List<ScoredSample> read(Path file) {
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -53,18 +62,32 @@ public final class ResultsJson {
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("results file not found: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw FileErrors.reading(file, e);
     }
   }
 
   /**
-   * Reads every sample from {@code in}.
+   * Reads every sample from {@code in}; fails on the first malformed one and when there is none.
    *
    * @param source the name used in messages (a file name)
    */
   public static List<ScoredSample> read(Reader in, String source) {
+    return read(in, source, false).samples();
+  }
+
+  /**
+   * Reads the samples of {@code in}.
+   *
+   * @param skipBad leave out a sample that cannot be used (a missing or non-finite field; in JSON
+   *     Lines also a malformed line) and report it in {@link Contents#problems()} instead of
+   *     failing; a JSON array that is not well-formed still fails, as nothing after the fault can
+   *     be trusted
+   */
+  public static Contents read(Reader in, String source, boolean skipBad) {
     BufferedReader buffered = in instanceof BufferedReader b ? b : new BufferedReader(in);
     List<ScoredSample> samples = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    int seen = 0;
     try {
       if (firstNonBlank(buffered) == '[') {
         JsonReader reader = new JsonReader(buffered);
@@ -72,7 +95,7 @@ public final class ResultsJson {
         reader.beginArray();
         while (reader.hasNext()) {
           JsonElement e = JsonParser.parseReader(reader);
-          samples.add(parse(e, source + ": sample #" + samples.size()));
+          addOrReport(e, source + ": sample #" + seen++, samples, skipBad ? problems : null);
         }
         reader.endArray();
         if (reader.peek() != JsonToken.END_DOCUMENT) {
@@ -83,23 +106,45 @@ public final class ResultsJson {
         int lineNo = 0;
         while ((line = buffered.readLine()) != null) {
           lineNo++;
-          if (!line.isBlank()) {
-            JsonElement e = parseLine(line, source + ":" + lineNo);
-            samples.add(parse(e, source + ":" + lineNo + ": sample #" + samples.size()));
+          if (line.isBlank() || (lineNo == 1 && RunManifest.fromJsonLine(line).isPresent())) {
+            continue; // a partial file's run manifest
+          }
+          String where = source + ":" + lineNo;
+          try {
+            addOrReport(parseLine(line, where), where + ": sample #" + seen++, samples,
+                skipBad ? problems : null);
+          } catch (InvalidInputException e) {
+            if (!skipBad) {
+              throw e;
+            }
+            problems.add(e.getMessage());
           }
         }
       }
     } catch (JsonParseException | IllegalStateException e) {
       throw new InvalidInputException(
-          source + ": malformed JSON after " + samples.size() + " samples: "
+          source + ": malformed JSON after " + seen + " samples: "
               + JsonFields.rootMessage(e), e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + source, e);
+      throw new LagerException("cannot read " + source + ": " + FileErrors.reason(e, false), e);
     }
     if (samples.isEmpty()) {
-      throw new InvalidInputException(source + ": holds no samples");
+      throw new InvalidInputException(source + ": holds no samples"
+          + (problems.isEmpty() ? "" : " that can be used; first problem: " + problems.get(0)));
     }
-    return samples;
+    return new Contents(samples, problems);
+  }
+
+  private static void addOrReport(JsonElement e, String where, List<ScoredSample> samples,
+      List<String> problems) {
+    try {
+      samples.add(parse(e, where));
+    } catch (InvalidInputException ex) {
+      if (problems == null) {
+        throw ex;
+      }
+      problems.add(ex.getMessage());
+    }
   }
 
   private static JsonElement parseLine(String line, String where) {
@@ -355,7 +400,7 @@ public final class ResultsJson {
         return new ResultsWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
             file.toString());
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + file, e);
+        throw FileErrors.writing(file, e);
       }
     }
 

@@ -10,33 +10,41 @@ import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The judge pipeline (docs/LAGER.md section 1): each judge prompt goes through the chat template
  * and the tokenizer ({@link PromptEncoder}); prompts over the maximum length are dropped and
- * counted; the rest run through the backend ({@link HiddenStateProvider}) in batches of
- * length-sorted prompts; the hidden states at the score position are projected on the score head
- * and every score is computed ({@link ScoredSample#fromLogits}).
+ * counted; the rest run through the backend ({@link HiddenStateProvider}) in the batches of a
+ * {@link BatchPlan} (length-sorted over the whole input); the hidden states at the score position
+ * are projected on the score head and every score is computed ({@link ScoredSample#fromLogits}).
  *
  * <p>A sample that fails (no prompt for the condition, a template error, non-finite logits, a
  * backend error) is reported in the summary and the run goes on, unless
  * {@link PipelineOptions#failFast()}. A sample without a score token is written as invalid: it is
  * never given a score.
  *
- * <p>Results reach {@code sink} chunk by chunk, in input order within each chunk, so a caller that
- * writes them as they come keeps what was scored if the run is interrupted.
+ * <p>Each batch's results reach the {@link BatchSink} as soon as the batch is scored, and progress
+ * is reported only after the sink returns: a sink that writes durably makes the progress count
+ * samples on disk.
  */
 public final class JudgePipeline {
-  /** Batches per chunk: results are sorted back to input order and emitted per chunk. */
-  static final int BATCHES_PER_CHUNK = 16;
-
-  /** Called after every batch. */
+  /** Called after every batch, once its results are with the sink. */
   public interface Progress {
+    /**
+     * @param samplesDone samples this run handed to the sink so far
+     * @param samplesTotal samples this run will hand over (shrinks when samples fail)
+     * @param promptTokens prompt tokens run so far
+     */
     void update(int samplesDone, int samplesTotal, long promptTokens);
+  }
+
+  /** Receives the scored samples of one batch (in batch order; failed samples left out). */
+  public interface BatchSink {
+    void accept(List<ScoredSample> batch);
   }
 
   private final PromptEncoder encoder;
@@ -66,19 +74,23 @@ public final class JudgePipeline {
     }
   }
 
-  /** A prompt ready to run; {@code position} is its index among the runnable prompts. */
-  private record Encoded(int position, JudgeSample sample, String prompt, int[] ids) {}
-
-  /** Scores {@code samples}, handing each result to {@code sink}. */
+  /** Scores {@code samples}, handing each result to {@code sink} (batch by batch). */
   public ScoringSummary run(List<JudgeSample> samples, Consumer<ScoredSample> sink,
       Progress progress) {
-    long start = System.nanoTime();
+    return run(plan(samples), Set.of(), batch -> batch.forEach(sink), progress);
+  }
+
+  /**
+   * Templates and tokenizes every sample and forms the batches: prompts over the maximum length
+   * are dropped and counted, samples that cannot be templated are reported (or, with
+   * {@link PipelineOptions#failFast()}, fail the run).
+   */
+  public BatchPlan plan(List<JudgeSample> samples) {
     List<String> problems = new ArrayList<>();
     int tooLong = 0;
-    int failed = 0;
-    List<Encoded> runnable = new ArrayList<>();
-    for (int i = 0; i < samples.size(); i++) {
-      JudgeSample s = samples.get(i);
+    int unusable = 0;
+    List<BatchPlan.Encoded> runnable = new ArrayList<>();
+    for (JudgeSample s : samples) {
       try {
         String prompt = options.condition().prompt(s).orElseThrow(() -> new LagerException(
             "no user_prompt_feedback, which the reasoning condition needs"));
@@ -90,80 +102,91 @@ public final class JudgePipeline {
               + " drops it; raise --max-length to keep it)");
           continue;
         }
-        runnable.add(new Encoded(runnable.size(), s, prompt, ids));
+        runnable.add(new BatchPlan.Encoded(s, prompt, ids));
       } catch (RuntimeException e) {
-        failed++;
+        unusable++;
         problems.add("idx " + s.idx() + ": " + e.getMessage());
         if (options.failFast()) {
           throw new LagerException("idx " + s.idx() + ": " + e.getMessage(), e);
         }
       }
     }
+    return new BatchPlan(samples.size(), runnable, options.batchSize(), tooLong, unusable,
+        problems);
+  }
+
+  /**
+   * Runs the batches of {@code plan} that have a sample not in {@code onDisk} (those wholly on
+   * disk were scored by an earlier run), handing each batch's results to {@code sink} and then
+   * reporting progress.
+   */
+  public ScoringSummary run(BatchPlan plan, Set<Long> onDisk, BatchSink sink, Progress progress) {
+    long start = System.nanoTime();
+    List<String> problems = new ArrayList<>(plan.problems());
+    List<BatchPlan.Batch> todo = plan.missing(onDisk);
+    int kept = plan.runnable() - todo.stream().mapToInt(BatchPlan.Batch::size).sum();
+    int total = todo.stream().mapToInt(BatchPlan.Batch::size).sum();
     int scored = 0;
     int invalid = 0;
+    int failed = 0;
     long promptTokens = 0;
     long paddedTokens = 0;
     int done = 0;
-    int chunkSize = options.batchSize() * BATCHES_PER_CHUNK;
-    for (int c = 0; c < runnable.size(); c += chunkSize) {
-      List<Encoded> chunk = runnable.subList(c, Math.min(runnable.size(), c + chunkSize));
-      List<Encoded> byLength = new ArrayList<>(chunk);
-      byLength.sort(Comparator.comparingInt(e -> e.ids().length));
-      ScoredSample[] results = new ScoredSample[chunk.size()];
-      for (int b = 0; b < byLength.size(); b += options.batchSize()) {
-        List<Encoded> batch = byLength.subList(b, Math.min(byLength.size(), b + options.batchSize()));
-        int longest = batch.get(batch.size() - 1).ids().length;
-        for (Encoded e : batch) {
-          promptTokens += e.ids().length;
-          paddedTokens += longest;
+    for (BatchPlan.Batch batch : todo) {
+      List<BatchPlan.Encoded> prompts = batch.prompts();
+      int longest = prompts.get(prompts.size() - 1).ids().length;
+      for (BatchPlan.Encoded e : prompts) {
+        promptTokens += e.ids().length;
+        paddedTokens += longest;
+      }
+      List<ScorePositionOutput> outs;
+      try {
+        outs = provider.generate(prompts.stream().map(BatchPlan.Encoded::ids).toList(), generation);
+      } catch (RuntimeException e) {
+        if (options.failFast()) {
+          throw e;
         }
-        List<ScorePositionOutput> outs;
+        for (BatchPlan.Encoded enc : prompts) {
+          failed++;
+          problems.add("idx " + enc.sample().idx() + ": the backend failed: " + e.getMessage());
+        }
+        total -= prompts.size();
+        progress.update(done, total, promptTokens);
+        continue;
+      }
+      List<ScoredSample> results = new ArrayList<>();
+      for (int i = 0; i < prompts.size(); i++) {
+        BatchPlan.Encoded enc = prompts.get(i);
         try {
-          outs = provider.generate(batch.stream().map(Encoded::ids).toList(), generation);
+          results.add(score(enc, outs.get(i)));
         } catch (RuntimeException e) {
+          failed++;
+          problems.add("idx " + enc.sample().idx() + ": " + e.getMessage());
           if (options.failFast()) {
-            throw e;
-          }
-          for (Encoded enc : batch) {
-            failed++;
-            problems.add("idx " + enc.sample().idx() + ": the backend failed: " + e.getMessage());
-          }
-          done += batch.size();
-          progress.update(done, runnable.size(), promptTokens);
-          continue;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-          Encoded enc = batch.get(i);
-          try {
-            ScoredSample r = score(enc, outs.get(i));
-            results[enc.position() - c] = r;
-            if (r.isValid()) {
-              scored++;
-            } else {
-              invalid++;
-            }
-          } catch (RuntimeException e) {
-            failed++;
-            problems.add("idx " + enc.sample().idx() + ": " + e.getMessage());
-            if (options.failFast()) {
-              throw new LagerException("idx " + enc.sample().idx() + ": " + e.getMessage(), e);
-            }
+            throw new LagerException("idx " + enc.sample().idx() + ": " + e.getMessage(), e);
           }
         }
-        done += batch.size();
-        progress.update(done, runnable.size(), promptTokens);
+      }
+      if (!results.isEmpty()) {
+        sink.accept(results);
       }
       for (ScoredSample r : results) {
-        if (r != null) {
-          sink.accept(r);
+        if (r.isValid()) {
+          scored++;
+        } else {
+          invalid++;
         }
       }
+      done += results.size();
+      total -= prompts.size() - results.size();
+      progress.update(done, total, promptTokens);
     }
-    return new ScoringSummary(samples.size(), scored, invalid, tooLong, failed, problems,
-        promptTokens, paddedTokens, (System.nanoTime() - start) / 1e9);
+    return new ScoringSummary(plan.samples(), scored, invalid, plan.tooLong(),
+        plan.unusable() + failed, kept, problems, promptTokens, paddedTokens,
+        (System.nanoTime() - start) / 1e9);
   }
 
-  private ScoredSample score(Encoded enc, ScorePositionOutput out) {
+  private ScoredSample score(BatchPlan.Encoded enc, ScorePositionOutput out) {
     JudgeSample s = enc.sample();
     if (out instanceof ScorePositionOutput.Found found) {
       LayerLogits z;

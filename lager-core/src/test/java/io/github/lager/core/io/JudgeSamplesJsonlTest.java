@@ -22,7 +22,9 @@ class JudgeSamplesJsonlTest {
         "{\"user_prompt\": \"d\"}"));
     JudgeSamplesJsonl.Contents c = JudgeSamplesJsonl.read(f);
     assertThat(c.samples()).extracting(JudgeSample::userPrompt).containsExactly("a", "b", "d");
-    assertThat(c.samples()).extracting(JudgeSample::idx).containsExactly(0L, 1L, 2L);
+    // idx is the line's position, counting the blank and unusable lines: fixing line 3 later
+    // gives it idx 2 and renumbers nothing else
+    assertThat(c.samples()).extracting(JudgeSample::idx).containsExactly(0L, 1L, 5L);
     assertThat(c.samples().get(0).userPromptFeedback()).contains("a, with feedback");
     assertThat(c.samples().get(1).humanScore().orElseThrow().mean()).isEqualTo(4.0);
     assertThat(c.samples().get(2).humanScore()).isEmpty();

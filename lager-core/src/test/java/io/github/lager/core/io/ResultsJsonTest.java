@@ -128,4 +128,35 @@ class ResultsJsonTest {
     assertThatThrownBy(() -> ResultsJson.read(dir.resolve("nope.json")))
         .hasMessageContaining("results file not found").hasMessageContaining("nope.json");
   }
+
+  @Test
+  void unusableSamplesAreLeftOutAndListedWhenAsked() {
+    String good = valid(1, "{\"0\": [1,2,3,4,5], \"1\": [1,2,3,4,5]}");
+    String nan = valid(2, "{\"0\": [1,NaN,3,4,5], \"1\": [1,2,3,4,5]}");
+    String array = "[" + good + ", " + nan + ", " + valid(3, "{\"0\": [5,4,3,2,1], \"1\": [1,2,3,4,5]}") + "]";
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(array), "a.json"))
+        .hasMessageStartingWith("a.json: sample #1 (idx 2): field 'df.logits[\"0\"]' holds NaN");
+    ResultsJson.Contents c = ResultsJson.read(new StringReader(array), "a.json", true);
+    assertThat(c.samples()).extracting(ScoredSample::idx).containsExactly(1L, 3L);
+    assertThat(c.problems()).singleElement().asString()
+        .startsWith("a.json: sample #1 (idx 2): field 'df.logits[\"0\"]' holds NaN for score 2");
+
+    String lines = good + "\n{oops\n" + nan + "\n";
+    ResultsJson.Contents l = ResultsJson.read(new StringReader(lines), "r.jsonl", true);
+    assertThat(l.samples()).extracting(ScoredSample::idx).containsExactly(1L);
+    assertThat(l.problems()).hasSize(2);
+    assertThat(l.problems().get(0)).startsWith("r.jsonl:2: malformed JSON");
+    assertThat(l.problems().get(1)).startsWith("r.jsonl:3: sample #1 (idx 2): field");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(nan), "only.jsonl", true))
+        .hasMessageStartingWith("only.jsonl: holds no samples that can be used; first problem:"
+            + " only.jsonl:1: sample #0 (idx 2)");
+  }
+
+  @Test
+  void aPartialFileReadsWithoutItsManifestLine() {
+    String partial = new RunManifest(java.util.Map.of("points", "5")).toJsonLine() + "\n"
+        + valid(4, "{\"0\": [1,2,3,4,5], \"1\": [1,2,3,4,5]}") + "\n";
+    assertThat(ResultsJson.read(new StringReader(partial), "r.json.partial.jsonl"))
+        .extracting(ScoredSample::idx).containsExactly(4L);
+  }
 }

@@ -1,0 +1,382 @@
+package io.github.lager.cli;
+
+import static io.github.lager.cli.EvaluateCommandTest.lager;
+import static io.github.lager.cli.ScoreCommandTest.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import io.github.lager.core.io.IncrementalResults;
+import io.github.lager.core.io.LayerWeightsJson;
+import io.github.lager.core.io.OutputLock;
+import io.github.lager.core.io.ResultsJson;
+import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LayerWeights;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input suite: one test per class of mistake a user makes, each asserting the one-line
+ * message (no stack trace) and that no input or result file was damaged. The kill -9 / SIGTERM
+ * cases, which need a separate process, are in {@link KillAndResumeTest}.
+ */
+class BadInputTest {
+  static final String MODEL = "tiny-qwen2";
+
+  /** The first {@code n} golden prompts as input JSON Lines, with human scores. */
+  static Path prompts(Path dir, int n) throws IOException {
+    List<String> lines = Files.readAllLines(ScoreCommandTest.promptsFile(dir, MODEL));
+    Path f = dir.resolve("prompts-" + n + ".jsonl");
+    Files.write(f, lines.subList(0, n));
+    return f;
+  }
+
+  static EvaluateCommandTest.Run score(Path data, Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("score", "--model", fixture(MODEL).toString(),
+        "--data", data.toString(), "--out", out.toString(), "--quiet"));
+    args.addAll(List.of(more));
+    return lager(args.toArray(String[]::new));
+  }
+
+  static void assertOneLineError(EvaluateCommandTest.Run r, int code, String message) {
+    assertThat(r.code()).as(r.err()).isEqualTo(code);
+    assertThat(r.err()).contains(message).doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  // --- score: the data file -------------------------------------------------------------------
+
+  @Test
+  void dataThatIsADirectoryMissingOrNotTextIsNamed(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("r.json");
+    assertOneLineError(score(dir, out), 1,
+        "lager score: error: cannot read " + dir + ": it is a directory; give a file");
+    assertOneLineError(score(dir.resolve("nope.jsonl"), out), 1,
+        "lager score: bad input: input file not found: " + dir.resolve("nope.jsonl"));
+    Path binary = Files.write(dir.resolve("model.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+    assertOneLineError(score(binary, out), 1,
+        "lager score: error: cannot read " + binary + ": it is not UTF-8 text");
+    assertThat(out).doesNotExist();
+    assertThat(IncrementalResults.partialOf(out)).doesNotExist();
+  }
+
+  @Test
+  void unusableLinesAreSkippedCountedAndGiveExitStatus3(@TempDir Path dir) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(prompts(dir, 4)));
+    lines.add(1, "{\"user_prompt\": \"cut short");
+    Path data = Files.write(dir.resolve("in.jsonl"), lines);
+    Path out = dir.resolve("r.json");
+    var r = score(data, out);
+    assertThat(r.code()).as(r.err()).isEqualTo(LagerCli.EXIT_SKIPPED);
+    assertThat(r.err()).contains("skipped " + data + ":2: malformed JSON");
+    assertThat(r.out()).contains("scored 4 of 4 samples")
+        .contains("1 unusable input line was left out (listed above as \"skipped\"); exit status 3"
+            + " (--skip-bad: 0)");
+    // idx is the line position: the skipped line 2 keeps idx 1 free, nothing is renumbered
+    assertThat(ResultsJson.read(out)).extracting(ScoredSample::idx).containsExactly(0L, 2L, 3L, 4L);
+
+    var again = score(data, out, "--overwrite", "--skip-bad");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("1 unusable input line was left out")
+        .doesNotContain("exit status 3");
+
+    // fixing the line changes the data: a resume is refused, naming the hash, and damages nothing
+    byte[] results = Files.readAllBytes(out);
+    lines.set(1, lines.get(0));
+    Files.write(data, lines);
+    var fixed = score(data, out, "--resume");
+    assertOneLineError(fixed, 1, "lager score: bad input: cannot resume " + out
+        + ": data_sha256: ");
+    assertThat(Files.readAllBytes(out)).isEqualTo(results);
+  }
+
+  // --- score: outputs ---------------------------------------------------------------------------
+
+  @Test
+  void anOutputThatIsAnInputIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 2);
+    byte[] before = Files.readAllBytes(data);
+    assertOneLineError(score(data, data), 1, "lager score: bad input: --out " + data
+        + " is the same file as --data " + data + ": lager never writes over an input; choose"
+        + " another --out");
+    assertThat(Files.readAllBytes(data)).isEqualTo(before);
+
+    Path config = fixture(MODEL).resolve("config.json");
+    byte[] configBytes = Files.readAllBytes(config);
+    assertOneLineError(score(data, config), 1, "is the same file as --model (config.json) "
+        + config);
+    assertThat(Files.readAllBytes(config)).isEqualTo(configBytes);
+
+    Path w = dir.resolve("w.json");
+    LayerWeightsJson.write(w, LayerWeights.uniform(5));
+    assertOneLineError(score(data, w, "--weights", w.toString()), 1,
+        "--out " + w + " is the same file as --weights " + w);
+    // the partial file beside --out must not be an input either
+    Path out = dir.resolve("x.json");
+    Path partial = IncrementalResults.partialOf(out);
+    Files.copy(data, partial);
+    assertOneLineError(score(partial, out), 1, "--out (its partial file) " + partial
+        + " is the same file as --data " + partial);
+    assertThat(Files.readAllBytes(partial)).isEqualTo(before);
+  }
+
+  @Test
+  void outputsThatCannotBeWrittenAreFoundBeforeTheModelLoads(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 2);
+    var r = score(data, dir);
+    assertOneLineError(r, 1, "lager score: bad input: " + dir + " is a directory; --out must name"
+        + " a results file");
+    assertThat(r.err()).doesNotContain("DJL backend"); // refused before loading
+    Path file = Files.writeString(dir.resolve("plain.txt"), "not a directory");
+    var under = score(data, file.resolve("r.json"));
+    assertOneLineError(under, 1, "lager score: error: cannot write " + file
+        + ": it exists and is not a directory; check the path");
+    assertThat(under.err()).doesNotContain("DJL backend");
+  }
+
+  @Test
+  void anExistingOutputIsNeverReplacedByAccident(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 3);
+    Path out = dir.resolve("r.json");
+    assertThat(score(data, out).code()).isZero();
+    byte[] results = Files.readAllBytes(out);
+
+    assertOneLineError(score(data, out), 1, "lager score: bad input: " + out + " exists. Pass"
+        + " --overwrite to replace it, or --resume to check that it is complete");
+    var same = score(data, out, "--resume");
+    assertThat(same.code()).as(same.err()).isZero();
+    assertThat(same.out()).contains(out + " is already complete (3 samples, same model, data and"
+        + " options): nothing to do");
+    assertOneLineError(score(data, out, "--resume", "--points", "4"), 1, "lager score: bad input:"
+        + " cannot resume " + out + ": points: 5 in the earlier run, 4 in this one; rerun with the"
+        + " earlier run's model, data and options, or pass --overwrite to start over");
+    assertOneLineError(score(data, out, "--resume", "--max-new-tokens", "12"), 1,
+        "max_new_tokens: 10 in the earlier run, 12 in this one");
+    assertThat(Files.readAllBytes(out)).isEqualTo(results);
+
+    var both = score(data, out, "--resume", "--overwrite");
+    assertThat(both.code()).isEqualTo(LagerCli.EXIT_USAGE);
+    assertThat(both.err()).contains("--resume and --overwrite are mutually exclusive");
+    assertThat(score(data, out, "--overwrite").code()).isZero();
+    assertThat(Files.readAllBytes(out)).isEqualTo(results); // same work, same bytes
+  }
+
+  @Test
+  void resumeContinuesOnlyTheSameRunAndDropsATornBatch(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 7);
+    Path done = dir.resolve("done.json");
+    assertThat(score(data, done, "--batch-size", "2").code()).isZero();
+    // an interrupted run of the same work: two whole batches and one line of the third on disk
+    Path out = dir.resolve("r.json");
+    Path partial = IncrementalResults.partialOf(out);
+    JsonObject side = JsonParser.parseString(Files.readString(IncrementalResults.manifestOf(done)))
+        .getAsJsonObject();
+    List<String> lines = new ArrayList<>();
+    lines.add("{\"lager_manifest\":" + side.get("lager_manifest") + "}");
+    List<String> samples = Files.readAllLines(done).stream()
+        .filter(l -> l.startsWith("{")).map(l -> l.endsWith(",") ? l.substring(0, l.length() - 1) : l)
+        .collect(Collectors.toList());
+    for (int i = 0; i < 5; i++) {
+      lines.add(samples.get(i));
+    }
+    Files.write(partial, lines);
+    Files.writeString(partial, samples.get(5).substring(0, 30),
+        java.nio.file.StandardOpenOption.APPEND);
+    byte[] interrupted = Files.readAllBytes(partial);
+
+    assertOneLineError(score(data, out, "--batch-size", "2"), 1, "lager score: bad input: "
+        + partial + " exists: an earlier run was interrupted with 5 samples on disk. Pass --resume"
+        + " to continue it, or --overwrite to start over");
+    var otherModel = lager("score", "--model", fixture("tiny-llama").toString(), "--data",
+        data.toString(), "--out", out.toString(), "--batch-size", "2", "--resume", "--quiet");
+    assertOneLineError(otherModel, 1, "lager score: bad input: cannot resume " + partial
+        + ": model_config_sha256: ");
+    assertOneLineError(score(data, out, "--resume"), 1, "batch_size: 2 in the earlier run, 4 in"
+        + " this one");
+    assertThat(Files.readAllBytes(partial)).isEqualTo(interrupted);
+
+    var resumed = score(data, out, "--batch-size", "2", "--resume");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    // the torn line is cut off; the rest of a batch only partly on disk is scored again
+    assertThat(resumed.err()).containsPattern("resuming " + java.util.regex.Pattern.quote(
+        partial.toString()) + ": [0-5] samples on disk, [2-7] to score");
+    assertThat(resumed.out()).contains("scored 7 of 7 samples");
+    assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(done));
+    assertThat(Files.readAllBytes(IncrementalResults.manifestOf(out)))
+        .isEqualTo(Files.readAllBytes(IncrementalResults.manifestOf(done)));
+  }
+
+  @Test
+  void aSecondRunOnTheSameOutputFailsAtOnceNamingTheFirst(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 2);
+    Path out = dir.resolve("r.json");
+    try (OutputLock first = OutputLock.acquire(out, "lager score")) {
+      var r = score(data, out, "--overwrite");
+      assertOneLineError(r, 1, "lager score: error: " + out + " is being written by another run in"
+          + " this process (pid " + ProcessHandle.current().pid() + "); wait for that run to end or"
+          + " stop it");
+      assertThat(r.err()).doesNotContain("DJL backend");
+      assertThat(first.file()).exists();
+    }
+    assertThat(out).doesNotExist();
+    assertThat(IncrementalResults.partialOf(out)).doesNotExist();
+  }
+
+  // --- options ------------------------------------------------------------------------------
+
+  @Test
+  void enumOptionsIgnoreCaseAndNumbersNameTheirOption(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 2);
+    var cpu = score(data, dir.resolve("a.json"), "--device", "cpu");
+    assertThat(cpu.code()).as(cpu.err()).isZero();
+    // as README writes it: accepted, and on a machine without a GPU the backend says so
+    var gpu = score(data, dir.resolve("g.json"), "--device", "gpu");
+    if (gpu.code() != 0) {
+      assertOneLineError(gpu, 1, "lager score: error: --device gpu: DJL's PyTorch engine sees no"
+          + " GPU");
+      assertThat(IncrementalResults.partialOf(dir.resolve("g.json"))).doesNotExist();
+    }
+    var tpu = score(data, dir.resolve("b.json"), "--device", "tpu");
+    assertThat(tpu.code()).isEqualTo(LagerCli.EXIT_USAGE);
+    assertThat(tpu.err()).contains("expected one of [AUTO, CPU, GPU] (case-insensitive) but was"
+        + " 'tpu'");
+    assertOneLineError(score(data, dir.resolve("c.json"), "--batch-size", "0"), 1,
+        "lager score: bad input: --batch-size must be at least 1, found 0");
+    assertOneLineError(score(data, dir.resolve("c.json"), "--max-new-tokens", "0"), 1,
+        "--max-new-tokens must be at least 1, found 0");
+    assertThat(dir.resolve("c.json")).doesNotExist();
+
+    Path valid = bundled(dir, ResultsInput.BUNDLED_VALID);
+    var paper = lager("tune", "--data", valid.toString(), "--out", dir.resolve("w.json").toString(),
+        "--variant", "paper");
+    assertThat(paper.code()).as(paper.err()).isZero();
+  }
+
+  @Test
+  void aStackTraceOnlyWithDebug(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.json");
+    var plain = lager("evaluate", "--data", missing.toString());
+    assertOneLineError(plain, 1, "lager evaluate: bad input: results file not found: " + missing);
+    assertThat(plain.err().lines()).hasSize(1);
+    var debug = lager("evaluate", "--data", missing.toString(), "--debug");
+    assertThat(debug.code()).isEqualTo(1);
+    assertThat(debug.err()).startsWith("lager evaluate: bad input: results file not found")
+        .contains("\tat io.github.lager.cli.ResultsInput.file");
+  }
+
+  // --- evaluate and tune ----------------------------------------------------------------------
+
+  static Path bundled(Path dir, String name) throws IOException {
+    Path f = dir.resolve(name);
+    try (var in = BadInputTest.class.getResourceAsStream(ResultsInput.SAMPLES + name)) {
+      Files.write(f, in.readAllBytes());
+    }
+    return f;
+  }
+
+  /** The bundled results with the human score of sample #i replaced. */
+  static Path withHuman(Path dir, String name, java.util.function.IntFunction<JsonElement> human)
+      throws IOException {
+    JsonArray a = JsonParser.parseString(Files.readString(bundled(dir, ResultsInput.BUNDLED_DATA)))
+        .getAsJsonArray();
+    for (int i = 0; i < a.size(); i++) {
+      JsonElement h = human.apply(i);
+      if (h != null) {
+        a.get(i).getAsJsonObject().add("human_score", h);
+      }
+    }
+    return Files.writeString(dir.resolve(name), a.toString());
+  }
+
+  @Test
+  void humanScoresOutsideTheScaleAreErrorsUnlessDeclared(@TempDir Path dir) throws IOException {
+    Path f = withHuman(dir, "h42.json", i -> i == 4 ? new com.google.gson.JsonPrimitive(42) : null);
+    assertOneLineError(lager("evaluate", "--data", f.toString()), 1, "lager evaluate: bad input: "
+        + f + ": sample #4 (idx 4): human_score 42, outside the judge's scale 1-5; pass"
+        + " --human-range MIN:MAX if the human scores use another scale (pairwise labels 0-2:"
+        + " --human-range 0:2)");
+    Path pairs = withHuman(dir, "pairs.json", i -> new com.google.gson.JsonPrimitive(i % 3));
+    assertOneLineError(lager("evaluate", "--data", pairs.toString()), 1,
+        pairs + ": sample #0 (idx 0): human_score 0, outside the judge's scale 1-5");
+    var declared = lager("evaluate", "--data", pairs.toString(), "--human-range", "0:2");
+    assertThat(declared.code()).as(declared.err()).isZero();
+    assertThat(declared.out()).contains("| e_score ");
+    assertOneLineError(lager("evaluate", "--data", pairs.toString(), "--human-range", "2"), 1,
+        "--human-range expects MIN:MAX with numbers MIN <= MAX (e.g. 1:5 or 0:2), found '2'");
+  }
+
+  @Test
+  void reportsAreStrictJsonWithNullForUndefinedCorrelations(@TempDir Path dir) throws IOException {
+    Path constant = withHuman(dir, "const.json", i -> new com.google.gson.JsonPrimitive(3));
+    Path json = dir.resolve("report.json");
+    var r = lager("evaluate", "--data", constant.toString(), "--json", json.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("|     nan |").contains(ReportTable.NOTE);
+    String text = Files.readString(json);
+    assertThat(text).doesNotContain("NaN");
+    JsonReader strict = new JsonReader(new StringReader(text));
+    strict.setStrictness(Strictness.STRICT);
+    JsonObject report = JsonParser.parseReader(strict).getAsJsonObject();
+    assertThat(report.getAsJsonObject("rows").getAsJsonObject("e_score").get("spearman").isJsonNull())
+        .isTrue();
+  }
+
+  @Test
+  void unusableSamplesAreLeftOutListedAndGiveExitStatus3(@TempDir Path dir) throws IOException {
+    JsonArray a = JsonParser.parseString(Files.readString(bundled(dir, ResultsInput.BUNDLED_DATA)))
+        .getAsJsonArray();
+    a.get(2).getAsJsonObject().remove("weighted_socre");
+    Path f = Files.writeString(dir.resolve("bad.json"), a.toString());
+    var r = lager("evaluate", "--data", f.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(LagerCli.EXIT_SKIPPED);
+    assertThat(r.err()).contains("skipped " + f + ": sample #2 (idx 2): field 'weighted_socre' is"
+        + " missing");
+    assertThat(r.out()).contains("skipped 1 unusable sample (listed above); exit status 3"
+        + " (--skip-bad: 0)").contains("23 unique samples");
+    assertThat(lager("evaluate", "--data", f.toString(), "--skip-bad").code()).isZero();
+    var tune = lager("tune", "--data", f.toString(), "--out", dir.resolve("w.json").toString());
+    assertThat(tune.code()).as(tune.err()).isEqualTo(LagerCli.EXIT_SKIPPED);
+  }
+
+  @Test
+  void evaluateAndTuneOutputsAreCheckedFirst(@TempDir Path dir) throws IOException {
+    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    byte[] before = Files.readAllBytes(data);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", data.toString()), 1,
+        "lager evaluate: bad input: --json " + data + " is the same file as --data " + data);
+    assertOneLineError(lager("tune", "--data", data.toString(), "--out", data.toString()), 1,
+        "lager tune: bad input: --out " + data + " is the same file as --data " + data);
+    assertThat(Files.readAllBytes(data)).isEqualTo(before);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", dir.toString()), 1,
+        "--json " + dir + " is a directory; give a file path");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--plots", data.toString()), 1,
+        "--plots " + data + " is a file; give a directory");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json",
+        data.resolve("r.json").toString()), 1, "--json " + data.resolve("r.json")
+        + " cannot be written: " + data + " is a file, not a directory; check the path");
+    assertOneLineError(lager("evaluate", "--data", dir.toString()), 1,
+        "lager evaluate: error: cannot read " + dir + ": it is a directory; give a file");
+  }
+
+  @Test
+  void aFullDiskIsOneLineWithWhatToDo(@TempDir Path dir) throws IOException {
+    Path full = Path.of("/dev/full");
+    assumeTrue(Files.isWritable(full), "/dev/full (a device that is always full) is absent");
+    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    byte[] before = Files.readAllBytes(data);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", full.toString()), 1,
+        "lager evaluate: error: cannot write /dev/full: the disk is full; free space, then rerun");
+    assertThat(Files.readAllBytes(data)).isEqualTo(before);
+  }
+}
