@@ -63,8 +63,24 @@ public final class ResultsJson {
    * @param source the name used in messages (a file name)
    */
   public static List<ScoredSample> read(Reader in, String source) {
-    BufferedReader buffered = in instanceof BufferedReader b ? b : new BufferedReader(in);
     List<ScoredSample> samples = new ArrayList<>();
+    forEachObject(in, source, (e, where) -> samples.add(parse(e, where)));
+    return samples;
+  }
+
+  /** What {@link #forEachObject} hands on: one sample object and where it is, for messages. */
+  interface ObjectVisitor {
+    void visit(JsonElement sample, String where);
+  }
+
+  /**
+   * Reads the sample objects of a results file (a JSON array or JSON Lines) one at a time;
+   * {@code where} is {@code source: sample #i} (JSON Lines: {@code source:line: sample #i}).
+   * Fails on malformed JSON and on a file without samples.
+   */
+  static void forEachObject(Reader in, String source, ObjectVisitor visitor) {
+    BufferedReader buffered = in instanceof BufferedReader b ? b : new BufferedReader(in);
+    int count = 0;
     try {
       if (firstNonBlank(buffered) == '[') {
         JsonReader reader = new JsonReader(buffered);
@@ -72,7 +88,8 @@ public final class ResultsJson {
         reader.beginArray();
         while (reader.hasNext()) {
           JsonElement e = JsonParser.parseReader(reader);
-          samples.add(parse(e, source + ": sample #" + samples.size()));
+          visitor.visit(e, source + ": sample #" + count);
+          count++;
         }
         reader.endArray();
         if (reader.peek() != JsonToken.END_DOCUMENT) {
@@ -85,21 +102,21 @@ public final class ResultsJson {
           lineNo++;
           if (!line.isBlank()) {
             JsonElement e = parseLine(line, source + ":" + lineNo);
-            samples.add(parse(e, source + ":" + lineNo + ": sample #" + samples.size()));
+            visitor.visit(e, source + ":" + lineNo + ": sample #" + count);
+            count++;
           }
         }
       }
     } catch (JsonParseException | IllegalStateException e) {
       throw new InvalidInputException(
-          source + ": malformed JSON after " + samples.size() + " samples: "
+          source + ": malformed JSON after " + count + " samples: "
               + JsonFields.rootMessage(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source, e);
     }
-    if (samples.isEmpty()) {
+    if (count == 0) {
       throw new InvalidInputException(source + ": holds no samples");
     }
-    return samples;
   }
 
   private static JsonElement parseLine(String line, String where) {
