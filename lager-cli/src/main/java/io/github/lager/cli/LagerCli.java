@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = LagerCli.Version.class,
     description = "LLM-as-a-judge scores that agree with people: LAGER (NeurIPS 2025) on the JVM.",
     subcommands = {JudgeCommand.class, ScoreCommand.class, EvaluateCommand.class, TuneCommand.class,
-        CommandLine.HelpCommand.class})
+        SelectCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
 public final class LagerCli {
   /** Exit code of a run that failed on bad input or configuration (after a one-line message). */
   public static final int EXIT_ERROR = 1;

@@ -1,6 +1,8 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.eval.Calibration;
+import io.github.lager.core.io.CalibrationJson;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.LayerWeightsJson;
@@ -57,6 +59,7 @@ final class ScoringRun {
       weights.checkCompatible(model.config().numHiddenLayers() + 1, o.weights.toString());
     }
     ScoreScale scale = model.scoreScale(o.points);
+    Calibration calibration = calibration(o, weights, scale.points(), log);
     ScoreHead head;
     try (Checkpoint ckpt = Checkpoint.open(modelDir)) {
       head = model.scoreHead(scale, ckpt);
@@ -97,6 +100,9 @@ final class ScoringRun {
           if (w != null) {
             scores.put("lager_w", ScoreMethod.LAGER_W.score(s.logits().get(), w));
           }
+          if (calibration != null) {
+            scores.putAll(calibration.calibratedColumns(s, w));
+          }
         }
         if (results != null) {
           results.write(s, scores);
@@ -117,6 +123,24 @@ final class ScoringRun {
       results.finish();
     }
     return new Outcome(collected, extras, summary, weights, model);
+  }
+
+  /** {@code --calibration}: the maps, checked against the scale; null without the option. */
+  private static Calibration calibration(ScoringOptions o, LayerWeights weights, int points,
+      PrintWriter log) {
+    if (o.calibration == null) {
+      return null;
+    }
+    Calibration c = CalibrationJson.read(o.calibration);
+    if (c.points() != points) {
+      throw new InvalidInputException(o.calibration + " was fitted on a 1-" + c.points()
+          + " scale; this run scores 1-" + points);
+    }
+    if (weights == null && c.maps().keySet().stream().anyMatch(ScoreMethod::isTuned)) {
+      log.println(o.calibration + " calibrates lager_w, but without --weights there is no"
+          + " lager_w to calibrate");
+    }
+    return c;
   }
 
   /** The summary lines every scoring command prints. */

@@ -58,9 +58,15 @@ public final class Selection {
       return fraction > 0 ? (int) Math.ceil(fraction * n) : Math.min(count, n);
     }
 
-    public String describe() {
-      return fraction > 0 ? "top " + (float) (fraction * 100) + "% (ceil of " + fraction + " x n)"
-          : "top " + count;
+    /** How the rule applies to {@code n} samples: "top 20% (ceil(0.2 x 539) = 108)". */
+    public String describe(int n) {
+      if (fraction == 0) {
+        return "top " + count + (count > n ? " (all " + n + ")" : "");
+      }
+      double percent = fraction * 100;
+      String p = percent == Math.rint(percent) ? Long.toString((long) percent)
+          : Double.toString(percent);
+      return "top " + p + "% (ceil(" + fraction + " x " + n + ") = " + keep(n) + ")";
     }
   }
 
