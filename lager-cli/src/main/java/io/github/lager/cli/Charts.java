@@ -155,23 +155,32 @@ final class Charts {
     chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
     chart.getStyler().setYAxisDecimalPattern("#,##0");
     for (Map.Entry<String, double[]> e : series.entrySet()) {
-      double[] v = e.getValue();
-      int[] counts = new int[bins];
-      for (int i = 0; i < v.length; i++) {
-        if (!(v[i] >= 1 && v[i] <= points)) {
-          throw new InvalidInputException("cannot plot the score histogram: " + e.getKey()
-              + " of idx " + idx[i] + " is " + v[i] + ", outside the scale 1-" + points
-              + " (values outside the scale are refused, not counted in an edge bin)");
-        }
-        counts[Math.min(bins - 1, (int) Math.floor((v[i] - 1) * 2))]++;
-      }
       List<Integer> list = new ArrayList<>();
-      for (int c : counts) {
+      for (int c : binCounts(points, idx, e.getKey(), e.getValue())) {
         list.add(c);
       }
       chart.addSeries(e.getKey(), labels, list).setFillColor(colorOf(e.getKey()));
     }
     return save(List.of(chart), 1, 1, dir.resolve(HISTOGRAM));
+  }
+
+  /**
+   * Counts in the half-point bins of {@link #histogram}; a value outside {@code [1, points]}
+   * fails naming the series and the sample.
+   */
+  static int[] binCounts(int points, long[] idx, String name, double[] values) {
+    int bins = 2 * (points - 1);
+    int[] counts = new int[bins];
+    for (int i = 0; i < values.length; i++) {
+      double v = values[i];
+      if (!(v >= 1 && v <= points)) {
+        throw new InvalidInputException("cannot plot the score histogram: " + name + " of idx "
+            + idx[i] + " is " + v + ", outside the scale 1-" + points
+            + " (values outside the scale are refused, not counted in an edge bin)");
+      }
+      counts[Math.min(bins - 1, (int) Math.floor((v - 1) * 2))]++;
+    }
+    return counts;
   }
 
   /**

@@ -189,7 +189,7 @@ final class StatisticsOptions {
       HumanCeiling ceiling = HumanCeiling.of(annotators.get());
       printCeiling(ceiling, out);
       sections.add("human_ceiling", StatisticsJson.ceiling(ceiling));
-    } else if (columns.describeAnnotators().contains("annotators")) {
+    } else if (columns.hasAnnotatorLists()) {
       out.println("human ceiling not computed: " + columns.describeAnnotators()
           + " (it needs the same number, at least 2, for every sample)");
     }

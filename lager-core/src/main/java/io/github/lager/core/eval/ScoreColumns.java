@@ -218,6 +218,11 @@ public final class ScoreColumns {
     return Optional.of(out);
   }
 
+  /** Whether every sample's human score is a list (annotators), whatever their number. */
+  public boolean hasAnnotatorLists() {
+    return human != null && samples.stream().allMatch(s -> s.humanScore().orElseThrow().isList());
+  }
+
   /** How the human scores are given, for messages: "3 annotators per sample", ... */
   public String describeAnnotators() {
     if (human == null) {
