@@ -1,10 +1,12 @@
 package io.github.lager.cli;
 
+import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.eval.Evaluation;
 import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.eval.HumanRange;
 import io.github.lager.core.eval.SampleSets;
+import io.github.lager.core.eval.ScoreColumns;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
@@ -72,7 +74,8 @@ final class EvaluateCommand implements Callable<Integer> {
   Path saveWeights;
 
   @Option(names = "--plots", paramLabel = "DIR",
-      description = "Write " + Charts.LAYERS + " and " + Charts.HISTOGRAM + " into DIR.")
+      description = "Write " + Charts.LAYERS + " and " + Charts.HISTOGRAM + " (and, with"
+          + " --bootstrap, " + Charts.INTERVALS + ") into DIR.")
   Path plots;
 
   @Option(names = "--human-range", paramLabel = "MIN:MAX",
@@ -88,9 +91,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   TunerOptions tuner;
 
+  @Mixin
+  StatisticsOptions statistics;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    statistics.check();
     boolean bundled = data.isEmpty();
     if (bundled && weightsSource != null) {
       throw new InvalidInputException("--valid and --weights need --data: the bundled sample is"
@@ -163,19 +170,34 @@ final class EvaluateCommand implements Callable<Integer> {
     if (weights == null) {
       methods.removeIf(ScoreMethod::isTuned);
     }
-    EvaluationReport report = Evaluation.evaluate(samples, methods, weights, weightsName);
+    ScoreColumns columns = ScoreColumns.of(samples, methods, weights, weightsName);
+    if (!columns.hasHumanScores() && statistics.answerability()) {
+      statistics.checkWithoutHumanScores(plots != null);
+      out.printf("%d valid samples (%d invalid skipped); not every sample has a human score, so"
+          + " only answerability is reported%n", columns.n(), columns.skippedInvalid());
+      JsonObject sections = statistics.runAnswerability(columns, inputs, out);
+      if (json != null) {
+        ReportJson.writeWithoutCorrelations(json, columns, leftOut, merged.duplicatesDropped(),
+            sections);
+        out.println("wrote " + json);
+      }
+      return 0;
+    }
+    EvaluationReport report = Evaluation.evaluate(columns);
     out.printf("evaluated %d samples (%d invalid skipped: no score token), %d hidden-state"
         + " entries, scale 1-%d%n", report.n(), report.skippedInvalid(), report.entries(),
         report.points());
     out.print(ReportTable.render(report));
+    JsonObject sections = statistics.run(columns, inputs, tuner.seed, out,
+        spec.commandLine().getErr(), plots);
     if (json != null) {
-      ReportJson.write(json, report, leftOut, merged.duplicatesDropped(), weights);
+      ReportJson.write(json, report, leftOut, merged.duplicatesDropped(), weights, sections);
       out.println("wrote " + json);
     }
     if (plots != null) {
       out.println("wrote " + Charts.layerCurve(plots, report));
-      out.println("wrote " + Charts.histogram(plots, report.points(), histogramSeries(samples,
-          weights)));
+      out.println("wrote " + Charts.histogram(plots, report.points(), columns.idx(),
+          histogramSeries(columns)));
     }
     if (skipped > 0) {
       out.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
@@ -214,18 +236,21 @@ final class EvaluateCommand implements Callable<Integer> {
         .findFirst().map(s -> s.logits().orElseThrow().points()).orElse(5);
   }
 
-  private static Map<String, double[]> histogramSeries(List<ScoredSample> samples,
-      LayerWeights weights) {
-    List<ScoredSample> valid = samples.stream().filter(ScoredSample::isValid).toList();
+  /**
+   * The human scores and the expected-value scores. The E-score is recomputed from the logits in
+   * double precision: the stored one (the reference's bf16) can exceed the scale (83 of 539 on
+   * FLASK are above 5.0), and the histogram refuses values outside it. direct_score is an
+   * integer and left out.
+   */
+  private static Map<String, double[]> histogramSeries(ScoreColumns columns) {
     Map<String, double[]> series = new LinkedHashMap<>();
-    series.put("human (mean)", valid.stream()
-        .mapToDouble(s -> s.humanScore().orElseThrow().mean()).toArray());
-    series.put("e_score", valid.stream().mapToDouble(ScoredSample::eScore).toArray());
-    series.put("lager_wo", valid.stream()
-        .mapToDouble(s -> ScoreMethod.LAGER_WO.score(s.logits().orElseThrow(), null)).toArray());
-    if (weights != null) {
-      series.put("lager_w", valid.stream()
-          .mapToDouble(s -> ScoreMethod.LAGER_W.score(s.logits().orElseThrow(), weights)).toArray());
+    series.put("human (mean)", columns.human());
+    series.put("e_score (from the logits)", columns.samples().stream()
+        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null)).toArray());
+    for (ScoreMethod m : List.of(ScoreMethod.LAGER_WO, ScoreMethod.LAGER_W)) {
+      if (columns.has(m)) {
+        series.put(m.key(), columns.scores(m));
+      }
     }
     return series;
   }

@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
         + " unusable input lines or samples were left out (listed; --skip-bad makes this 0);"
         + " 130/143 stopped by SIGINT/SIGTERM (lager score: rerun with --resume)."},
     subcommands = {JudgeCommand.class, ScoreCommand.class, EvaluateCommand.class, TuneCommand.class,
-        CommandLine.HelpCommand.class})
+        SelectCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
 public final class LagerCli {
   public static final int EXIT_OK = 0;
   /** Exit code of a run that failed on bad input, configuration or I/O (after a one-line message). */

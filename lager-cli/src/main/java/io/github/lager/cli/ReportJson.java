@@ -9,6 +9,7 @@ import com.google.gson.JsonPrimitive;
 import io.github.lager.core.eval.CorrelationRow;
 import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.io.FileErrors;
+import io.github.lager.core.eval.ScoreColumns;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
@@ -19,14 +20,17 @@ import java.util.Map;
 /**
  * {@code --json}: {@code {"n", "skipped_invalid", "rows": {"<score>": {"pearson", "spearman",
  * "kendall_tau"}}}} plus what the run was made of ({@code left_out}, {@code duplicates_dropped},
- * {@code entries}, {@code per_entry}, {@code weights}). Strict JSON: an undefined correlation
- * (a constant score, fewer than two samples) is {@code null}, never a bare {@code NaN}.
+ * {@code entries}, {@code per_entry}, {@code weights}) and the sections of the statistics asked
+ * for ({@link StatisticsJson}: {@code bootstrap}, {@code comparisons}, {@code human_ceiling},
+ * {@code groups}, {@code answerability}, {@code calibration}). Strict JSON: an undefined
+ * correlation (a constant score, fewer than two samples) is {@code null}, never a bare
+ * {@code NaN}.
  */
 final class ReportJson {
   private ReportJson() {}
 
   static void write(Path file, EvaluationReport report, int leftOut, int duplicatesDropped,
-      LayerWeights weights) {
+      LayerWeights weights, JsonObject sections) {
     JsonObject root = new JsonObject();
     root.addProperty("n", report.n());
     root.addProperty("skipped_invalid", report.skippedInvalid());
@@ -53,6 +57,29 @@ final class ReportJson {
       }
       root.add("weights", w);
     }
+    sections.entrySet().forEach(e -> root.add(e.getKey(), e.getValue()));
+    save(file, root);
+  }
+
+  /**
+   * The report of samples without human scores (answerability alone): what was evaluated and
+   * the statistics' sections, no correlations.
+   */
+  static void writeWithoutCorrelations(Path file, ScoreColumns columns, int leftOut,
+      int duplicatesDropped, JsonObject sections) {
+    JsonObject root = new JsonObject();
+    root.addProperty("n", columns.n());
+    root.addProperty("skipped_invalid", columns.skippedInvalid());
+    root.addProperty("left_out", leftOut);
+    root.addProperty("duplicates_dropped", duplicatesDropped);
+    root.addProperty("entries", columns.entries());
+    root.addProperty("points", columns.points());
+    sections.entrySet().forEach(e -> root.add(e.getKey(), e.getValue()));
+    save(file, root);
+  }
+
+  /** Writes {@code root} as pretty-printed JSON; an undefined number is {@code null}. */
+  static void save(Path file, JsonObject root) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {

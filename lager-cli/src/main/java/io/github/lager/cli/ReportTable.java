@@ -25,9 +25,18 @@ final class ReportTable {
       rows.add(new String[] {e.getKey().key(), fmt(r.pearson()), fmt(r.spearman()),
           fmt(r.kendallTau())});
     }
-    int[] width = new int[4];
+    return table(rows);
+  }
+
+  /**
+   * A PrettyTable-style table: the first row is the header; the first column is left-aligned,
+   * the others right-aligned.
+   */
+  static String table(List<String[]> rows) {
+    int columns = rows.get(0).length;
+    int[] width = new int[columns];
     for (String[] row : rows) {
-      for (int c = 0; c < 4; c++) {
+      for (int c = 0; c < columns; c++) {
         width[c] = Math.max(width[c], row[c].length());
       }
     }
@@ -37,7 +46,7 @@ final class ReportTable {
     for (int i = 0; i < rows.size(); i++) {
       String[] row = rows.get(i);
       sb.append('|');
-      for (int c = 0; c < 4; c++) {
+      for (int c = 0; c < columns; c++) {
         String cell = c == 0 ? pad(row[c], width[c], false) : pad(row[c], width[c], i > 0);
         sb.append(' ').append(cell).append(" |");
       }

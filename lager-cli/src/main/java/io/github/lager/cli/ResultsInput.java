@@ -4,6 +4,7 @@ import com.google.common.hash.Hashing;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.FileErrors;
 import io.github.lager.core.io.ResultsJson;
+import io.github.lager.core.io.SampleFields;
 import io.github.lager.core.io.ScoredSample;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A results file as the CLI reads it: from disk, or bundled with lager (the sample results made
@@ -22,7 +25,8 @@ import java.util.List;
  * naming the file and the sample); the command reports them and exits with status 3 unless
  * {@code --skip-bad}.
  */
-record ResultsInput(String name, List<ScoredSample> samples, String sha256, List<String> problems) {
+record ResultsInput(String name, List<ScoredSample> samples, String sha256, List<String> problems,
+    String text) {
   static final String SAMPLES = "/io/github/lager/cli/samples/";
   static final String BUNDLED_DATA = "tiny-llama-results.json";
   static final String BUNDLED_VALID = "tiny-llama-valid.json";
@@ -49,9 +53,35 @@ record ResultsInput(String name, List<ScoredSample> samples, String sha256, List
   }
 
   private static ResultsInput of(String name, byte[] bytes) {
-    ResultsJson.Contents c =
-        ResultsJson.read(new StringReader(new String(bytes, StandardCharsets.UTF_8)), name, true);
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    ResultsJson.Contents c = ResultsJson.read(new StringReader(text), name, true);
     return new ResultsInput(name, c.samples(), Hashing.sha256().hashBytes(bytes).toString(),
-        c.problems());
+        c.problems(), text);
+  }
+
+  /**
+   * One top-level field of every sample of these files, by idx ({@link SampleFields}); an idx in
+   * several files must have the same value in each.
+   */
+  static Map<Long, String> field(List<ResultsInput> inputs, String field) {
+    Map<Long, String> values = new LinkedHashMap<>();
+    Map<Long, String> origin = new LinkedHashMap<>();
+    for (ResultsInput in : inputs) {
+      SampleFields.read(new StringReader(in.text()), in.name(), field).forEach((idx, v) -> {
+        String before = values.putIfAbsent(idx, v);
+        if (before == null) {
+          origin.put(idx, in.name());
+        } else if (!before.equals(v)) {
+          throw new InvalidInputException("idx " + idx + " has " + field + " \"" + before
+              + "\" in " + origin.get(idx) + " but \"" + v + "\" in " + in.name());
+        }
+      });
+    }
+    return values;
+  }
+
+  @Override
+  public String toString() {
+    return "ResultsInput[" + name + ", " + samples.size() + " samples]";
   }
 }

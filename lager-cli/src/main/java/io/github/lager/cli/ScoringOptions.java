@@ -15,6 +15,11 @@ final class ScoringOptions {
       description = "Layer weights (lager tune); adds lager_w to every scored sample.")
   Path weights;
 
+  @Option(names = "--calibration", paramLabel = "FILE",
+      description = "Calibration maps (lager calibrate); adds <score>_calibrated to every scored"
+          + " sample.")
+  Path calibration;
+
   @Option(names = "--batch-size", defaultValue = "4", description = "Default ${DEFAULT-VALUE}.")
   int batchSize;
 

@@ -1,6 +1,8 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.eval.Calibration;
+import io.github.lager.core.io.CalibrationJson;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.LayerWeightsJson;
@@ -76,6 +78,7 @@ final class ScoringRun {
       Map<String, Path> inputs = new LinkedHashMap<>();
       inputs.put("--data", data);
       inputs.put("--weights", o.weights);
+      inputs.put("--calibration", o.calibration);
       inputs.putAll(OutputPaths.modelInputs(modelDir));
       Map<String, Path> outputs = new LinkedHashMap<>();
       outputs.put("--out", out);
@@ -104,8 +107,9 @@ final class ScoringRun {
         }
         ScoreScale scale = model.scoreScale(o.points);
         ScoreHead head = model.scoreHead(scale, ckpt);
-        Outcome outcome = score(model, head, scale, factory, samples, results, weights, options, o,
-            log, command);
+        Calibration calibration = calibration(o, weights, scale.points(), log);
+        Outcome outcome = score(model, head, scale, factory, samples, results, weights,
+            calibration, options, o, log, command);
         results = null; // finished
         return outcome;
       }
@@ -121,8 +125,8 @@ final class ScoringRun {
 
   private static Outcome score(ModelDirectory model, ScoreHead head, ScoreScale scale,
       HiddenStateProviderFactory factory, List<JudgeSample> samples, IncrementalResults results,
-      LayerWeights weights, PipelineOptions options, ScoringOptions o, PrintWriter log,
-      String command) {
+      LayerWeights weights, Calibration calibration, PipelineOptions options, ScoringOptions o,
+      PrintWriter log, String command) {
     Map<String, String> props = new LinkedHashMap<>();
     if (o.dtype != null) {
       props.put("dtype", o.dtype);
@@ -162,7 +166,7 @@ final class ScoringRun {
         summary = pipeline.run(plan, onDisk, batch -> {
           Map<Long, Map<String, Double>> scores = new LinkedHashMap<>();
           for (ScoredSample s : batch) {
-            scores.put(s.idx(), extraScores(s, weights));
+            scores.put(s.idx(), extraScores(s, weights, calibration));
           }
           if (results != null) {
             results.writeBatch(batch, s -> scores.get(s.idx()));
@@ -191,16 +195,41 @@ final class ScoringRun {
     return new Outcome(collected, extras, summary, weights, model, false, 0);
   }
 
-  /** {@code lager_wo} (and {@code lager_w} with weights) of a valid sample. */
-  private static Map<String, Double> extraScores(ScoredSample s, LayerWeights w) {
+  /**
+   * {@code lager_wo} (and {@code lager_w} with weights) of a valid sample, and with a calibration
+   * its calibrated columns.
+   */
+  private static Map<String, Double> extraScores(ScoredSample s, LayerWeights w,
+      Calibration calibration) {
     Map<String, Double> scores = new LinkedHashMap<>();
     if (s.isValid()) {
       scores.put("lager_wo", ScoreMethod.LAGER_WO.score(s.logits().get(), null));
       if (w != null) {
         scores.put("lager_w", ScoreMethod.LAGER_W.score(s.logits().get(), w));
       }
+      if (calibration != null) {
+        scores.putAll(calibration.calibratedColumns(s, w));
+      }
     }
     return scores;
+  }
+
+  /** {@code --calibration}: the maps, checked against the scale; null without the option. */
+  private static Calibration calibration(ScoringOptions o, LayerWeights weights, int points,
+      PrintWriter log) {
+    if (o.calibration == null) {
+      return null;
+    }
+    Calibration c = CalibrationJson.read(o.calibration);
+    if (c.points() != points) {
+      throw new InvalidInputException(o.calibration + " was fitted on a 1-" + c.points()
+          + " scale; this run scores 1-" + points);
+    }
+    if (weights == null && c.maps().keySet().stream().anyMatch(ScoreMethod::isTuned)) {
+      log.println(o.calibration + " calibrates lager_w, but without --weights there is no"
+          + " lager_w to calibrate");
+    }
+    return c;
   }
 
   /**
@@ -226,6 +255,7 @@ final class ScoringRun {
     f.put("special_tokens", Boolean.toString(!o.noSpecialTokens));
     f.put("logit_lens", Boolean.toString(o.logitLens));
     f.put("weights_sha256", o.weights != null ? RunManifest.sha256(o.weights) : "none");
+    f.put("calibration_sha256", o.calibration != null ? RunManifest.sha256(o.calibration) : "none");
     return new RunManifest(f);
   }
 

@@ -17,7 +17,9 @@ final class TunerOptions {
   @Option(names = "--batch-size", defaultValue = "4", description = "Default ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Shuffling seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42",
+      description = "Seed (default ${DEFAULT-VALUE}) of the tuner's shuffling and, in `evaluate`,"
+          + " of the bootstrap resamples and the cross-validation folds.")
   long seed;
 
   @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate (default ${DEFAULT-VALUE}).")

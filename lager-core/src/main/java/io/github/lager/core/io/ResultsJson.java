@@ -84,50 +84,10 @@ public final class ResultsJson {
    *     be trusted
    */
   public static Contents read(Reader in, String source, boolean skipBad) {
-    BufferedReader buffered = in instanceof BufferedReader b ? b : new BufferedReader(in);
     List<ScoredSample> samples = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    int seen = 0;
-    try {
-      if (firstNonBlank(buffered) == '[') {
-        JsonReader reader = new JsonReader(buffered);
-        reader.setStrictness(Strictness.LENIENT);
-        reader.beginArray();
-        while (reader.hasNext()) {
-          JsonElement e = JsonParser.parseReader(reader);
-          addOrReport(e, source + ": sample #" + seen++, samples, skipBad ? problems : null);
-        }
-        reader.endArray();
-        if (reader.peek() != JsonToken.END_DOCUMENT) {
-          throw new InvalidInputException(source + ": unexpected content after the JSON array");
-        }
-      } else {
-        String line;
-        int lineNo = 0;
-        while ((line = buffered.readLine()) != null) {
-          lineNo++;
-          if (line.isBlank() || (lineNo == 1 && RunManifest.fromJsonLine(line).isPresent())) {
-            continue; // a partial file's run manifest
-          }
-          String where = source + ":" + lineNo;
-          try {
-            addOrReport(parseLine(line, where), where + ": sample #" + seen++, samples,
-                skipBad ? problems : null);
-          } catch (InvalidInputException e) {
-            if (!skipBad) {
-              throw e;
-            }
-            problems.add(e.getMessage());
-          }
-        }
-      }
-    } catch (JsonParseException | IllegalStateException e) {
-      throw new InvalidInputException(
-          source + ": malformed JSON after " + seen + " samples: "
-              + JsonFields.rootMessage(e), e);
-    } catch (IOException e) {
-      throw new LagerException("cannot read " + source + ": " + FileErrors.reason(e, false), e);
-    }
+    List<String> report = skipBad ? problems : null;
+    forEachObject(in, source, report, (e, where) -> addOrReport(e, where, samples, report));
     if (samples.isEmpty()) {
       throw new InvalidInputException(source + ": holds no samples"
           + (problems.isEmpty() ? "" : " that can be used; first problem: " + problems.get(0)));
@@ -144,6 +104,64 @@ public final class ResultsJson {
         throw ex;
       }
       problems.add(ex.getMessage());
+    }
+  }
+
+  /** What {@link #forEachObject} hands on: one sample object and where it is, for messages. */
+  interface ObjectVisitor {
+    void visit(JsonElement sample, String where);
+  }
+
+  /**
+   * Reads the sample objects of a results file (a JSON array or JSON Lines, a partial file's run
+   * manifest line skipped) one at a time; {@code where} is {@code source: sample #i} (JSON Lines:
+   * {@code source:line: sample #i}). Fails on malformed JSON, except a malformed JSON Lines line
+   * when {@code lineProblems} collects it.
+   */
+  static void forEachObject(Reader in, String source, List<String> lineProblems,
+      ObjectVisitor visitor) {
+    BufferedReader buffered = in instanceof BufferedReader b ? b : new BufferedReader(in);
+    int count = 0;
+    try {
+      if (firstNonBlank(buffered) == '[') {
+        JsonReader reader = new JsonReader(buffered);
+        reader.setStrictness(Strictness.LENIENT);
+        reader.beginArray();
+        while (reader.hasNext()) {
+          JsonElement e = JsonParser.parseReader(reader);
+          visitor.visit(e, source + ": sample #" + count++);
+        }
+        reader.endArray();
+        if (reader.peek() != JsonToken.END_DOCUMENT) {
+          throw new InvalidInputException(source + ": unexpected content after the JSON array");
+        }
+      } else {
+        String line;
+        int lineNo = 0;
+        while ((line = buffered.readLine()) != null) {
+          lineNo++;
+          if (line.isBlank() || (lineNo == 1 && RunManifest.fromJsonLine(line).isPresent())) {
+            continue; // a partial file's run manifest
+          }
+          String where = source + ":" + lineNo;
+          JsonElement e;
+          try {
+            e = parseLine(line, where);
+          } catch (InvalidInputException x) {
+            if (lineProblems == null) {
+              throw x;
+            }
+            lineProblems.add(x.getMessage());
+            continue;
+          }
+          visitor.visit(e, where + ": sample #" + count++);
+        }
+      }
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new InvalidInputException(
+          source + ": malformed JSON after " + count + " samples: " + JsonFields.rootMessage(e), e);
+    } catch (IOException e) {
+      throw new LagerException("cannot read " + source + ": " + FileErrors.reason(e, false), e);
     }
   }
 

@@ -1,0 +1,142 @@
+package io.github.lager.core.eval;
+
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.ScoreMethod;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Calibration maps fitted on labelled data, one per score, with where they came from (saved by
+ * {@code lager calibrate}, read by {@code evaluate --calibration} and {@code score
+ * --calibration}; see {@link io.github.lager.core.io.CalibrationJson}).
+ *
+ * @param method how the maps were fitted
+ * @param points the score scale 1..K of the data they were fitted on
+ * @param maps one map per score, in the order fitted
+ * @param provenance the training data and the lager version
+ */
+public record Calibration(CalibrationMethod method, int points,
+    Map<ScoreMethod, CalibrationMap> maps, Provenance provenance) {
+  /** The suffix of a calibrated score's name: {@code lager_wo_calibrated}. */
+  public static final String SUFFIX = "_calibrated";
+
+  /**
+   * @param trainingData the file the maps were fitted on, as given
+   * @param trainingDataSha256 SHA-256 of its bytes (hex)
+   * @param trainingSamples valid samples fitted on
+   * @param weights the layer-weights file used for {@code lager_w}, when calibrated
+   * @param lagerVersion the library version that fitted the maps
+   */
+  public record Provenance(String trainingData, String trainingDataSha256, int trainingSamples,
+      Optional<String> weights, String lagerVersion) {
+    public Provenance {
+      Objects.requireNonNull(trainingData, "trainingData");
+      Objects.requireNonNull(trainingDataSha256, "trainingDataSha256");
+      Objects.requireNonNull(weights, "weights");
+      Objects.requireNonNull(lagerVersion, "lagerVersion");
+    }
+  }
+
+  public Calibration {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(provenance, "provenance");
+    if (points < 2) {
+      throw new IllegalArgumentException("a score scale has at least 2 points, got " + points);
+    }
+    if (maps.isEmpty()) {
+      throw new IllegalArgumentException("a calibration needs at least one score");
+    }
+    for (CalibrationMap m : maps.values()) {
+      boolean matches = method == CalibrationMethod.LINEAR ? m instanceof CalibrationMap.Linear
+          : m instanceof CalibrationMap.Isotonic;
+      if (!matches) {
+        throw new IllegalArgumentException("a " + method.key() + " calibration holds a "
+            + m.getClass().getSimpleName() + " map");
+      }
+    }
+    maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+  }
+
+  /**
+   * Fits one map per score of {@code columns} on its human scores.
+   *
+   * @param trainingData the data's file name, for provenance and messages
+   * @param weightsSource the layer-weights file when {@code lager_w} is among the scores
+   */
+  public static Calibration fit(ScoreColumns columns, CalibrationMethod method,
+      String trainingData, String trainingDataSha256, String weightsSource) {
+    double[] human = columns.human();
+    Map<ScoreMethod, CalibrationMap> maps = new LinkedHashMap<>();
+    for (ScoreMethod m : columns.methods()) {
+      try {
+        maps.put(m, CalibrationMap.fit(method, columns.scores(m), human));
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(trainingData + ": " + m.key() + ": " + e.getMessage(), e);
+      }
+    }
+    boolean tuned = maps.keySet().stream().anyMatch(ScoreMethod::isTuned);
+    return new Calibration(method, columns.points(), maps, new Provenance(trainingData,
+        trainingDataSha256, columns.n(), tuned ? Optional.ofNullable(weightsSource)
+            : Optional.empty(), version()));
+  }
+
+  /** The calibrated value of a {@code method} score; fails when this file has no map for it. */
+  public double apply(ScoreMethod method, double score) {
+    CalibrationMap m = maps.get(method);
+    if (m == null) {
+      throw new IllegalArgumentException("no calibration for " + method.key() + "; this one has "
+          + maps.keySet().stream().map(ScoreMethod::key).toList());
+    }
+    return m.apply(score);
+  }
+
+  /**
+   * The calibrated scores of one sample, as extra result fields: {@code <score>_calibrated} for
+   * every calibrated score that can be computed (tuned scores need {@code weights}); empty for
+   * an invalid sample.
+   */
+  public Map<String, Double> calibratedColumns(ScoredSample sample, LayerWeights weights) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (!sample.isValid()) {
+      return out;
+    }
+    maps.forEach((m, map) -> {
+      if (!m.isTuned() || weights != null) {
+        out.put(m.key() + SUFFIX, map.apply(ScoreColumns.scoreOf(m, sample, weights)));
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Errors and correlations of each calibrated score of {@code columns} before and after this
+   * calibration; scores without a map are left out (see {@link CalibrationReport#uncalibrated}).
+   */
+  public CalibrationReport evaluate(ScoreColumns columns, String description) {
+    if (columns.points() != points) {
+      throw new InvalidInputException("the calibration was fitted on a 1-" + points
+          + " scale but the evaluated samples have " + columns.points() + " score points");
+    }
+    double[] human = columns.human();
+    Map<ScoreMethod, CalibrationReport.Row> rows = new LinkedHashMap<>();
+    for (ScoreMethod m : columns.methods()) {
+      CalibrationMap map = maps.get(m);
+      if (map != null) {
+        double[] raw = columns.scores(m);
+        rows.put(m, CalibrationReport.Row.of(raw, map.apply(raw), human));
+      }
+    }
+    return new CalibrationReport(method, description, rows,
+        columns.methods().stream().filter(m -> !maps.containsKey(m)).toList());
+  }
+
+  static String version() {
+    String v = Calibration.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+}
