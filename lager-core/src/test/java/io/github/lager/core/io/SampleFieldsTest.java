@@ -34,9 +34,10 @@ class SampleFieldsTest {
     Path f = dir.resolve("in.jsonl");
     Files.writeString(f, "{\"user_prompt\": \"a\",  \"x\": 1}\n\n{\"user_prompt\": \"b\"}\n"
         + "{\"idx\": 9, \"user_prompt\": \"c\"}\n");
+    // without an idx field a line's idx is its line number, blank lines counted (as lager score)
     assertThat(InputLines.read(f)).containsExactly(
         Map.entry(0L, "{\"user_prompt\": \"a\",  \"x\": 1}"),
-        Map.entry(1L, "{\"user_prompt\": \"b\"}"),
+        Map.entry(2L, "{\"user_prompt\": \"b\"}"),
         Map.entry(9L, "{\"idx\": 9, \"user_prompt\": \"c\"}"));
     Files.writeString(f, "{\"idx\": 1}\n{\"idx\": 1}\n");
     assertThatThrownBy(() -> InputLines.read(f)).hasMessage(f + ":2: idx 1 appears twice");
