@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,6 +70,8 @@ public final class SafetensorsFile implements Closeable {
   private final FileChannel channel;
   private final long dataStart;
   private final Map<String, TensorInfo> tensors;
+  /** Mappings handed out by {@link #mapRows}, released by {@link #close}. */
+  private final List<MappedByteBuffer> mapped = new ArrayList<>();
 
   private SafetensorsFile(Path file, FileChannel channel, long dataStart,
       Map<String, TensorInfo> tensors) {
@@ -177,32 +181,39 @@ public final class SafetensorsFile implements Closeable {
       // Map the tensor once when it fits one mapping (2 GiB); else map each row on its own.
       MappedByteBuffer whole = tensorBytes <= Integer.MAX_VALUE
           ? channel.map(FileChannel.MapMode.READ_ONLY, tensorStart, tensorBytes) : null;
-      for (int r = 0; r < rows.length; r++) {
-        if (rows[r] < 0 || rows[r] >= t.rows()) {
-          throw new IndexOutOfBoundsException(
-              "row " + rows[r] + " of tensor " + name + " with " + t.rows() + " rows");
-        }
-        ByteBuffer buf;
-        if (whole != null) {
-          buf = whole.slice(Math.toIntExact(rows[r] * rowBytes), Math.toIntExact(rowBytes));
-        } else {
-          buf = channel.map(FileChannel.MapMode.READ_ONLY, tensorStart + rows[r] * rowBytes, rowBytes);
-        }
-        buf.order(ByteOrder.LITTLE_ENDIAN);
-        int base = Math.toIntExact(r * rowElements);
-        switch (dtype) {
-          case F32 -> buf.asFloatBuffer().get(out, base, Math.toIntExact(rowElements));
-          case F16 -> {
-            for (int i = 0; i < rowElements; i++) {
-              out[base + i] = halfToFloat(buf.getShort());
+      try {
+        for (int r = 0; r < rows.length; r++) {
+          if (rows[r] < 0 || rows[r] >= t.rows()) {
+            throw new IndexOutOfBoundsException(
+                "row " + rows[r] + " of tensor " + name + " with " + t.rows() + " rows");
+          }
+          ByteBuffer buf;
+          MappedByteBuffer row = null;
+          if (whole != null) {
+            buf = whole.slice(Math.toIntExact(rows[r] * rowBytes), Math.toIntExact(rowBytes));
+          } else {
+            row = channel.map(FileChannel.MapMode.READ_ONLY, tensorStart + rows[r] * rowBytes, rowBytes);
+            buf = row;
+          }
+          buf.order(ByteOrder.LITTLE_ENDIAN);
+          int base = Math.toIntExact(r * rowElements);
+          switch (dtype) {
+            case F32 -> buf.asFloatBuffer().get(out, base, Math.toIntExact(rowElements));
+            case F16 -> {
+              for (int i = 0; i < rowElements; i++) {
+                out[base + i] = halfToFloat(buf.getShort());
+              }
+            }
+            case BF16 -> {
+              for (int i = 0; i < rowElements; i++) {
+                out[base + i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
+              }
             }
           }
-          case BF16 -> {
-            for (int i = 0; i < rowElements; i++) {
-              out[base + i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
-            }
-          }
+          Unmapper.unmap(row);
         }
+      } finally {
+        Unmapper.unmap(whole); // read into out: nothing refers to the mapping any more
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read tensor " + name + " of " + file, e);
@@ -217,7 +228,7 @@ public final class SafetensorsFile implements Closeable {
 
   /**
    * Rows {@code [from, to)} of tensor {@code name} as its raw little-endian bytes: a read-only
-   * view of the file mapping, not a copy, valid while this file is open. A backend that converts
+   * view of the file mapping, not a copy, valid until this file is closed (which unmaps it). A backend that converts
    * on the device reads weights this way (bfloat16 bits included) instead of widening them in Java.
    * At most {@link Integer#MAX_VALUE} bytes at a time.
    */
@@ -239,8 +250,13 @@ public final class SafetensorsFile implements Closeable {
           + " are " + bytes + " bytes, over one mapping's 2 GiB: map fewer rows at a time");
     }
     try {
-      return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin() + from * rowBytes,
-          bytes).order(ByteOrder.LITTLE_ENDIAN);
+      MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_ONLY,
+          dataStart + t.begin() + from * rowBytes, bytes);
+      m.order(ByteOrder.LITTLE_ENDIAN);
+      synchronized (mapped) {
+        mapped.add(m);
+      }
+      return m;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read tensor " + name + " of " + file, e);
     }
@@ -306,8 +322,16 @@ public final class SafetensorsFile implements Closeable {
     return io.github.lager.core.io.RunManifest.sha256(header.array());
   }
 
+  /**
+   * Closes the file and releases the mappings {@link #mapRows} handed out: after this, a buffer it
+   * returned must not be read.
+   */
   @Override
   public void close() {
+    synchronized (mapped) {
+      mapped.forEach(Unmapper::unmap);
+      mapped.clear();
+    }
     try {
       channel.close();
     } catch (IOException e) {
