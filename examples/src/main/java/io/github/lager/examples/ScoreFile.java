@@ -1,30 +1,22 @@
 package io.github.lager.examples;
 
 import io.github.lager.core.io.IncrementalResults;
+import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.RunManifest;
-import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.core.pipeline.Condition;
-import io.github.lager.core.pipeline.JudgePipeline;
-import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.core.spi.Backends;
-import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.Judge;
+import io.github.lager.hf.JudgeOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Score a JSON Lines file of judge prompts with a Hugging Face judge model and write results in
- * the reference's format, with LAGER (untuned) per sample: what {@code lager score} does, through
- * the library API. The backend is whichever is on the class path (here lager-backend-djl).
+ * the reference's format, every LAGER score per sample: what {@code lager score} does, through the
+ * library API. The backend is whichever is on the class path (here lager-backend-djl).
  *
  * <pre>
  *   ScoreFile MODEL_DIR PROMPTS.jsonl RESULTS.json
@@ -40,31 +32,17 @@ public final class ScoreFile {
     }
     Path modelDir = Path.of(args[0]);
     Path prompts = Path.of(args[1]);
-    try (ModelDirectory model = ModelDirectory.open(modelDir);
-        Checkpoint weights = Checkpoint.open(modelDir);
-        HiddenStateProvider judge = Backends.select(null).create(ProviderOptions.of(modelDir))) {
-      // What the results depend on: --resume in `lager score` refuses a run with another manifest.
-      Map<String, String> manifest = new LinkedHashMap<>(model.fingerprint(weights));
-      manifest.put("data_sha256", RunManifest.sha256(prompts));
-      // The score tokens "1".."5" and their LM-head rows.
-      ScoreScale scale = model.scoreScale(5);
-      ScoreHead head = model.scoreHead(scale, weights);
-      GenerationOptions generation =
-          new GenerationOptions(10, scale, model.eosTokenIds(), model.padTokenId());
-      JudgePipeline pipeline = new JudgePipeline(model.encoder(true), judge, head, generation,
-          PipelineOptions.of(Condition.DIRECT));
-
+    // What the results depend on: --resume in `lager score` refuses a run with another manifest.
+    Map<String, String> manifest = new LinkedHashMap<>(Judge.fingerprint(modelDir));
+    manifest.put("data_sha256", RunManifest.sha256(prompts));
+    List<JudgeSample> samples = JudgeSamplesJsonl.read(prompts).samples();
+    try (Judge judge = Judge.open(modelDir, JudgeOptions.defaults());
+        IncrementalResults out = IncrementalResults.open(Path.of(args[2]),
+            new RunManifest(manifest), IncrementalResults.Mode.OVERWRITE, "ScoreFile")) {
       // Each batch is forced to disk as it comes; finish() writes the array in order of idx.
-      ScoringSummary summary;
-      try (IncrementalResults out = IncrementalResults.open(Path.of(args[2]),
-          new RunManifest(manifest), IncrementalResults.Mode.OVERWRITE, "ScoreFile")) {
-        summary = pipeline.run(pipeline.plan(JudgeSamplesJsonl.read(prompts).samples()),
-            Set.of(), batch -> out.writeBatch(batch, s -> s.isValid()
-                ? Map.of("lager_wo", ScoreMethod.LAGER_WO.score(s.logits().get(), null))
-                : Map.of()),
-            (done, total, tokens) -> { });
-        out.finish();
-      }
+      ScoringSummary summary = judge.score(judge.plan(samples), Set.of(),
+          batch -> out.writeBatch(batch, s -> s.resultColumns(null)), (done, total, tokens) -> { });
+      out.finish();
       System.out.printf("%d scored, %d without a score token, %d failed: %s%n", summary.scored(),
           summary.noScoreToken(), summary.failed(), args[2]);
     }

@@ -1,7 +1,10 @@
 package io.github.lager.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +54,23 @@ class ExamplesTest {
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines).hasSize(25).first().isEqualTo("idx,e_score,lager_wo,lager_w");
     assertThat(lines).contains("15,,,"); // the fixture's invalid sample: no score is invented
+    // idx 0's lager_wo is the one the reference's evaluation computed (golden eval_uniform)
     String[] first = lines.get(1).split(",");
-    assertThat(Double.parseDouble(first[2])).isBetween(1.0, 5.0);
+    assertThat(first[0]).isEqualTo("0");
+    assertThat(Double.parseDouble(first[2])).isCloseTo(goldenLagerWo(0), within(1e-5));
+  }
+
+  /** The reference evaluation's untuned LAGER score of idx {@code idx} of the tiny-llama fixture. */
+  static double goldenLagerWo(long idx) throws Exception {
+    JsonObject golden = JsonParser.parseString(Files.readString(Path.of(
+        System.getProperty("lager.project.root", ".."), "fixtures/tiny-llama/golden/golden.json")))
+        .getAsJsonObject();
+    for (var row : golden.getAsJsonObject("eval_uniform").getAsJsonArray("rows")) {
+      if (row.getAsJsonObject().get("idx").getAsLong() == idx) {
+        return row.getAsJsonObject().get("lager_wo").getAsDouble();
+      }
+    }
+    throw new IllegalStateException("no idx " + idx + " in the golden eval_uniform");
   }
 
   @Test

@@ -9,21 +9,15 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
-import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.ModelConfig;
-import io.github.lager.core.pipeline.Condition;
-import io.github.lager.core.pipeline.JudgePipeline;
-import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.core.pipeline.PromptEncoder;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.core.spi.Backends;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.hf.DjlSettings;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.Judge;
+import io.github.lager.hf.JudgeOptions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
@@ -108,29 +102,26 @@ public final class PipelineBench implements Callable<Integer> {
           root.resolve("fixtures/tiny-qwen2"), weightsDtype.startsWith("b"), seed);
       System.err.printf("wrote a synthetic %s checkpoint in %.1f s%n", shape, (System.nanoTime() - t) / 1e9);
     }
-    try (ModelDirectory md = ModelDirectory.open(dir)) {
-      ModelConfig cfg = md.config();
-      PromptEncoder encoder = md.encoder(true);
+    JudgeOptions options = JudgeOptions.builder().backend(backend).device(device).dtype(dtype)
+        .batchSize(batchSize).maxNewTokens(maxNewTokens).maxLength(1 << 20).build();
+    try (Judge judge = Judge.open(dir, options)) {
+      ModelConfig cfg = judge.config();
+      PromptEncoder encoder = judge.model().encoder(true);
       List<JudgeSample> samples = prompts(root, encoder);
-      ScoreScale scale = md.scoreScale(5);
-      ScoreHead head;
-      try (Checkpoint ckpt = Checkpoint.open(dir)) {
-        head = md.scoreHead(scale, ckpt);
-      }
-      java.util.Map<String, String> props = dtype == null ? java.util.Map.of() : java.util.Map.of("dtype", dtype);
       JsonObject out = new JsonObject();
       out.addProperty("model", model != null ? model.toString() : "synthetic " + shape);
       out.addProperty("backend", backend);
       out.addProperty("device", device.name());
-      try (HiddenStateProvider provider = Backends.select(backend)
-          .create(new ProviderOptions(dir, device, props))) {
+      {
         // 1. the prefill alone: one step (maxNewTokens 1) over length-sorted batches
         List<int[]> ids = new ArrayList<>();
         for (JudgeSample s : samples) {
           ids.add(encoder.tokenize(encoder.render(s.userPrompt())));
         }
         ids.sort(Comparator.comparingInt(a -> a.length));
-        GenerationOptions oneStep = new GenerationOptions(1, scale, md.eosTokenIds(), md.padTokenId());
+        GenerationOptions oneStep = new GenerationOptions(1, judge.scale(),
+            judge.model().eosTokenIds(), judge.model().padTokenId());
+        HiddenStateProvider provider = judge.provider();
         provider.generate(ids.subList(0, Math.min(batchSize, ids.size())), oneStep); // warm-up
         double flops = 0;
         long prefillTokens = 0;
@@ -144,11 +135,7 @@ public final class PipelineBench implements Callable<Integer> {
         }
         double prefillSeconds = (System.nanoTime() - t0) / 1e9;
         // 2. the whole pipeline
-        PipelineOptions options = PipelineOptions.of(Condition.DIRECT).withBatchSize(batchSize)
-            .withMaxNewTokens(maxNewTokens).withMaxLength(1 << 20);
-        ScoringSummary summary = new JudgePipeline(encoder, provider, head,
-            new GenerationOptions(maxNewTokens, scale, md.eosTokenIds(), md.padTokenId()), options)
-            .run(samples, s -> { }, (d, t, k) -> { });
+        ScoringSummary summary = judge.score(samples, s -> { });
         double peak = matmulPeak(device, dtype);
         double achieved = flops / prefillSeconds;
         out.addProperty("model_type", cfg.modelType());

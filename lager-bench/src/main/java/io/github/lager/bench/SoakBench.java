@@ -5,20 +5,12 @@ import com.google.gson.JsonObject;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.RunManifest;
-import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.Checkpoint;
 import io.github.lager.core.pipeline.BatchPlan;
-import io.github.lager.core.pipeline.Condition;
-import io.github.lager.core.pipeline.JudgePipeline;
-import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.core.spi.Backends;
-import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.hf.DjlSettings;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.Judge;
+import io.github.lager.hf.JudgeOptions;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -81,25 +73,18 @@ public final class SoakBench implements Callable<Integer> {
     Path dir = model != null ? model : root.resolve("fixtures/tiny-qwen2");
     Path tmp = Files.createTempDirectory("lager-soak");
     JsonArray checkpoints = new JsonArray();
-    try (ModelDirectory md = ModelDirectory.open(dir);
-        Checkpoint ckpt = Checkpoint.open(dir)) {
-      ScoreScale scale = md.scoreScale(5);
-      ScoreHead head = md.scoreHead(scale, ckpt);
-      PipelineOptions options = PipelineOptions.of(Condition.DIRECT).withBatchSize(batchSize);
+    JudgeOptions options = JudgeOptions.builder().backend(backend)
+        .device(ProviderOptions.Device.CPU).batchSize(batchSize).build();
+    try (Judge judge = Judge.open(dir, options)) {
       List<JudgeSample> samples = prompts();
       Path out = tmp.resolve("results.json");
-      try (HiddenStateProvider provider = Backends.select(backend).create(
-              new ProviderOptions(dir, ProviderOptions.Device.CPU, Map.of()));
-          IncrementalResults results = IncrementalResults.open(out, new RunManifest(
+      try (IncrementalResults results = IncrementalResults.open(out, new RunManifest(
               Map.of("soak", Integer.toString(prompts))), IncrementalResults.Mode.NEW, "soak")) {
-        JudgePipeline pipeline = new JudgePipeline(md.encoder(true), provider, head,
-            new GenerationOptions(options.maxNewTokens(), scale, md.eosTokenIds(),
-                md.padTokenId()), options);
-        BatchPlan plan = pipeline.plan(samples);
+        BatchPlan plan = judge.plan(samples);
         long start = System.nanoTime();
         int[] next = {every};
-        ScoringSummary summary = pipeline.run(plan, Set.of(),
-            batch -> results.writeBatch(batch, s -> Map.of()),
+        ScoringSummary summary = judge.score(plan, Set.of(),
+            batch -> results.writeBatch(batch, s -> s.resultColumns(null)),
             (done, total, tokens) -> {
               if (done >= next[0] || done == total) {
                 next[0] += every;

@@ -3,12 +3,14 @@ package io.github.lager.cli;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -72,11 +74,7 @@ final class JudgeCommand implements Callable<Integer> {
       ScoringRun.Outcome outcome = ScoringRun.run(modelDir, prompts, input.samples(), out,
           options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW,
           options, spec.commandLine().getErr(), "lager judge");
-      try {
-        print(outcome, pw);
-      } finally {
-        outcome.model().close();
-      }
+      print(outcome, pw);
       ScoringRun.printSummary(outcome.summary(), out, pw);
       return ScoreCommand.skippedExit(input.problems().size(), options.skipBad, pw);
     } finally {
@@ -86,26 +84,27 @@ final class JudgeCommand implements Callable<Integer> {
     }
   }
 
+  /** One line per sample: the main scores (tuned ones with --weights) and the judge's output. */
   private static void print(ScoringRun.Outcome o, PrintWriter pw) {
-    boolean tuned = o.weights() != null;
-    pw.printf("%6s %6s %6s %8s %8s%s  %s%n", "idx", "human", "direct", "e_score", "lager_wo",
-        tuned ? "  lager_w" : "", "judge output");
+    List<ScoreMethod> methods = ScoreMethod.MAIN.stream()
+        .filter(m -> !m.isTuned() || o.weights() != null).toList();
+    StringBuilder header = new StringBuilder(String.format("%6s %6s", "idx", "human"));
+    methods.forEach(m -> header.append(String.format(" %13s", m.key())));
+    pw.println(header + "  judge output");
     for (ScoredSample s : o.samples()) {
-      String human = s.humanScore().map(h -> String.format(Locale.ROOT, "%.2f", h.mean())).orElse("-");
-      String output = s.generatedIds().map(ids -> o.model().tokenizer().decode(ids, true))
-          .orElse("").replace("\n", "\\n");
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%6d %6s", s.idx(),
+          s.humanScore().map(h -> String.format(Locale.ROOT, "%.2f", h.mean())).orElse("-")));
+      Map<ScoreMethod, Double> scores = s.scores(o.weights());
+      for (ScoreMethod m : methods) {
+        String format = m.readout() == ScoreMethod.Readout.ARGMAX ? " %13.0f" : " %13.4f";
+        line.append(s.isValid() ? String.format(Locale.ROOT, format, scores.get(m))
+            : String.format(" %13s", "-"));
+      }
+      String output = o.outputs().getOrDefault(s.idx(), "").replace("\n", "\\n");
       if (output.length() > 40) {
         output = output.substring(0, 37) + "...";
       }
-      if (!s.isValid()) {
-        pw.printf("%6d %6s %6s %8s %8s%s  %s  (no score token: invalid)%n", s.idx(), human, "-",
-            "-", "-", tuned ? "        -" : "", output);
-        continue;
-      }
-      Map<String, Double> extra = o.extraScores().get(s.idx());
-      pw.printf(Locale.ROOT, "%6d %6s %6.0f %8.4f %8.4f%s  %s%n", s.idx(), human, s.directScore(),
-          s.eScore(), extra.get("lager_wo"),
-          tuned ? String.format(Locale.ROOT, " %8.4f", extra.get("lager_w")) : "", output);
+      pw.println(line + "  " + output + (s.isValid() ? "" : "  (no score token: invalid)"));
     }
   }
 

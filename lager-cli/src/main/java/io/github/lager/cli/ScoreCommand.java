@@ -63,7 +63,6 @@ final class ScoreCommand implements Callable<Integer> {
     }
     ScoringRun.Outcome outcome = ScoringRun.run(model, data, input.samples(), out, mode, options,
         err, "lager score");
-    outcome.model().close();
     if (outcome.alreadyComplete()) {
       pw.println(out + " is already complete (" + outcome.completeSamples() + " samples, same"
           + " model, data and options): nothing to do");

@@ -1,7 +1,11 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.Projection;
+import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.JudgeOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -36,8 +40,14 @@ final class ScoringOptions {
   ProviderOptions.Device device;
 
   @Option(names = "--dtype", paramLabel = "TYPE",
-      description = "float32 or float16 (default: float32 on CPU, float16 on GPU).")
+      description = "float32, bfloat16 or float16 (default: float32 on CPU, bfloat16 on GPU).")
   String dtype;
+
+  @Option(names = "--stop-at-first-score",
+      description = "End a row at its first score token (a direct judge usually prints its score"
+          + " first). Deviates from the reference, whose score position is the last score token"
+          + " within --max-new-tokens.")
+  boolean stopAtFirstScore;
 
   @Option(names = "--max-length", defaultValue = "2048",
       description = "Drop prompts longer than this many tokens, as the reference (default ${DEFAULT-VALUE}).")
@@ -71,6 +81,17 @@ final class ScoringOptions {
 
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
+
+  /** The judge these options describe, with the layer weights read from {@code --weights}. */
+  JudgeOptions judgeOptions(LayerWeights weights) {
+    validate();
+    return JudgeOptions.builder().backend(backend).device(device).dtype(dtype).points(points)
+        .condition(reasoning ? Condition.REASONING : Condition.DIRECT).maxNewTokens(maxNewTokens)
+        .batchSize(batchSize).maxLength(maxLength)
+        .lens(logitLens ? Projection.Lens.FINAL_NORM : Projection.Lens.RAW).failFast(failFast)
+        .addSpecialTokens(!noSpecialTokens).stopAtFirstScore(stopAtFirstScore).weights(weights)
+        .build();
+  }
 
   /** Fails naming the option when a number is out of its range. */
   void validate() {

@@ -10,21 +10,14 @@ import io.github.lager.core.io.RunManifest;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.Projection;
-import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.core.pipeline.Condition;
-import io.github.lager.core.pipeline.JudgePipeline;
 import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.Backends;
-import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.HiddenStateProviderFactory;
-import io.github.lager.core.spi.ProviderOptions;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.Judge;
+import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.ModelConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads the judge, runs the pipeline over samples, and writes or collects the results.
+ * Opens the judge ({@link Judge}), runs it over samples, and writes or collects the results.
  *
  * <p>With an output file, everything that can refuse the run does so before the model loads: an
  * output that is an input, an output in use by another run (its lock), an existing output or an
@@ -49,13 +42,14 @@ final class ScoringRun {
    * What the run produced.
    *
    * @param samples this run's samples, in order of idx (empty when {@code alreadyComplete})
+   * @param outputs each sample's generated text, decoded (for display)
    * @param summary null when {@code alreadyComplete}
    * @param alreadyComplete {@code --resume} found the output finished with the same manifest
    * @param completeSamples the sample count of that finished output
    */
-  record Outcome(List<ScoredSample> samples, Map<Long, Map<String, Double>> extraScores,
-      ScoringSummary summary, LayerWeights weights, ModelDirectory model, boolean alreadyComplete,
-      int completeSamples) {}
+  record Outcome(List<ScoredSample> samples, Map<Long, String> outputs,
+      Map<Long, Map<String, Double>> extraScores, ScoringSummary summary, LayerWeights weights,
+      boolean alreadyComplete, int completeSamples) {}
 
   private ScoringRun() {}
 
@@ -68,12 +62,6 @@ final class ScoringRun {
   static Outcome run(Path modelDir, Path data, List<JudgeSample> samples, Path out,
       IncrementalResults.Mode mode, ScoringOptions o, PrintWriter log, String command) {
     o.validate();
-    Condition condition = o.reasoning ? Condition.REASONING : Condition.DIRECT;
-    PipelineOptions options = PipelineOptions.of(condition)
-        .withMaxNewTokens(o.maxNewTokens != null ? o.maxNewTokens : condition.defaultMaxNewTokens())
-        .withBatchSize(o.batchSize).withMaxLength(o.maxLength)
-        .withLens(o.logitLens ? Projection.Lens.FINAL_NORM : Projection.Lens.RAW)
-        .withFailFast(o.failFast);
     if (out != null) {
       Map<String, Path> inputs = new LinkedHashMap<>();
       inputs.put("--data", data);
@@ -87,35 +75,26 @@ final class ScoringRun {
       outputs.put("--out (its lock)", io.github.lager.core.io.OutputLock.lockFileOf(out));
       OutputPaths.refuseOverlap(inputs, outputs);
     }
-    ModelDirectory model = ModelDirectory.open(modelDir);
+    LayerWeights weights = o.weights != null ? LayerWeightsJson.read(o.weights) : null;
+    JudgeOptions options = o.judgeOptions(weights);
+    Calibration calibration = calibration(o, weights, log);
     IncrementalResults results = null;
     try {
-      LayerWeights weights = null;
-      if (o.weights != null) {
-        weights = LayerWeightsJson.read(o.weights);
-        weights.checkCompatible(model.config().numHiddenLayers() + 1, o.weights.toString());
-      }
-      HiddenStateProviderFactory factory = Backends.select(o.backend);
-      try (Checkpoint ckpt = Checkpoint.open(modelDir)) {
-        if (out != null) {
-          RunManifest manifest = manifest(model, ckpt, data, o, options, factory.name());
-          results = IncrementalResults.open(out, manifest, mode, command);
-          if (results.alreadyComplete()) {
-            return new Outcome(List.of(), Map.of(), null, weights, model, true,
-                results.completeSamples());
-          }
+      if (out != null) {
+        // everything that can refuse the run does so before the model loads
+        String backend = Backends.select(o.backend).name();
+        RunManifest manifest = manifest(Judge.fingerprint(modelDir), data, o, options, backend);
+        results = IncrementalResults.open(out, manifest, mode, command);
+        if (results.alreadyComplete()) {
+          return new Outcome(List.of(), Map.of(), Map.of(), null, weights, true,
+              results.completeSamples());
         }
-        ScoreScale scale = model.scoreScale(o.points);
-        ScoreHead head = model.scoreHead(scale, ckpt);
-        Calibration calibration = calibration(o, weights, scale.points(), log);
-        Outcome outcome = score(model, head, scale, factory, samples, results, weights,
-            calibration, options, o, log, command);
+      }
+      try (Judge judge = Judge.open(modelDir, options)) {
+        Outcome outcome = score(judge, samples, results, calibration, o, log, command);
         results = null; // finished
         return outcome;
       }
-    } catch (RuntimeException | Error e) {
-      model.close();
-      throw e;
     } finally {
       if (results != null) {
         results.close();
@@ -123,21 +102,20 @@ final class ScoringRun {
     }
   }
 
-  private static Outcome score(ModelDirectory model, ScoreHead head, ScoreScale scale,
-      HiddenStateProviderFactory factory, List<JudgeSample> samples, IncrementalResults results,
-      LayerWeights weights, Calibration calibration, PipelineOptions options, ScoringOptions o,
-      PrintWriter log, String command) {
-    Map<String, String> props = new LinkedHashMap<>();
-    if (o.dtype != null) {
-      props.put("dtype", o.dtype);
+  private static Outcome score(Judge judge, List<JudgeSample> samples, IncrementalResults results,
+      Calibration calibration, ScoringOptions o, PrintWriter log, String command) {
+    ModelConfig config = judge.config();
+    PipelineOptions options = judge.options().pipeline();
+    LayerWeights weights = judge.weights().orElse(null);
+    if (calibration != null && calibration.points() != judge.scale().points()) {
+      throw new InvalidInputException(o.calibration + " was fitted on a 1-" + calibration.points()
+          + " scale; this run scores 1-" + judge.scale().points());
     }
-    GenerationOptions generation = new GenerationOptions(options.maxNewTokens(), scale,
-        model.eosTokenIds(), model.padTokenId());
     log.printf(Locale.ROOT, "judge: %s (%s, %d layers, hidden %d), backend %s, %s condition,"
-        + " %d new tokens, batch %d, scale 1-%d%n", model.dir(), model.config().modelType(),
-        model.config().numHiddenLayers(), model.config().hiddenSize(), factory.name(),
+        + " %d new tokens, batch %d, scale 1-%d%n", judge.model().dir(), config.modelType(),
+        config.numHiddenLayers(), config.hiddenSize(), judge.backend(),
         options.condition().name().toLowerCase(Locale.ROOT), options.maxNewTokens(),
-        options.batchSize(), scale.points());
+        options.batchSize(), judge.scale().points());
     List<ScoredSample> collected = new ArrayList<>();
     Map<Long, Map<String, Double>> extras = new LinkedHashMap<>();
     Thread onSignal = results == null ? null : new Thread(() -> results.stop().ifPresent(m -> {
@@ -149,11 +127,8 @@ final class ScoringRun {
       Runtime.getRuntime().addShutdownHook(onSignal);
     }
     ScoringSummary summary;
-    try (HiddenStateProvider provider = factory.create(
-        new ProviderOptions(model.dir(), o.device, props))) {
-      JudgePipeline pipeline = new JudgePipeline(model.encoder(!o.noSpecialTokens), provider, head,
-          generation, options);
-      BatchPlan plan = pipeline.plan(samples);
+    try {
+      BatchPlan plan = judge.plan(samples);
       Set<Long> onDisk = Set.of();
       if (results != null && results.samplesOnDisk() > 0) {
         onDisk = plan.complete(results.onDisk());
@@ -163,10 +138,10 @@ final class ScoringRun {
       }
       int todo = plan.runnable() - onDisk.size();
       try (ProgressReporter progress = ProgressReporter.create(todo, log, o.quiet)) {
-        summary = pipeline.run(plan, onDisk, batch -> {
+        summary = judge.score(plan, onDisk, batch -> {
           Map<Long, Map<String, Double>> scores = new LinkedHashMap<>();
           for (ScoredSample s : batch) {
-            scores.put(s.idx(), extraScores(s, weights, calibration));
+            scores.put(s.idx(), resultColumns(s, weights, calibration));
           }
           if (results != null) {
             results.writeBatch(batch, s -> scores.get(s.idx()));
@@ -192,39 +167,32 @@ final class ScoringRun {
       }
     }
     collected.sort(Comparator.comparingLong(ScoredSample::idx));
-    return new Outcome(collected, extras, summary, weights, model, false, 0);
+    Map<Long, String> outputs = new LinkedHashMap<>();
+    for (ScoredSample s : collected) {
+      s.generatedIds().ifPresent(ids -> outputs.put(s.idx(), judge.model().tokenizer().decode(ids, true)));
+    }
+    return new Outcome(collected, outputs, extras, summary, weights, false, 0);
   }
 
   /**
-   * {@code lager_wo} (and {@code lager_w} with weights) of a valid sample, and with a calibration
-   * its calibrated columns.
+   * The scores a sample's results object carries beside the reference's fields: every
+   * {@link ScoredSample#resultColumns} score and, with a calibration, the calibrated columns.
    */
-  private static Map<String, Double> extraScores(ScoredSample s, LayerWeights w,
+  private static Map<String, Double> resultColumns(ScoredSample s, LayerWeights w,
       Calibration calibration) {
-    Map<String, Double> scores = new LinkedHashMap<>();
-    if (s.isValid()) {
-      scores.put("lager_wo", ScoreMethod.LAGER_WO.score(s.logits().get(), null));
-      if (w != null) {
-        scores.put("lager_w", ScoreMethod.LAGER_W.score(s.logits().get(), w));
-      }
-      if (calibration != null) {
-        scores.putAll(calibration.calibratedColumns(s, w));
-      }
+    Map<String, Double> scores = new LinkedHashMap<>(s.resultColumns(w));
+    if (calibration != null) {
+      scores.putAll(calibration.calibratedColumns(s, w));
     }
     return scores;
   }
 
-  /** {@code --calibration}: the maps, checked against the scale; null without the option. */
-  private static Calibration calibration(ScoringOptions o, LayerWeights weights, int points,
-      PrintWriter log) {
+  /** {@code --calibration}: the maps; null without the option. */
+  private static Calibration calibration(ScoringOptions o, LayerWeights weights, PrintWriter log) {
     if (o.calibration == null) {
       return null;
     }
     Calibration c = CalibrationJson.read(o.calibration);
-    if (c.points() != points) {
-      throw new InvalidInputException(o.calibration + " was fitted on a 1-" + c.points()
-          + " scale; this run scores 1-" + points);
-    }
     if (weights == null && c.maps().keySet().stream().anyMatch(ScoreMethod::isTuned)) {
       log.println(o.calibration + " calibrates lager_w, but without --weights there is no"
           + " lager_w to calibrate");
@@ -237,23 +205,25 @@ final class ScoringRun {
    * option that changes a number (batch composition changes float rounding, so the batch size is
    * one).
    */
-  static RunManifest manifest(ModelDirectory model, Checkpoint ckpt, Path data, ScoringOptions o,
-      PipelineOptions options, String backend) {
+  static RunManifest manifest(Map<String, String> modelFingerprint, Path data, ScoringOptions o,
+      JudgeOptions options, String backend) {
+    PipelineOptions p = options.pipeline();
     Map<String, String> f = new LinkedHashMap<>();
     f.put("format", "1");
     f.put("lager_version", LagerCli.version());
-    f.putAll(model.fingerprint(ckpt));
+    f.putAll(modelFingerprint);
     f.put("data_sha256", RunManifest.sha256(data));
-    f.put("condition", options.condition().name().toLowerCase(Locale.ROOT));
-    f.put("points", Integer.toString(o.points));
-    f.put("max_new_tokens", Integer.toString(options.maxNewTokens()));
-    f.put("max_length", Integer.toString(options.maxLength()));
-    f.put("batch_size", Integer.toString(options.batchSize()));
+    f.put("condition", p.condition().name().toLowerCase(Locale.ROOT));
+    f.put("points", Integer.toString(options.points()));
+    f.put("max_new_tokens", Integer.toString(p.maxNewTokens()));
+    f.put("max_length", Integer.toString(p.maxLength()));
+    f.put("batch_size", Integer.toString(p.batchSize()));
+    f.put("stop_at_first_score", Boolean.toString(options.stopAtFirstScore()));
     f.put("backend", backend);
-    f.put("device", o.device.name().toLowerCase(Locale.ROOT));
-    f.put("dtype", o.dtype != null ? o.dtype : "default");
-    f.put("special_tokens", Boolean.toString(!o.noSpecialTokens));
-    f.put("logit_lens", Boolean.toString(o.logitLens));
+    f.put("device", options.device().name().toLowerCase(Locale.ROOT));
+    f.put("dtype", options.dtype().orElse("default"));
+    f.put("special_tokens", Boolean.toString(options.addSpecialTokens()));
+    f.put("logit_lens", Boolean.toString(p.lens() == Projection.Lens.FINAL_NORM));
     f.put("weights_sha256", o.weights != null ? RunManifest.sha256(o.weights) : "none");
     f.put("calibration_sha256", o.calibration != null ? RunManifest.sha256(o.calibration) : "none");
     return new RunManifest(f);

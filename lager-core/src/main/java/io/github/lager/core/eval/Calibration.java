@@ -107,7 +107,7 @@ public record Calibration(CalibrationMethod method, int points,
     }
     maps.forEach((m, map) -> {
       if (!m.isTuned() || weights != null) {
-        out.put(m.key() + SUFFIX, map.apply(ScoreColumns.scoreOf(m, sample, weights)));
+        out.put(m.key() + SUFFIX, map.apply(sample.score(m, weights)));
       }
     });
     return out;

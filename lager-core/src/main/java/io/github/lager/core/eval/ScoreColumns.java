@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * The valid samples of an evaluation as columns: each requested score of each sample, the mean
  * human score when every sample has one, and the annotators' scores when every sample has the
- * same number of them. Every statistic of {@code eval} reads its numbers from here, so a score is
- * computed one way only ({@link #scoreOf}).
+ * same number of them. Every statistic of {@code eval} reads its numbers from here; a score is
+ * computed one way only ({@link ScoredSample#score}).
  *
  * <p>Invalid samples (no score token) are left out and counted; samples of one evaluation must
  * have the same number of hidden-state entries and score points (one model, one scale).
@@ -75,7 +75,7 @@ public final class ScoreColumns {
     }
     Map<ScoreMethod, double[]> scores = new LinkedHashMap<>();
     for (ScoreMethod m : methods) {
-      scores.put(m, valid.stream().mapToDouble(s -> scoreOf(m, s, weights)).toArray());
+      scores.put(m, valid.stream().mapToDouble(s -> s.score(m, weights)).toArray());
     }
     double[] human = valid.stream().allMatch(s -> s.humanScore().isPresent())
         ? valid.stream().mapToDouble(s -> s.humanScore().orElseThrow().mean()).toArray() : null;
@@ -99,19 +99,6 @@ public final class ScoreColumns {
     });
     return new ScoreColumns(base.samples, base.skippedInvalid, base.entries, base.points, copy,
         base.human);
-  }
-
-  /**
-   * One sample's score as the reference's evaluation takes it: {@code direct_score} and
-   * {@code e_score} are the values stored in the results file ({@code direct_socre},
-   * {@code weighted_socre}); every other score is computed from the stored logits.
-   */
-  public static double scoreOf(ScoreMethod method, ScoredSample sample, LayerWeights weights) {
-    return switch (method) {
-      case DIRECT_SCORE -> sample.directScore();
-      case E_SCORE -> sample.eScore();
-      default -> method.score(sample.logits().orElseThrow(), weights);
-    };
   }
 
   /** The rows {@code rows} (indices into this table) as a table of their own. */

@@ -2,6 +2,11 @@ package io.github.lager.core.io;
 
 import io.github.lager.core.math.Distributions;
 import io.github.lager.core.math.LayerLogits;
+import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.ScoreMethod;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -78,6 +83,56 @@ public record ScoredSample(
 
   public boolean isValid() {
     return logits.isPresent();
+  }
+
+  /**
+   * This sample's {@code method} score as the reference's evaluation takes it:
+   * {@link ScoreMethod#DIRECT_SCORE} and {@link ScoreMethod#E_SCORE} are the stored values
+   * ({@code direct_socre}, {@code weighted_socre}); every other score is computed from the logits.
+   *
+   * @param weights tuned layer weights; required for a tuned method, ignored otherwise
+   */
+  public double score(ScoreMethod method, LayerWeights weights) {
+    if (!isValid()) {
+      throw new IllegalStateException("sample " + idx + " is invalid (no score token): it has no "
+          + method.key());
+    }
+    return switch (method) {
+      case DIRECT_SCORE -> directScore;
+      case E_SCORE -> eScore;
+      default -> method.score(logits.get(), weights);
+    };
+  }
+
+  /**
+   * Every score of this sample, in the order of {@link ScoreMethod}: the tuned ones only when
+   * {@code weights} are given; empty for an invalid sample. Outputs list scores from here, so a
+   * new {@link ScoreMethod} reaches every one of them.
+   */
+  public Map<ScoreMethod, Double> scores(LayerWeights weights) {
+    Map<ScoreMethod, Double> out = new EnumMap<>(ScoreMethod.class);
+    if (isValid()) {
+      for (ScoreMethod m : ScoreMethod.values()) {
+        if (!m.isTuned() || weights != null) {
+          out.put(m, score(m, weights));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The scores a results file carries beside the reference's own fields ({@code direct_socre},
+   * {@code weighted_socre}): every other score of {@link #scores}, by its {@link ScoreMethod#key}.
+   */
+  public Map<String, Double> resultColumns(LayerWeights weights) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    scores(weights).forEach((m, v) -> {
+      if (m != ScoreMethod.DIRECT_SCORE && m != ScoreMethod.E_SCORE) {
+        out.put(m.key(), v);
+      }
+    });
+    return out;
   }
 
   @Override

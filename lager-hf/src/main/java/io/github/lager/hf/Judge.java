@@ -1,0 +1,169 @@
+package io.github.lager.hf;
+
+import io.github.lager.core.io.JudgeSample;
+import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.ScoreHead;
+import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.pipeline.BatchPlan;
+import io.github.lager.core.pipeline.JudgePipeline;
+import io.github.lager.core.pipeline.ScoringSummary;
+import io.github.lager.core.spi.Backends;
+import io.github.lager.core.spi.GenerationOptions;
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.core.spi.HiddenStateProviderFactory;
+import io.github.lager.core.spi.ProviderOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A judge model ready to score: a Hugging Face model directory opened with one call, owning the
+ * backend (its {@link HiddenStateProvider}), the tokenizer and chat template, and the score head.
+ * Scoring runs the judge pipeline (template, tokenize, batch, decode, project, score).
+ *
+ * <pre>{@code
+ * try (Judge judge = Judge.open(Path.of("/models/Llama-3.1-8B-Instruct"), JudgeOptions.defaults())) {
+ *   judge.score(JudgeSamplesJsonl.read(prompts).samples(),
+ *       s -> System.out.println(s.idx() + " " + judge.scores(s)));
+ * }
+ * }</pre>
+ *
+ * <p>Opening checks config.json against the checkpoint's tensors (a config that does not describe
+ * its weights is refused before any backend loads). Use a judge from one thread; close it.
+ */
+public final class Judge implements AutoCloseable {
+  private final ModelDirectory model;
+  private final JudgeOptions options;
+  private final String backend;
+  private final HiddenStateProvider provider;
+  private final ScoreScale scale;
+  private final JudgePipeline pipeline;
+
+  private Judge(ModelDirectory model, JudgeOptions options, String backend,
+      HiddenStateProvider provider, ScoreScale scale, JudgePipeline pipeline) {
+    this.model = model;
+    this.options = options;
+    this.backend = backend;
+    this.provider = provider;
+    this.scale = scale;
+    this.pipeline = pipeline;
+  }
+
+  /** Opens the judge of {@code modelDir}: reads and checks the model, loads the backend. */
+  public static Judge open(Path modelDir, JudgeOptions options) {
+    Objects.requireNonNull(modelDir, "modelDir");
+    Objects.requireNonNull(options, "options");
+    ModelDirectory model = ModelDirectory.open(modelDir);
+    HiddenStateProvider provider = null;
+    try {
+      ModelConfig config = model.config();
+      options.weights().ifPresent(w -> w.checkCompatible(config.numHiddenLayers() + 1,
+          "the layer weights"));
+      ScoreScale scale = model.scoreScale(options.points());
+      ScoreHead head;
+      try (Checkpoint ckpt = Checkpoint.open(modelDir)) {
+        config.architecture().layout(config, ckpt.tensorNames()).check(ckpt);
+        head = model.scoreHead(scale, ckpt);
+      }
+      HiddenStateProviderFactory factory = Backends.select(options.backend().orElse(null));
+      provider = factory.create(new ProviderOptions(modelDir, options.device(),
+          options.providerProperties()));
+      GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
+          scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore());
+      JudgePipeline pipeline = new JudgePipeline(model.encoder(options.addSpecialTokens()),
+          provider, head, generation, options.pipeline());
+      return new Judge(model, options, factory.name(), provider, scale, pipeline);
+    } catch (RuntimeException | Error e) {
+      if (provider != null) {
+        provider.close();
+      }
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * What a model's results depend on, read without loading it: the hashes of config.json,
+   * generation_config.json, the tokenizer files and the safetensors headers. A resumed run
+   * compares these before the model loads.
+   */
+  public static Map<String, String> fingerprint(Path modelDir) {
+    try (ModelDirectory model = ModelDirectory.open(modelDir);
+        Checkpoint ckpt = Checkpoint.open(modelDir)) {
+      return model.fingerprint(ckpt);
+    }
+  }
+
+  /** The batches {@code samples} run in: a function of the samples and the options alone. */
+  public BatchPlan plan(List<JudgeSample> samples) {
+    return pipeline.plan(samples);
+  }
+
+  /** Scores {@code samples}, handing each result to {@code sink} (batch by batch). */
+  public ScoringSummary score(List<JudgeSample> samples, Consumer<ScoredSample> sink) {
+    return score(plan(samples), Set.of(), batch -> batch.forEach(sink), (d, t, k) -> { });
+  }
+
+  /**
+   * Runs the batches of {@code plan} that have a sample not in {@code onDisk}; each batch reaches
+   * {@code sink} before {@code progress} counts it.
+   */
+  public ScoringSummary score(BatchPlan plan, Set<Long> onDisk, JudgePipeline.BatchSink sink,
+      JudgePipeline.Progress progress) {
+    return pipeline.run(plan, onDisk, sink, progress);
+  }
+
+  /** Every score of {@code sample}, the tuned ones with this judge's weights. */
+  public Map<ScoreMethod, Double> scores(ScoredSample sample) {
+    return sample.scores(options.weights().orElse(null));
+  }
+
+  public ModelDirectory model() {
+    return model;
+  }
+
+  public ModelConfig config() {
+    return model.config();
+  }
+
+  /** The score scale with its token ids. */
+  public ScoreScale scale() {
+    return scale;
+  }
+
+  public JudgeOptions options() {
+    return options;
+  }
+
+  public Optional<LayerWeights> weights() {
+    return options.weights();
+  }
+
+  /**
+   * The backend's provider, owned by this judge (closing the judge closes it): for callers that
+   * drive decoding themselves, such as the benchmark harness timing the prefill alone.
+   */
+  public HiddenStateProvider provider() {
+    return provider;
+  }
+
+  /** The backend that runs the model ({@code djl}, {@code onnx}). */
+  public String backend() {
+    return backend;
+  }
+
+  @Override
+  public void close() {
+    try {
+      provider.close();
+    } finally {
+      model.close();
+    }
+  }
+}
