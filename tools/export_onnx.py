@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Export a Hugging Face decoder (Llama, Qwen2, Mistral) to a lager hidden-state graph.
+"""Export a Hugging Face decoder-only judge to a lager hidden-state graph.
+
+Any *ForCausalLM transformers can load works here (lager's Java side decides, by model_type,
+whether it runs the model: Llama, Mistral, Qwen2, Qwen3, Gemma 3, Phi-3); a multimodal checkpoint
+(Gemma3ForConditionalGeneration) is exported through its text model.
 
 Writes MODEL_DIR/model.onnx in the hidden-state graph contract v1 (docs/LAGER.md section 6):
 
@@ -67,7 +71,9 @@ def build_wrapper(model):
 
         def __init__(self, causal_lm):
             super().__init__()
-            self.base = causal_lm.model
+            base = causal_lm.model
+            # a multimodal model (Gemma3ForConditionalGeneration) scores through its text model
+            self.base = getattr(base, "language_model", base)
             self.lm_head = causal_lm.lm_head
 
         def forward(self, input_ids, attention_mask):
@@ -105,8 +111,7 @@ def main():
     out = Path(args.out) if args.out else src
     out.mkdir(parents=True, exist_ok=True)
     config = AutoConfig.from_pretrained(src)
-    if config.model_type not in ("llama", "qwen2", "mistral"):
-        sys.exit(f"model_type {config.model_type!r}: lager runs llama, qwen2 and mistral")
+    text_config = config.get_text_config() if hasattr(config, "get_text_config") else config
     dtype = torch.float16 if args.dtype == "float16" else torch.float32
     model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype, attn_implementation="eager")
     model = model.to(args.device).eval()
@@ -134,9 +139,9 @@ def main():
 
     proto = onnx.load(str(path), load_external_data=True)
     meta = {"lager.contract": CONTRACT,
-            "lager.num_hidden_layers": str(config.num_hidden_layers),
-            "lager.hidden_size": str(config.hidden_size),
-            "lager.model_type": config.model_type,
+            "lager.num_hidden_layers": str(text_config.num_hidden_layers),
+            "lager.hidden_size": str(text_config.hidden_size),
+            "lager.model_type": text_config.model_type,
             "lager.last_entry_final_norm": "true"}
     del proto.metadata_props[:]
     for k, v in meta.items():
