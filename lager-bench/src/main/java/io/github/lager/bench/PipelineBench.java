@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
-import io.github.lager.hf.ModelConfig;
 import io.github.lager.core.pipeline.PromptEncoder;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
@@ -18,6 +17,7 @@ import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.hf.DjlSettings;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.ModelConfig;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
@@ -27,9 +27,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The pipeline benchmark harness: scores judge prompts of realistic lengths through a backend and

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.lager.backend.djl.DjlHiddenStateProvider;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.ModelConfig;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.ModelConfig;
 import io.github.lager.hf.ModelDirectory;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,12 +5,12 @@ import io.github.lager.core.io.JudgeSamplesJsonl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code lager score}: judge prompts (the reference's JSON Lines) through a Hugging Face judge

@@ -2,12 +2,12 @@ package io.github.lager.backend.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.SafetensorsFile;
-import io.github.lager.hf.SafetensorsWriter;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.SafetensorsFile;
+import io.github.lager.hf.SafetensorsWriter;
 import io.github.lager.testkit.GoldenFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OnnxJavaType;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.hf.ModelConfig;
 import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.ModelConfig;
 import io.github.lager.testkit.GoldenFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,17 +2,11 @@ package io.github.lager.core.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.lager.core.TestData;
-import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,15 +20,7 @@ class FlaskEvaluationTest {
 
   @Test
   void unionReproducesTheReferenceTable() throws IOException {
-    Path dir = TestData.sharedData().map(d -> d.resolve("int-rule-flask")).orElse(null);
-    assumeTrue(dir != null && Files.isDirectory(dir),
-        "../shared/data/int-rule-flask is absent (it is not part of the repository)");
-    List<SampleSets.Source> sources = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        sources.add(new SampleSets.Source(f.getFileName().toString(), ResultsJson.read(f)));
-      }
-    }
+    List<SampleSets.Source> sources = TestData.flaskSources();
     assertThat(sources).hasSize(6);
     SampleSets.Merged merged = SampleSets.mergeByIdx(sources);
     assertThat(merged.samples()).hasSize(539);

@@ -2,17 +2,11 @@ package io.github.lager.core.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.lager.core.TestData;
-import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,15 +25,7 @@ class FlaskStatisticsTest {
 
   @BeforeAll
   static void load() throws IOException {
-    Path dir = TestData.sharedData().map(d -> d.resolve("int-rule-flask")).orElse(null);
-    assumeTrue(dir != null && Files.isDirectory(dir),
-        "../shared/data/int-rule-flask is absent (it is not part of the repository)");
-    List<SampleSets.Source> sources = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        sources.add(new SampleSets.Source(f.getFileName().toString(), ResultsJson.read(f)));
-      }
-    }
+    List<SampleSets.Source> sources = TestData.flaskSources();
     columns = ScoreColumns.of(SampleSets.mergeByIdx(sources).samples(), List.of(
         ScoreMethod.DIRECT_SCORE, ScoreMethod.E_SCORE, ScoreMethod.LAGER_WO), null, null);
     assertThat(columns.n()).isEqualTo(539);

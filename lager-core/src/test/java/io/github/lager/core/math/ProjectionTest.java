@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import io.github.lager.core.TestData;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class ProjectionTest {
   /** Parity tolerance of the project: 1e-4 x max(1, |value|). */

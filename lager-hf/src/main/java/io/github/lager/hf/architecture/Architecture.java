@@ -1,10 +1,10 @@
 package io.github.lager.hf.architecture;
 
-import io.github.lager.hf.ModelConfig;
 import io.github.lager.hf.ModelConfig.Activation;
 import io.github.lager.hf.ModelConfig.Features;
 import io.github.lager.hf.ModelConfig.NormForm;
 import io.github.lager.hf.ModelConfig.Rope;
+import io.github.lager.hf.ModelConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.github.lager.hf.architecture;
 
-import io.github.lager.hf.ModelConfig;
 import com.google.gson.JsonObject;
+import io.github.lager.hf.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

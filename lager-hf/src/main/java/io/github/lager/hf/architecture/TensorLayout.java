@@ -1,8 +1,8 @@
 package io.github.lager.hf.architecture;
 
+import io.github.lager.core.InvalidInputException;
 import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.ModelConfig;
-import io.github.lager.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
