@@ -93,18 +93,9 @@ final class TorchScriptDecoder implements AutoCloseable {
    */
   static TorchScriptDecoder load(ModelConfig config, Checkpoint ckpt, NDManager manager,
       ComputeDtype dtype, boolean graphOptimizer) {
-    PtNDManager pt = (PtNDManager) manager;
     String architecture = config.modelType();
-    byte[] archive = TorchScriptArchive.of(CLASS, source(), attributes(config, dtype));
-    PtSymbolBlock module;
-    JniUtils.setGraphExecutorOptimize(graphOptimizer);
-    try {
-      module = JniUtils.loadModule(pt, new ByteArrayInputStream(archive), true, false);
-    } catch (EngineException e) {
-      throw failure(architecture, "load", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    PtSymbolBlock module = compile(architecture, source(), attributes(config, dtype), manager,
+        graphOptimizer);
     IValue prepared;
     try (DecoderWeights raw = DecoderWeights.read(config, ckpt, manager)) {
       PtNDArray[] tensors = raw.tensors().stream().map(PtNDArray.class::cast)
@@ -113,7 +104,6 @@ final class TorchScriptDecoder implements AutoCloseable {
           IValue bits = IValue.listFrom(raw.bf16Bits())) {
         prepared = IValueUtils.runMethod(module, "prepare", rawList, bits);
       } catch (EngineException e) {
-        module.close();
         throw failure(architecture, "prepare", e);
       }
     } catch (RuntimeException e) {
@@ -121,6 +111,25 @@ final class TorchScriptDecoder implements AutoCloseable {
       throw e;
     }
     return new TorchScriptDecoder(architecture, dtype, module, prepared, graphOptimizer);
+  }
+
+  /**
+   * Compiles {@code source} (a class {@value #CLASS}) with {@code attributes} on the manager's
+   * device; a source libtorch cannot compile (a syntax error, an operator this libtorch lacks)
+   * fails with one line naming the architecture, the method and the libtorch version.
+   */
+  static PtSymbolBlock compile(String architecture, String source, Map<String, Object> attributes,
+      NDManager manager, boolean graphOptimizer) {
+    byte[] archive = TorchScriptArchive.of(CLASS, source, attributes);
+    JniUtils.setGraphExecutorOptimize(graphOptimizer);
+    try {
+      return JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive), true,
+          false);
+    } catch (EngineException e) {
+      throw failure(architecture, "load", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The attributes {@code decoder.py} declares, from the model's config and features. */
