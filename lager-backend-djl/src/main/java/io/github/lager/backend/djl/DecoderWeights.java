@@ -17,113 +17,114 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The checkpoint tensors as the TorchScript decoder's {@code prepare} takes them (the raw layout
- * documented in {@code decoder.py}: the global slots, two inverse-frequency tables, then each
- * layer's {@link Slot#LAYER} slots, an absent slot as an empty array): raw safetensors bytes copied to the device as they are, with
- * no widening in Java. float32 tensors arrive as float32; float16 and bfloat16 tensors arrive as
- * float16 arrays holding their bits, and {@code prepare} reinterprets the bfloat16 ones, so DJL
- * never handles a bfloat16 array.
+ * A checkpoint's tensors as the TorchScript decoder's {@code prepare_globals} and
+ * {@code prepare_layer} take them (the layouts documented in {@code decoder.py}): the global
+ * slots and two inverse-frequency tables, then one layer's {@link Slot#LAYER} slots at a time (an
+ * absent slot as an empty array), so that loading holds one layer's raw tensors beside the
+ * converted weights, never the whole checkpoint twice. The safetensors bytes are copied to the
+ * device as they are, with no widening in Java: float32 tensors arrive as float32; float16 and
+ * bfloat16 tensors arrive as float16 arrays holding their bits, and the decoder reinterprets the
+ * bfloat16 ones, so DJL never handles a bfloat16 array.
  */
-final class DecoderWeights implements AutoCloseable {
-  /** Tensors per layer in the raw layout. */
-  static final int RAW_PER_LAYER = Slot.LAYER.size();
+final class DecoderWeights {
   /** Largest tensor copied in one piece (bigger ones are copied in row blocks and joined). */
   private static final long CHUNK_BYTES = 1L << 30;
 
-  private final List<NDArray> tensors;
-  private final boolean[] bf16Bits;
+  /** Raw tensors on the device, and per tensor whether it holds bfloat16 bits in float16. */
+  static final class Raw implements AutoCloseable {
+    final List<NDArray> tensors = new ArrayList<>();
+    private final List<Boolean> bf16 = new ArrayList<>();
 
-  private DecoderWeights(List<NDArray> tensors, boolean[] bf16Bits) {
-    this.tensors = tensors;
-    this.bf16Bits = bf16Bits;
+    boolean[] bf16Bits() {
+      boolean[] bits = new boolean[bf16.size()];
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = bf16.get(i);
+      }
+      return bits;
+    }
+
+    @Override
+    public void close() {
+      tensors.forEach(NDArray::close);
+    }
   }
 
-  List<NDArray> tensors() {
-    return tensors;
-  }
-
-  /** Per tensor: whether it holds bfloat16 bits in a float16 array. */
-  boolean[] bf16Bits() {
-    return bf16Bits.clone();
-  }
+  private final ModelConfig config;
+  private final Checkpoint ckpt;
+  private final NDManager manager;
+  private final TensorLayout layout;
 
   /**
-   * Checks the checkpoint against config.json ({@link TensorLayout#check}) and copies its tensors
-   * onto the device, named as the model's architecture names them.
+   * Checks the checkpoint against config.json ({@link TensorLayout#check}); tensors are named as
+   * the model's architecture names them.
    */
-  static DecoderWeights read(ModelConfig c, Checkpoint ckpt, NDManager manager) {
-    TensorLayout layout = c.architecture().layout(c, ckpt.tensorNames());
+  DecoderWeights(ModelConfig config, Checkpoint ckpt, NDManager manager) {
+    this.config = config;
+    this.ckpt = ckpt;
+    this.manager = manager;
+    this.layout = config.architecture().layout(config, ckpt.tensorNames());
     layout.check(ckpt);
-    Reader r = new Reader(ckpt, manager);
+  }
+
+  /** Embeddings, final norm, LM head (absent when tied), inverse frequencies (global, sliding). */
+  Raw globals() {
+    Raw r = new Raw();
     try {
-      r.put(layout.tensor(Slot.EMBED));
-      r.put(layout.tensor(Slot.FINAL_NORM));
-      r.put(layout.tensor(Slot.LM_HEAD)); // absent when tied
-      r.floats(c.rope().inverseFrequencies(c.rotaryDim()));
-      r.floats(c.slidingRope().inverseFrequencies(c.rotaryDim()));
-      for (int i = 0; i < c.numHiddenLayers(); i++) {
-        for (Slot slot : Slot.LAYER) {
-          r.put(layout.tensor(slot, i));
-        }
-      }
+      put(r, layout.tensor(Slot.EMBED));
+      put(r, layout.tensor(Slot.FINAL_NORM));
+      put(r, layout.tensor(Slot.LM_HEAD));
+      floats(r, config.rope().inverseFrequencies(config.rotaryDim()));
+      floats(r, config.slidingRope().inverseFrequencies(config.rotaryDim()));
+      return r;
     } catch (RuntimeException e) {
-      r.tensors.forEach(NDArray::close);
+      r.close();
       throw e;
     }
-    boolean[] bits = new boolean[r.bf16.size()];
-    for (int i = 0; i < bits.length; i++) {
-      bits[i] = r.bf16.get(i);
-    }
-    return new DecoderWeights(r.tensors, bits);
   }
 
-  /** Copies tensors to the device in order (shapes were checked against config.json). */
-  private static final class Reader {
-    final Checkpoint ckpt;
-    final NDManager manager;
-    final List<NDArray> tensors = new ArrayList<>();
-    final List<Boolean> bf16 = new ArrayList<>();
-
-    Reader(Checkpoint ckpt, NDManager manager) {
-      this.ckpt = ckpt;
-      this.manager = manager;
-    }
-
-    void floats(float[] values) {
-      tensors.add(manager.create(values));
-      bf16.add(false);
-    }
-
-    void put(Optional<TensorLayout.Tensor> tensor) {
-      if (tensor.isEmpty()) {
-        tensors.add(manager.create(new float[0]));
-        bf16.add(false);
-        return;
+  /** Layer {@code layer}'s slots, in {@link Slot#LAYER} order. */
+  Raw layer(int layer) {
+    Raw r = new Raw();
+    try {
+      for (Slot slot : Slot.LAYER) {
+        put(r, layout.tensor(slot, layer));
       }
-      String name = tensor.get().name();
-      Shape shape = new Shape(tensor.get().shape());
-      SafetensorsFile.DType type = ckpt.dtype(name);
-      DataType dt = type == SafetensorsFile.DType.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
-      long rows = shape.get(0);
-      long rowBytes = shape.size() / rows * type.bytes();
-      long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
-      NDList chunks = new NDList();
-      for (long from = 0; from < rows; from += rowsPerChunk) {
-        long to = Math.min(rows, from + rowsPerChunk);
-        ByteBuffer bytes = ckpt.mapRows(name, from, to);
-        chunks.add(manager.create(bytes, new Shape(to - from).addAll(shape.slice(1)), dt));
-      }
-      NDArray t = chunks.size() == 1 ? chunks.get(0) : NDArrays.concat(chunks, 0);
-      if (chunks.size() > 1) {
-        chunks.close();
-      }
-      tensors.add(t);
-      bf16.add(type == SafetensorsFile.DType.BF16);
+      return r;
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
     }
   }
 
-  @Override
-  public void close() {
-    tensors.forEach(NDArray::close);
+  private void floats(Raw r, float[] values) {
+    r.tensors.add(manager.create(values));
+    r.bf16.add(false);
+  }
+
+  private void put(Raw r, Optional<TensorLayout.Tensor> tensor) {
+    if (tensor.isEmpty()) {
+      r.tensors.add(manager.create(new float[0]));
+      r.bf16.add(false);
+      return;
+    }
+    String name = tensor.get().name();
+    Shape shape = new Shape(tensor.get().shape());
+    SafetensorsFile.DType type = ckpt.dtype(name);
+    DataType dt = type == SafetensorsFile.DType.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
+    long rows = shape.get(0);
+    long rowBytes = shape.size() / rows * type.bytes();
+    long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+    NDList chunks = new NDList();
+    for (long from = 0; from < rows; from += rowsPerChunk) {
+      long to = Math.min(rows, from + rowsPerChunk);
+      ByteBuffer bytes = ckpt.mapRows(name, from, to);
+      chunks.add(manager.create(bytes, new Shape(to - from).addAll(shape.slice(1)), dt));
+    }
+    NDArray t = chunks.size() == 1 ? chunks.get(0) : NDArrays.concat(chunks, 0);
+    if (chunks.size() > 1) {
+      chunks.close();
+    }
+    r.tensors.add(t);
+    r.bf16.add(type == SafetensorsFile.DType.BF16);
   }
 }

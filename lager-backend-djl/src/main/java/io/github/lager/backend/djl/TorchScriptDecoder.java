@@ -86,7 +86,8 @@ final class TorchScriptDecoder implements AutoCloseable {
 
   /**
    * Compiles the decoder for {@code config}, copies the checkpoint's tensors to the manager's
-   * device and converts them there, once, to {@code dtype}.
+   * device and converts them there, once, to {@code dtype}: a layer at a time, so that loading
+   * needs the converted weights plus one layer's raw tensors on the device.
    *
    * @param graphOptimizer libtorch's graph-executor optimizations (profiling and fusion) for the
    *     calls of this decoder
@@ -96,21 +97,45 @@ final class TorchScriptDecoder implements AutoCloseable {
     String architecture = config.modelType();
     PtSymbolBlock module = compile(architecture, source(), attributes(config, dtype), manager,
         graphOptimizer);
-    IValue prepared;
-    try (DecoderWeights raw = DecoderWeights.read(config, ckpt, manager)) {
-      PtNDArray[] tensors = raw.tensors().stream().map(PtNDArray.class::cast)
-          .toArray(PtNDArray[]::new);
-      try (IValue rawList = IValue.listFrom(tensors);
-          IValue bits = IValue.listFrom(raw.bf16Bits())) {
-        prepared = IValueUtils.runMethod(module, "prepare", rawList, bits);
-      } catch (EngineException e) {
-        throw failure(architecture, "prepare", e);
+    IValue prepared = null;
+    try {
+      DecoderWeights weights = new DecoderWeights(config, ckpt, manager);
+      prepared = prepare(module, "prepare_globals", weights.globals(), architecture);
+      for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+        try (IValue converted = prepare(module, "prepare_layer", weights.layer(layer), architecture)) {
+          IValue all = IValueUtils.runMethod(module, "extend", prepared, converted);
+          prepared.close();
+          prepared = all;
+        }
       }
-    } catch (RuntimeException e) {
-      module.close();
+    } catch (EngineException e) {
+      closeAll(prepared, module);
+      throw failure(architecture, "prepare", e);
+    } catch (RuntimeException | Error e) {
+      closeAll(prepared, module);
       throw e;
     }
     return new TorchScriptDecoder(architecture, dtype, module, prepared, graphOptimizer);
+  }
+
+  /** Converts raw tensors on the device with {@code method}; the raw ones are closed. */
+  private static IValue prepare(PtSymbolBlock module, String method, DecoderWeights.Raw raw,
+      String architecture) {
+    try (raw;
+        IValue list = IValue.listFrom(raw.tensors.stream().map(PtNDArray.class::cast)
+            .toArray(PtNDArray[]::new));
+        IValue bits = IValue.listFrom(raw.bf16Bits())) {
+      return IValueUtils.runMethod(module, method, list, bits);
+    } catch (EngineException e) {
+      throw failure(architecture, method, e);
+    }
+  }
+
+  private static void closeAll(IValue prepared, PtSymbolBlock module) {
+    if (prepared != null) {
+      prepared.close();
+    }
+    module.close();
   }
 
   /**
@@ -144,7 +169,6 @@ final class TorchScriptDecoder implements AutoCloseable {
     a.put("rotary_dim", c.rotaryDim());
     a.put("rope_scale", c.rope().attentionScale());
     a.put("rope_scale_local", c.slidingRope().attentionScale());
-    a.put("raw_per_layer", DecoderWeights.RAW_PER_LAYER);
     a.put("eps", c.rmsNormEps());
     a.put("norm_plus_one", f.norm() == ModelConfig.NormForm.ONE_PLUS_WEIGHT);
     a.put("qk_norm", f.qkNorm());

@@ -1,8 +1,9 @@
 # The decoder of a judge model as TorchScript, compiled by libtorch when the DJL backend loads
 # (TorchScriptArchive packs it into an in-memory archive; there is no export step). It computes
-# what Hugging Face transformers computes for the architectures that DecoderArchitecture
-# describes, one call per decoding step for the whole layer stack:
-#   prepare  converts the checkpoint tensors once (dtype, fused q/k/v and gate/up projections);
+# what Hugging Face transformers computes for the model families of lager-hf's architecture
+# package, one call per decoding step for the whole layer stack:
+#   prepare_globals, prepare_layer, extend  convert the checkpoint tensors once, a layer at a time
+#            (dtype; fused q/k/v and gate/up projections);
 #   prefill  runs the right-padded prompts, fills the preallocated KV cache and returns, at each
 #            row's last prompt token, the L+1 hidden states and the greedy next token;
 #   decode   runs one new token per row against the cache (written in place);
@@ -10,14 +11,14 @@
 # Dtypes are ScalarType codes (6 float32, 5 float16, 15 bfloat16, 4 int64, 11 bool): bfloat16
 # tensors live only in here, DJL sees float32, float16 and int64 only.
 #
-# Layouts. prepare's input, per layer (raw_per_layer = 20, the order of the Java enum Slot; an
-# absent tensor is empty):
+# Layouts. prepare_layer's input (raw_per_layer = 20, the order of the Java enum Slot; an absent
+# tensor is empty):
 #   0 input_norm  1 q  2 k  3 v  4 q_bias  5 k_bias  6 v_bias  7 o  8 o_bias
 #   9 post_attention_norm  10 pre_feedforward_norm  11 post_feedforward_norm
 #   12 gate  13 up  14 gate_bias  15 up_bias  16 down  17 down_bias  18 q_norm  19 k_norm
 # (a fused q/k/v or gate/up checkpoint tensor comes in slot 1 or 12 with 2, 3 or 13 empty),
-# after 5 global tensors: embed, final_norm, lm_head (empty when tied), inv_freq_global,
-# inv_freq_local. prepare's output keeps the 5 globals, then per layer (14):
+# prepare_globals' input: embed, final_norm, lm_head (empty when tied), inv_freq_global,
+# inv_freq_local. The prepared list is those 5, then per layer (14):
 #   0 input_norm  1 qkv  2 qkv_bias  3 o  4 o_bias  5 post_attention_norm
 #   6 pre_feedforward_norm  7 post_feedforward_norm  8 gate_up  9 gate_up_bias  10 down
 #   11 down_bias  12 q_norm  13 k_norm
@@ -33,7 +34,6 @@ class Decoder(Module):
   rotary_dim : int
   rope_scale : float
   rope_scale_local : float
-  raw_per_layer : int
   eps : float
   norm_plus_one : bool
   qk_norm : bool
@@ -45,13 +45,18 @@ class Decoder(Module):
   layer_kinds : str
   dtype : int
 
-  def prepare(self, raw: List[Tensor], bf16_bits: List[bool]) -> List[Tensor]:
+  def source(self, raw: List[Tensor], bf16_bits: List[bool]) -> List[Tensor]:
+    # the checkpoint's tensors as they came: bfloat16 bits arrive in float16 arrays
     src = annotate(List[Tensor], [])
     for i in range(len(raw)):
       t = raw[i]
       if bf16_bits[i]:
         t = torch.view_copy(t, 15)
       src.append(t)
+    return src
+
+  def prepare_globals(self, raw: List[Tensor], bf16_bits: List[bool]) -> List[Tensor]:
+    src = self.source(raw, bf16_bits)
     out = annotate(List[Tensor], [])
     embed = self.weight(src[0])
     out.append(embed)
@@ -62,22 +67,33 @@ class Decoder(Module):
       out.append(self.weight(src[2]))
     out.append(src[3].float().clone())
     out.append(src[4].float().clone())
-    for layer in range(self.layers):
-      r = 5 + self.raw_per_layer * layer
-      out.append(self.norm_weight(src[r]))
-      out.append(self.fused(src[r + 1], src[r + 2], src[r + 3]))
-      out.append(self.fused(src[r + 4], src[r + 5], src[r + 6]))
-      out.append(self.weight(src[r + 7]))
-      out.append(self.weight(src[r + 8]))
-      out.append(self.norm_weight(src[r + 9]))
-      out.append(self.norm_weight(src[r + 10]))
-      out.append(self.norm_weight(src[r + 11]))
-      out.append(self.fused(src[r + 12], src[r + 13], torch.empty([0])))
-      out.append(self.fused(src[r + 14], src[r + 15], torch.empty([0])))
-      out.append(self.weight(src[r + 16]))
-      out.append(self.weight(src[r + 17]))
-      out.append(self.norm_weight(src[r + 18]))
-      out.append(self.norm_weight(src[r + 19]))
+    return out
+
+  def prepare_layer(self, raw: List[Tensor], bf16_bits: List[bool]) -> List[Tensor]:
+    src = self.source(raw, bf16_bits)
+    out = annotate(List[Tensor], [])
+    out.append(self.norm_weight(src[0]))
+    out.append(self.fused(src[1], src[2], src[3]))
+    out.append(self.fused(src[4], src[5], src[6]))
+    out.append(self.weight(src[7]))
+    out.append(self.weight(src[8]))
+    out.append(self.norm_weight(src[9]))
+    out.append(self.norm_weight(src[10]))
+    out.append(self.norm_weight(src[11]))
+    out.append(self.fused(src[12], src[13], torch.empty([0])))
+    out.append(self.fused(src[14], src[15], torch.empty([0])))
+    out.append(self.weight(src[16]))
+    out.append(self.weight(src[17]))
+    out.append(self.norm_weight(src[18]))
+    out.append(self.norm_weight(src[19]))
+    return out
+
+  def extend(self, a: List[Tensor], b: List[Tensor]) -> List[Tensor]:
+    out = annotate(List[Tensor], [])
+    for t in a:
+      out.append(t)
+    for t in b:
+      out.append(t)
     return out
 
   def weight(self, t: Tensor) -> Tensor:
