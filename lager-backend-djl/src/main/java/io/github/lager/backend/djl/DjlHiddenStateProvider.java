@@ -61,6 +61,15 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
     Objects.requireNonNull(options, "options");
     DjlSettings.ensureOffline();
     ModelConfig config = ModelConfig.read(options.modelDir().resolve("config.json"));
+    String optimizer = options.properties().getOrDefault("graph_optimizer",
+        System.getProperty(GRAPH_OPTIMIZER_PROPERTY));
+    boolean graphOptimizer = optimizer == null ? GRAPH_OPTIMIZER_DEFAULT
+        : Boolean.parseBoolean(optimizer.trim());
+    if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
+      // DJL reads this when its engine starts and logs "graph executor optimizer is enabled"
+      // otherwise; the decoder sets the (thread-local) switch itself on every call
+      System.setProperty("ai.djl.pytorch.graph_optimizer", Boolean.toString(graphOptimizer));
+    }
     Engine engine = Engine.getEngine("PyTorch");
     boolean gpu = switch (options.device()) {
       case GPU -> {
@@ -77,10 +86,6 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
     String requested = options.properties().get("dtype");
     ComputeDtype dtype = requested == null || requested.isBlank() ? ComputeDtype.defaultFor(gpu)
         : ComputeDtype.parse(requested);
-    String optimizer = options.properties().getOrDefault("graph_optimizer",
-        System.getProperty(GRAPH_OPTIMIZER_PROPERTY));
-    boolean graphOptimizer = optimizer == null ? GRAPH_OPTIMIZER_DEFAULT
-        : Boolean.parseBoolean(optimizer.trim());
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try (Checkpoint ckpt = Checkpoint.open(options.modelDir())) {
       TorchScriptDecoder decoder = TorchScriptDecoder.load(config, ckpt, manager, dtype,
