@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.math.WeightsProvenance;
 import java.io.IOException;
 import java.io.Reader;
@@ -80,6 +81,9 @@ public final class LayerWeightsJson {
       out.name("training_data_sha256").value(p.trainingDataSha256());
       out.name("training_samples").value(p.trainingSamples());
       out.name("lager_version").value(p.lagerVersion());
+      if (p.labels().isPresent()) {
+        JsonFields.writeLabels(out, p.labels().get(), "labels", "label_values");
+      }
       out.endObject();
     }
     out.endObject();
@@ -136,7 +140,7 @@ public final class LayerWeightsJson {
       provenance = Optional.of(new WeightsProvenance(p.string("variant"), hyper, p.integer("seed"),
           Math.toIntExact(p.integer("entries")), p.string("training_data"),
           p.string("training_data_sha256"), Math.toIntExact(p.integer("training_samples")),
-          p.string("lager_version")));
+          p.string("lager_version"), p.optionalLabels("labels", "label_values")));
     }
     try {
       return new LayerWeights(w, provenance);
