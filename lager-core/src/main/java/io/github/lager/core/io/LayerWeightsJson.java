@@ -6,7 +6,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.LayerWeights;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.math.WeightsProvenance;
 import java.io.IOException;
 import java.io.Reader;

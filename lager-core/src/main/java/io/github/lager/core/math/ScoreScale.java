@@ -158,7 +158,7 @@ public final class ScoreScale {
     }
     double[] v = new double[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      Number n = number(parts[i].strip());
+      ParsedNumber n = number(parts[i].strip());
       if (n.isEmpty()) {
         throw new InvalidInputException("--values: \"" + parts[i].strip() + "\" (the value of"
             + " label \"" + list.get(i) + "\") is not a number");
@@ -208,7 +208,7 @@ public final class ScoreScale {
   }
 
   /** A number written as text, or empty. */
-  private record Number(boolean present, double value) {
+  private record ParsedNumber(boolean present, double value) {
     boolean isEmpty() {
       return !present;
     }
@@ -222,12 +222,12 @@ public final class ScoreScale {
     }
   }
 
-  private static Number number(String text) {
+  private static ParsedNumber number(String text) {
     if (!text.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?")) {
-      return new Number(false, 0);
+      return new ParsedNumber(false, 0);
     }
     double v = Double.parseDouble(text);
-    return Double.isFinite(v) ? new Number(true, v) : new Number(false, 0);
+    return Double.isFinite(v) ? new ParsedNumber(true, v) : new ParsedNumber(false, 0);
   }
 
   /** The same labels and values with the labels' token ids (copied). */
@@ -339,7 +339,7 @@ public final class ScoreScale {
   /** Whether every label is its own value written as a number ({@code 0,1,2}, {@code 1-9}). */
   public boolean labelsAreValues() {
     for (int k = 0; k < labels.size(); k++) {
-      Number n = number(labels.get(k));
+      ParsedNumber n = number(labels.get(k));
       if (n.isEmpty() || n.value != values[k]) {
         return false;
       }
