@@ -43,7 +43,7 @@ public final class RescoreResults {
         LayerLogits z = s.logits().orElseThrow();
         weights.checkCompatible(z.entries(), args[1]);
         out.printf(Locale.ROOT, "%d,%.6f,%.6f,%.6f%n", s.idx(), s.eScore(),
-            ScoreMethod.LAGER_WO.score(z, null), ScoreMethod.LAGER_W.score(z, weights));
+            s.score(ScoreMethod.LAGER_WO, null), s.score(ScoreMethod.LAGER_W, weights));
         written++;
       }
     }

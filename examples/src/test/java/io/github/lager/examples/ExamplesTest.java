@@ -84,4 +84,19 @@ class ExamplesTest {
     assertThat(printed).contains("7 scored, 1 without a score token, 0 failed");
     assertThat(io.github.lager.core.io.ResultsJson.read(out)).hasSize(8);
   }
+
+  @Test
+  void emotionIntensityOnTheBundledItems() throws Exception {
+    String root = System.getProperty("lager.project.root", "..");
+    Path model = Path.of(root, "fixtures/tiny-qwen2");
+    Path items = Path.of(root,
+        "examples/src/main/resources/io/github/lager/examples/emotion-items.jsonl");
+    String printed = captureStdout(() -> EmotionIntensity.main(
+        new String[] {model.toString(), items.toString()}));
+    assertThat(printed).contains("12 items on the labels 1-9: ");
+    // one line per untuned score with its correlations (numbers of a random-weight judge)
+    assertThat(printed.lines().filter(l -> l.matches(
+        "(direct_score|e_score|lager_wo) +spearman +(-?\\d\\.\\d{4}|NaN) +pearson .*")).count())
+        .isEqualTo(3);
+  }
 }

@@ -116,7 +116,7 @@ public final class PipelineBench implements Callable<Integer> {
         // 1. the prefill alone: one step (maxNewTokens 1) over length-sorted batches
         List<int[]> ids = new ArrayList<>();
         for (JudgeSample s : samples) {
-          ids.add(encoder.tokenize(encoder.render(s.userPrompt())));
+          ids.add(encoder.tokenize(encoder.render(s.userPrompt().orElseThrow())));
         }
         ids.sort(Comparator.comparingInt(a -> a.length));
         GenerationOptions oneStep = new GenerationOptions(1, judge.scale(),
@@ -175,7 +175,7 @@ public final class PipelineBench implements Callable<Integer> {
     Path file = Files.exists(mtBench) ? mtBench
         : root.resolve("lager-cli/src/main/resources/io/github/lager/cli/judge/prompts.jsonl");
     for (JudgeSample s : JudgeSamplesJsonl.read(file).samples()) {
-      source.add(s.userPrompt());
+      source.add(s.userPrompt().orElseThrow());
     }
     java.util.Random r = new java.util.Random(seed);
     List<JudgeSample> out = new ArrayList<>();

@@ -57,7 +57,7 @@ public class TunerBenchmark {
       LayerLogits logits = LayerLogits.of(33, 5, z);
       int y = 1 + r.nextInt(5);
       if (i < 1000) {
-        examples.add(new TrainingExample(logits, y));
+        examples.add(new TrainingExample(logits, y - 1)); // the index of the label "y"
       }
       samples.add(ScoredSample.fromLogits(i, null, HumanScore.ofAnnotators(y, y, 1 + r.nextInt(5)),
           logits, null, null));

@@ -51,6 +51,10 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "Layer weights (lager tune): also calibrates lager_w.")
   Path weights;
 
+  @Option(names = "--reuse-weights",
+      description = "Use --weights tuned on another label set.")
+  boolean reuseWeights;
+
   @Option(names = "--plots", paramLabel = "DIR",
       description = "Write " + Charts.CALIBRATION + " (scores against human scores, with the"
           + " map) into DIR.")
@@ -67,11 +71,12 @@ final class CalibrateCommand implements Callable<Integer> {
       methods.removeIf(ScoreMethod::isTuned);
     }
     String weightsName = weights == null ? null : weights.toString();
-    ScoreColumns columns = ScoreColumns.of(input.samples(), methods, w, weightsName);
+    ScoreColumns columns = ScoreColumns.of(input.samples(), methods, w, weightsName,
+        reuseWeights);
     Calibration calibration = Calibration.fit(columns, m, input.name(), input.sha256(),
         weightsName);
-    pw.printf("fitted %s calibration maps on %d samples of %s (%d invalid skipped), scale 1-%d%n",
-        m.key(), columns.n(), input.name(), columns.skippedInvalid(), columns.points());
+    pw.printf("fitted %s calibration maps on %d samples of %s (%d invalid skipped), labels %s%n",
+        m.key(), columns.n(), input.name(), columns.skippedInvalid(), columns.scale().describe());
     calibration.maps().forEach((score, map) -> pw.println("  " + score.key() + ": "
         + describe(map)));
     CalibrationReport fit = calibration.evaluate(columns, "in-sample");
@@ -89,7 +94,7 @@ final class CalibrateCommand implements Callable<Integer> {
       Map<ScoreMethod, double[]> scores = new LinkedHashMap<>();
       calibration.maps().keySet().forEach(s -> scores.put(s, columns.scores(s)));
       pw.println("wrote " + Charts.calibration(plots, m.key(), scores, columns.human(),
-          calibration.maps(), columns.points()));
+          calibration.maps(), columns.scale()));
     }
     return 0;
   }

@@ -9,6 +9,7 @@ import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.eval.Interval;
 import io.github.lager.core.eval.Selection;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -131,32 +132,37 @@ final class Charts {
   }
 
   /**
-   * Counts of each series in half-point bins over the scale 1..K: {@code [1.0, 1.5)},
-   * {@code [1.5, 2.0)}, ..., the last closed, {@code [K-0.5, K]}. A value outside the scale is
-   * refused, naming the sample, rather than counted in an edge bin.
+   * Counts of each series in bins over the label set's range [min, max] of values: {@code 2 (K -
+   * 1)} equal bins, half a step each on the paper's scales ({@code [1.0, 1.5)}, ...,
+   * {@code [K-0.5, K]}), the last one closed. A value outside the range is refused, naming the
+   * sample, rather than counted in an edge bin. When the labels are not their own values, the
+   * axis title names each label's value.
    *
    * @param idx each sample's idx, for messages
    * @param series name to one value per sample
    */
-  static Path histogram(Path dir, int points, long[] idx, Map<String, double[]> series) {
-    int bins = 2 * (points - 1);
+  static Path histogram(Path dir, ScoreScale scale, long[] idx, Map<String, double[]> series) {
+    int bins = 2 * (scale.points() - 1);
+    double min = scale.minValue();
+    double width = (scale.maxValue() - min) / bins;
     List<String> labels = new ArrayList<>();
     for (int b = 0; b < bins; b++) {
-      labels.add(String.format(Locale.ROOT, "[%.1f, %.1f%s", 1 + b / 2.0, 1.5 + b / 2.0,
-          b == bins - 1 ? "]" : ")"));
+      labels.add(String.format(Locale.ROOT, "[%s, %s%s", edge(min + b * width),
+          edge(min + (b + 1) * width), b == bins - 1 ? "]" : ")"));
     }
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(500)
-        .title("Score distributions (N = " + idx.length + " samples; half-point bins [a, b),"
-            + String.format(Locale.ROOT, " the last one [%.1f, %.1f])", points - 0.5,
-                (double) points))
-        .xAxisTitle("score (bin)").yAxisTitle("samples").build();
+        .title("Score distributions (N = " + idx.length + " samples; bins [a, b), the last one "
+            + labels.get(bins - 1) + ")")
+        .xAxisTitle("score (bin)" + (scale.labelsAreValues() ? "" : "; labels "
+            + scale.describe()))
+        .yAxisTitle("samples").build();
     style(chart);
     chart.getStyler().setOverlapped(false);
     chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
     chart.getStyler().setYAxisDecimalPattern("#,##0");
     for (Map.Entry<String, double[]> e : series.entrySet()) {
       List<Integer> list = new ArrayList<>();
-      for (int c : binCounts(points, idx, e.getKey(), e.getValue())) {
+      for (int c : binCounts(scale, idx, e.getKey(), e.getValue())) {
         list.add(c);
       }
       chart.addSeries(e.getKey(), labels, list).setFillColor(colorOf(e.getKey()));
@@ -164,21 +170,28 @@ final class Charts {
     return save(List.of(chart), 1, 1, dir.resolve(HISTOGRAM));
   }
 
+  private static String edge(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+
   /**
-   * Counts in the half-point bins of {@link #histogram}; a value outside {@code [1, points]}
-   * fails naming the series and the sample.
+   * Counts in the bins of {@link #histogram}; a value outside the label set's range fails naming
+   * the series and the sample.
    */
-  static int[] binCounts(int points, long[] idx, String name, double[] values) {
-    int bins = 2 * (points - 1);
+  static int[] binCounts(ScoreScale scale, long[] idx, String name, double[] values) {
+    int bins = 2 * (scale.points() - 1);
+    double min = scale.minValue();
+    double max = scale.maxValue();
     int[] counts = new int[bins];
     for (int i = 0; i < values.length; i++) {
       double v = values[i];
-      if (!(v >= 1 && v <= points)) {
+      if (!(v >= min && v <= max)) {
         throw new InvalidInputException("cannot plot the score histogram: " + name + " of idx "
-            + idx[i] + " is " + v + ", outside the scale 1-" + points
-            + " (values outside the scale are refused, not counted in an edge bin)");
+            + idx[i] + " is " + v + ", outside the range " + ScoreScale.fmt(min) + "-"
+            + ScoreScale.fmt(max) + " of the labels " + scale.describe()
+            + " (values outside it are refused, not counted in an edge bin)");
       }
-      counts[Math.min(bins - 1, (int) Math.floor((v - 1) * 2))]++;
+      counts[Math.min(bins - 1, (int) Math.floor((v - min) * bins / (max - min)))]++;
     }
     return counts;
   }
@@ -232,7 +245,9 @@ final class Charts {
    * the identity line (a calibrated score should fall near it on average).
    */
   static Path calibration(Path dir, String method, Map<ScoreMethod, double[]> scores,
-      double[] human, Map<ScoreMethod, CalibrationMap> maps, int points) {
+      double[] human, Map<ScoreMethod, CalibrationMap> maps, ScoreScale scale) {
+    double lo = scale.minValue();
+    double hi = scale.maxValue();
     List<XYChart> panels = new ArrayList<>();
     for (Map.Entry<ScoreMethod, CalibrationMap> e : maps.entrySet()) {
       double[] x = scores.get(e.getKey());
@@ -243,8 +258,8 @@ final class Charts {
           .yAxisTitle("human score (mean of annotators)").build();
       style(chart);
       chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
-      chart.getStyler().setXAxisMin(1.0).setXAxisMax((double) points);
-      chart.getStyler().setYAxisMin(1.0).setYAxisMax((double) points);
+      chart.getStyler().setXAxisMin(lo).setXAxisMax(hi);
+      chart.getStyler().setYAxisMin(lo).setYAxisMax(hi);
       XYSeries dots = chart.addSeries("samples", x, human);
       dots.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       dots.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(new Color(0, 0, 0, 60));
@@ -252,7 +267,7 @@ final class Charts {
       double[] gx = new double[steps + 1];
       double[] gy = new double[steps + 1];
       for (int i = 0; i <= steps; i++) {
-        gx[i] = 1 + (points - 1) * (double) i / steps;
+        gx[i] = lo + (hi - lo) * (double) i / steps;
         gy[i] = e.getValue().apply(gx[i]);
       }
       XYSeries map = chart.addSeries(method + " map", gx, gy);
@@ -260,7 +275,7 @@ final class Charts {
       map.setLineColor(colorOf(e.getKey().key()));
       map.setLineWidth(2.5f);
       XYSeries identity = chart.addSeries("identity (score = human)",
-          new double[] {1, points}, new double[] {1, points});
+          new double[] {lo, hi}, new double[] {lo, hi});
       identity.setMarker(SeriesMarkers.NONE);
       identity.setLineColor(Color.GRAY);
       identity.setLineStyle(SeriesLines.DASH_DASH);

@@ -5,12 +5,15 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.eval.Evaluation;
 import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.eval.HumanRange;
+import io.github.lager.core.eval.PairwiseEvaluation;
 import io.github.lager.core.eval.SampleSets;
 import io.github.lager.core.eval.ScoreColumns;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import io.github.lager.train.LayerWeightTuner;
 import io.github.lager.train.TrainingData;
 import io.github.lager.train.TuningResult;
@@ -38,7 +41,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Correlate direct_score, e_score, lager_wo and lager_w with the human scores of results"
-            + " files (the reference's format).",
+            + " files (the reference's format); for pairwise judgments (labels valued 0 = A"
+            + " better, 1 = tie, 2 = B better), accuracy and Cohen's kappa against the human"
+            + " majority and the swap consistency.",
         "With no --data, evaluates the sample results bundled with lager (from the tiny-llama"
             + " fixture; a demonstration of the mechanics, the judge has random weights)."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -79,9 +84,23 @@ final class EvaluateCommand implements Callable<Integer> {
   Path plots;
 
   @Option(names = "--human-range", paramLabel = "MIN:MAX",
-      description = "The values human scores may take (default: the judge's scale 1..K); a score"
-          + " outside it is an error naming the sample. E.g. 0:2 for pairwise labels.")
+      description = "The values human scores may take (default: the results' label set, its"
+          + " smallest to its largest value); a score outside it is an error naming the sample.")
   String humanRange;
+
+  @Option(names = "--judgment", paramLabel = "KIND",
+      description = "absolute (correlations with the human scores) or pairwise (accuracy, Cohen's"
+          + " kappa, swap consistency against the human majority). Default: pairwise for results"
+          + " on a pairwise label set (values 0 = A better, 1 = tie, 2 = B better), else"
+          + " absolute.")
+  Judgment judgment;
+
+  /** How the judgments are evaluated. */
+  enum Judgment { ABSOLUTE, PAIRWISE }
+
+  @Option(names = "--reuse-weights",
+      description = "Use --weights (or weights tuned on --valid) tuned on another label set.")
+  boolean reuseWeights;
 
   @Option(names = "--skip-bad",
       description = "Unusable samples are left out and listed either way; with this the exit"
@@ -127,8 +146,14 @@ final class EvaluateCommand implements Callable<Integer> {
       in.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
       skipped += in.problems().size();
     }
-    HumanRange range = declaredRange != null ? declaredRange : HumanRange.ofScale(points(all));
+    ScoreScale scale = scale(all);
+    HumanRange range = declaredRange != null ? declaredRange : HumanRange.ofScale(scale);
     all.forEach(in -> range.check(in.samples(), in.name()));
+    boolean pairwise = judgment != null ? judgment == Judgment.PAIRWISE : scale.isPairwise();
+    if (pairwise) {
+      PairwiseScore.checkPairwise(scale);
+      refuseForPairwise();
+    }
     SampleSets.Merged merged = SampleSets.mergeByIdx(inputs.stream()
         .map(i -> new SampleSets.Source(i.name(), i.samples())).toList());
     out.printf("data: %d file%s, %d unique samples%s%n", inputs.size(),
@@ -170,7 +195,18 @@ final class EvaluateCommand implements Callable<Integer> {
     if (weights == null) {
       methods.removeIf(ScoreMethod::isTuned);
     }
-    ScoreColumns columns = ScoreColumns.of(samples, methods, weights, weightsName);
+    if (pairwise) {
+      PairwiseEvaluation.Report report = PairwiseEvaluation.evaluate(samples, methods, weights,
+          weightsName, reuseWeights);
+      PairwiseTable.print(report, out);
+      if (json != null) {
+        ReportJson.writePairwise(json, report, entries(samples), leftOut,
+            merged.duplicatesDropped(), weights);
+        out.println("wrote " + json);
+      }
+      return exit(skipped, out);
+    }
+    ScoreColumns columns = ScoreColumns.of(samples, methods, weights, weightsName, reuseWeights);
     if (!columns.hasHumanScores() && statistics.answerability()) {
       statistics.checkWithoutHumanScores(plots != null);
       out.printf("%d valid samples (%d invalid skipped); not every sample has a human score, so"
@@ -185,8 +221,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     EvaluationReport report = Evaluation.evaluate(columns);
     out.printf("evaluated %d samples (%d invalid skipped: no score token), %d hidden-state"
-        + " entries, scale 1-%d%n", report.n(), report.skippedInvalid(), report.entries(),
-        report.points());
+        + " entries, labels %s%n", report.n(), report.skippedInvalid(), report.entries(),
+        report.scale().describe());
     out.print(ReportTable.render(report));
     JsonObject sections = statistics.run(columns, inputs, tuner.seed, out,
         spec.commandLine().getErr(), plots);
@@ -196,15 +232,39 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     if (plots != null) {
       out.println("wrote " + Charts.layerCurve(plots, report));
-      out.println("wrote " + Charts.histogram(plots, report.points(), columns.idx(),
+      out.println("wrote " + Charts.histogram(plots, report.scale(), columns.idx(),
           histogramSeries(columns)));
     }
+    return exit(skipped, out);
+  }
+
+  private int exit(int skipped, PrintWriter out) {
     if (skipped > 0) {
       out.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
           + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
               + " (--skip-bad: 0)"));
     }
     return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
+  }
+
+  /** The statistics of absolute judgments are refused for pairwise ones, naming the option. */
+  private void refuseForPairwise() {
+    List<String> absoluteOnly = statistics.requested();
+    if (plots != null) {
+      absoluteOnly.add("--plots");
+    }
+    if (!absoluteOnly.isEmpty()) {
+      throw new InvalidInputException(String.join(", ", absoluteOnly) + (absoluteOnly.size() == 1
+          ? " is" : " are") + " for absolute judgments (correlations with human scores); these"
+          + " results are pairwise, for which evaluate reports accuracy, Cohen's kappa and swap"
+          + " consistency (--judgment absolute reads them as a 0-2 scale)");
+    }
+  }
+
+  /** Hidden-state entries of the first valid sample (0 when none is valid). */
+  private static int entries(List<ScoredSample> samples) {
+    return samples.stream().filter(ScoredSample::isValid).findFirst()
+        .map(s -> s.logits().orElseThrow().entries()).orElse(0);
   }
 
   /** Outputs are checked before any work: none is an input, each can be written. */
@@ -230,10 +290,13 @@ final class EvaluateCommand implements Callable<Integer> {
     OutputPaths.checkWritableDir("--plots", plots);
   }
 
-  /** The score scale of the results: the logits' K (5 when no sample is valid). */
-  private static int points(List<ResultsInput> inputs) {
+  /**
+   * The label set of the results: the first valid sample's (the samples of one evaluation share
+   * it, which the evaluation checks); 1-5 when no sample is valid.
+   */
+  private static ScoreScale scale(List<ResultsInput> inputs) {
     return inputs.stream().flatMap(i -> i.samples().stream()).filter(ScoredSample::isValid)
-        .findFirst().map(s -> s.logits().orElseThrow().points()).orElse(5);
+        .findFirst().map(ScoredSample::labels).orElse(ScoreScale.of(5));
   }
 
   /**
@@ -246,7 +309,8 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("human (mean)", columns.human());
     series.put("e_score (from the logits)", columns.samples().stream()
-        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null)).toArray());
+        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.labels()))
+        .toArray());
     for (ScoreMethod m : List.of(ScoreMethod.LAGER_WO, ScoreMethod.LAGER_W)) {
       if (columns.has(m)) {
         series.put(m.key(), columns.scores(m));

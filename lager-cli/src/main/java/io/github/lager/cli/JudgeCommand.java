@@ -69,7 +69,9 @@ final class JudgeCommand implements Callable<Integer> {
       }
     }
     try {
-      JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(prompts, options.failFast);
+      options.judgeOptions(null); // bad options are refused before the data is read
+      JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(prompts, options.failFast,
+          options.prompts.fieldBased());
       input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
       ScoringRun.Outcome outcome = ScoringRun.run(modelDir, prompts, input.samples(), out,
           options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW,
@@ -84,7 +86,10 @@ final class JudgeCommand implements Callable<Integer> {
     }
   }
 
-  /** One line per sample: the main scores (tuned ones with --weights) and the judge's output. */
+  /**
+   * One line per sample: the main scores (tuned ones with --weights; argmax readouts by their
+   * label) and the judge's output.
+   */
   private static void print(ScoringRun.Outcome o, PrintWriter pw) {
     List<ScoreMethod> methods = ScoreMethod.MAIN.stream()
         .filter(m -> !m.isTuned() || o.weights() != null).toList();
@@ -96,9 +101,10 @@ final class JudgeCommand implements Callable<Integer> {
           s.humanScore().map(h -> String.format(Locale.ROOT, "%.2f", h.mean())).orElse("-")));
       Map<ScoreMethod, Double> scores = s.scores(o.weights());
       for (ScoreMethod m : methods) {
-        String format = m.readout() == ScoreMethod.Readout.ARGMAX ? " %13.0f" : " %13.4f";
-        line.append(s.isValid() ? String.format(Locale.ROOT, format, scores.get(m))
-            : String.format(" %13s", "-"));
+        // an argmax readout is a label: printed as the judge writes it (A, B, ... or 4)
+        String cell = !s.isValid() ? "-" : m.readout() == ScoreMethod.Readout.ARGMAX
+            ? s.labels().labelOf(scores.get(m)) : String.format(Locale.ROOT, "%.4f", scores.get(m));
+        line.append(String.format(" %13s", cell));
       }
       String output = o.outputs().getOrDefault(s.idx(), "").replace("\n", "\\n");
       if (output.length() > 40) {

@@ -29,7 +29,8 @@ import picocli.CommandLine;
     footer = {"", "Exit status: 0 done; 1 error (one line says what); 2 usage error; 3 done, but"
         + " unusable input lines or samples were left out (listed; --skip-bad makes this 0);"
         + " 130/143 stopped by SIGINT/SIGTERM (lager score: rerun with --resume)."},
-    subcommands = {JudgeCommand.class, ScoreCommand.class, EvaluateCommand.class, TuneCommand.class,
+    subcommands = {JudgeCommand.class, ScoreCommand.class, RenderCommand.class,
+        EvaluateCommand.class, TuneCommand.class,
         SelectCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
 public final class LagerCli {
   public static final int EXIT_OK = 0;

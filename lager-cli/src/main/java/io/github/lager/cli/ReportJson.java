@@ -8,10 +8,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.eval.CorrelationRow;
 import io.github.lager.core.eval.EvaluationReport;
+import io.github.lager.core.eval.PairwiseEvaluation;
 import io.github.lager.core.eval.ScoreColumns;
 import io.github.lager.core.io.FileErrors;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +46,7 @@ final class ReportJson {
     root.addProperty("duplicates_dropped", duplicatesDropped);
     root.addProperty("entries", report.entries());
     root.addProperty("points", report.points());
+    addLabels(root, report.scale());
     JsonArray perEntry = new JsonArray();
     for (int l = 0; l < report.perEntry().size(); l++) {
       JsonObject r = row(report.perEntry().get(l));
@@ -74,8 +78,81 @@ final class ReportJson {
     root.addProperty("duplicates_dropped", duplicatesDropped);
     root.addProperty("entries", columns.entries());
     root.addProperty("points", columns.points());
+    addLabels(root, columns.scale());
     sections.entrySet().forEach(e -> root.add(e.getKey(), e.getValue()));
     save(file, root);
+  }
+
+  /**
+   * The pairwise report: {@code {"judgment": "pairwise", "n", "skipped_invalid", "swapped",
+   * "human_majority": {"A", "tie", "B", "none"}, "rows": {"<score>": {"n", "accuracy",
+   * "accuracy_without_ties", "without_ties_n", "cohen_kappa", "swap_consistency",
+   * "predicted": {"A", "tie", "B"}}}, "human_ceiling": {...}}} plus what it was computed on.
+   */
+  static void writePairwise(Path file, PairwiseEvaluation.Report r, int entries, int leftOut,
+      int duplicatesDropped, LayerWeights weights) {
+    JsonObject root = new JsonObject();
+    root.addProperty("judgment", "pairwise");
+    root.addProperty("n", r.n());
+    root.addProperty("skipped_invalid", r.skippedInvalid());
+    root.addProperty("swapped", r.swapped());
+    JsonObject majority = outcomes(r.majorities());
+    majority.addProperty("none", r.noMajority());
+    root.add("human_majority", majority);
+    JsonObject rows = new JsonObject();
+    r.rows().forEach((m, row) -> {
+      JsonObject o = new JsonObject();
+      o.addProperty("n", row.n());
+      o.add("accuracy", number(row.accuracy()));
+      o.add("accuracy_without_ties", number(row.accuracyWithoutTies()));
+      o.addProperty("without_ties_n", row.withoutTies());
+      o.add("cohen_kappa", number(row.cohenKappa()));
+      if (row.swapConsistency().isPresent()) {
+        o.add("swap_consistency", number(row.swapConsistency().getAsDouble()));
+      }
+      o.add("predicted", outcomes(row.predicted()));
+      rows.add(m.key(), o);
+    });
+    root.add("rows", rows);
+    r.humanCeiling().ifPresent(c -> {
+      JsonObject o = new JsonObject();
+      o.addProperty("comparisons", c.comparisons());
+      o.addProperty("skipped", c.skipped());
+      o.add("accuracy", number(c.accuracy()));
+      o.add("cohen_kappa", number(c.cohenKappa()));
+      root.add("human_ceiling", o);
+    });
+    root.addProperty("left_out", leftOut);
+    root.addProperty("duplicates_dropped", duplicatesDropped);
+    root.addProperty("entries", entries);
+    root.addProperty("points", r.scale().points());
+    addLabels(root, r.scale());
+    if (weights != null) {
+      JsonArray w = new JsonArray();
+      for (double v : weights.weights()) {
+        w.add(number(v));
+      }
+      root.add("weights", w);
+    }
+    save(file, root);
+  }
+
+  private static JsonObject outcomes(Map<PairwiseScore.Outcome, Integer> counts) {
+    JsonObject o = new JsonObject();
+    counts.forEach((k, v) -> o.addProperty(k.key(), v));
+    return o;
+  }
+
+  /** {@code "labels": [...], "label_values": [...]}. */
+  private static void addLabels(JsonObject root, ScoreScale scale) {
+    JsonArray labels = new JsonArray();
+    scale.labels().forEach(labels::add);
+    JsonArray values = new JsonArray();
+    for (double v : scale.values()) {
+      values.add(v);
+    }
+    root.add("labels", labels);
+    root.add("label_values", values);
   }
 
   /** Writes {@code root} as pretty-printed JSON; an undefined number is {@code null}. */

@@ -33,6 +33,11 @@ final class ReportTable {
    * the others right-aligned.
    */
   static String table(List<String[]> rows) {
+    return table(rows, NOTE);
+  }
+
+  /** {@link #table(List)} with {@code note} saying what a {@code nan} cell means. */
+  static String table(List<String[]> rows, String note) {
     int columns = rows.get(0).length;
     int[] width = new int[columns];
     for (String[] row : rows) {
@@ -57,7 +62,7 @@ final class ReportTable {
     }
     sb.append(rule);
     if (rows.stream().anyMatch(r -> java.util.Arrays.asList(r).contains(NAN))) {
-      sb.append(NOTE).append('\n');
+      sb.append(note).append('\n');
     }
     return sb.toString();
   }

@@ -57,7 +57,9 @@ final class ScoreCommand implements Callable<Integer> {
     }
     IncrementalResults.Mode mode = resume ? IncrementalResults.Mode.RESUME
         : options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW;
-    JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(data, options.failFast);
+    options.judgeOptions(null); // bad options are refused before the data is read
+    JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(data, options.failFast,
+        options.prompts.fieldBased());
     for (String problem : input.problems()) {
       err.println("skipped " + problem);
     }

@@ -3,10 +3,10 @@ package io.github.lager.cli;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.Projection;
-import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.hf.JudgeOptions;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options `lager score` and `lager judge` share. */
@@ -31,9 +31,19 @@ final class ScoringOptions {
       description = "Greedy decoding length (default 10, or 256 with --reasoning).")
   Integer maxNewTokens;
 
-  @Option(names = "--reasoning",
-      description = "Reasoning condition: user_prompt_feedback, 256 new tokens.")
-  boolean reasoning;
+  @Mixin
+  PromptOptions prompts;
+
+  @Option(names = "--anchor", paramLabel = "TEXT",
+      description = "The score is the first label token generated after TEXT (e.g. \"Score:\","
+          + " for --reasoning: digits in the feedback are not the score); default: the last"
+          + " label token, as the reference.")
+  String anchor;
+
+  @Option(names = "--reuse-weights",
+      description = "Use --weights tuned on another label set (weights are per layer; the paper"
+          + " reuses 1-5 weights on 1-9).")
+  boolean reuseWeights;
 
   @Option(names = "--device", defaultValue = "AUTO",
       description = "auto (a GPU when the backend sees one), cpu or gpu (any case). Default: ${DEFAULT-VALUE}.")
@@ -53,14 +63,6 @@ final class ScoringOptions {
       description = "Drop prompts longer than this many tokens, as the reference (default ${DEFAULT-VALUE}).")
   int maxLength;
 
-  @Option(names = "--points", defaultValue = "5",
-      description = "Score scale 1..N; \"1\"..\"N\" must be single tokens (default ${DEFAULT-VALUE}).")
-  int points;
-
-  @Option(names = "--no-special-tokens",
-      description = "Tokenize the templated prompt without the tokenizer's special tokens (the"
-          + " reference adds them: a second <|begin_of_text|> for Llama-3).")
-  boolean noSpecialTokens;
 
   @Option(names = "--logit-lens",
       description = "Apply the final RMSNorm to every layer before the LM head (the reference does not).")
@@ -85,19 +87,20 @@ final class ScoringOptions {
   /** The judge these options describe, with the layer weights read from {@code --weights}. */
   JudgeOptions judgeOptions(LayerWeights weights) {
     validate();
-    return JudgeOptions.builder().backend(backend).device(device).dtype(dtype).points(points)
-        .condition(reasoning ? Condition.REASONING : Condition.DIRECT).maxNewTokens(maxNewTokens)
-        .batchSize(batchSize).maxLength(maxLength)
+    return prompts.apply(JudgeOptions.builder()).backend(backend).device(device).dtype(dtype)
+        .maxNewTokens(maxNewTokens).batchSize(batchSize).maxLength(maxLength)
         .lens(logitLens ? Projection.Lens.FINAL_NORM : Projection.Lens.RAW).failFast(failFast)
-        .addSpecialTokens(!noSpecialTokens).stopAtFirstScore(stopAtFirstScore).weights(weights)
-        .build();
+        .stopAtFirstScore(stopAtFirstScore).anchor(anchor).weights(weights)
+        .reuseWeights(reuseWeights).build();
   }
 
   /** Fails naming the option when a number is out of its range. */
   void validate() {
     atLeast("--batch-size", batchSize, 1);
     atLeast("--max-length", maxLength, 1);
-    atLeast("--points", points, 2);
+    if (anchor != null && anchor.isEmpty()) {
+      throw new InvalidInputException("--anchor must not be empty");
+    }
     if (maxNewTokens != null) {
       atLeast("--max-new-tokens", maxNewTokens, 1);
     }

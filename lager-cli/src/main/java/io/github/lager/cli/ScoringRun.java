@@ -107,15 +107,27 @@ final class ScoringRun {
     ModelConfig config = judge.config();
     PipelineOptions options = judge.options().pipeline();
     LayerWeights weights = judge.weights().orElse(null);
-    if (calibration != null && calibration.points() != judge.scale().points()) {
-      throw new InvalidInputException(o.calibration + " was fitted on a 1-" + calibration.points()
-          + " scale; this run scores 1-" + judge.scale().points());
+    if (calibration != null) {
+      calibration.checkLabels(judge.scale(), o.calibration.toString());
     }
+    JudgeOptions jo = judge.options();
     log.printf(Locale.ROOT, "judge: %s (%s, %d layers, hidden %d), backend %s, %s condition,"
-        + " %d new tokens, batch %d, scale 1-%d%n", judge.model().dir(), config.modelType(),
-        config.numHiddenLayers(), config.hiddenSize(), judge.backend(),
+        + " %d new tokens, batch %d, labels %s%s, %s%s%s%n", judge.model().dir(),
+        config.modelType(), config.numHiddenLayers(), config.hiddenSize(), judge.backend(),
         options.condition().name().toLowerCase(Locale.ROOT), options.maxNewTokens(),
-        options.batchSize(), judge.scale().points());
+        options.batchSize(), judge.scale().describe(), jo.labelsGiven() ? ""
+            : jo.template().isPresent() ? " (the template's)" : " (default)",
+        jo.template().map(t -> "template " + t.name()).orElse("rendered prompts"),
+        jo.anchor().map(a -> ", score after \"" + a + "\"").orElse(""),
+        jo.pairwise() ? ", pairwise: both orders" : "");
+    jo.template().flatMap(t -> t.builtIn()).ifPresent(b -> {
+      if (options.condition() == io.github.lager.core.pipeline.Condition.REASONING
+          && jo.anchor().isEmpty()) {
+        log.println("note: the " + b.name() + " template asks the judge to write \"" + b.anchor()
+            + "\" before its score; --anchor \"" + b.anchor() + "\" reads the score there (without"
+            + " it, the last label token of the output is the score)");
+      }
+    });
     List<ScoredSample> collected = new ArrayList<>();
     Map<Long, Map<String, Double>> extras = new LinkedHashMap<>();
     Thread onSignal = results == null ? null : new Thread(() -> results.stop().ifPresent(m -> {
@@ -144,7 +156,7 @@ final class ScoringRun {
             scores.put(s.idx(), resultColumns(s, weights, calibration));
           }
           if (results != null) {
-            results.writeBatch(batch, s -> scores.get(s.idx()));
+            results.writeBatch(batch, weights, s -> scores.get(s.idx()));
           }
           collected.addAll(batch);
           extras.putAll(scores);
@@ -209,12 +221,19 @@ final class ScoringRun {
       JudgeOptions options, String backend) {
     PipelineOptions p = options.pipeline();
     Map<String, String> f = new LinkedHashMap<>();
-    f.put("format", "1");
+    f.put("format", "2");
     f.put("lager_version", LagerCli.version());
     f.putAll(modelFingerprint);
     f.put("data_sha256", RunManifest.sha256(data));
     f.put("condition", p.condition().name().toLowerCase(Locale.ROOT));
-    f.put("points", Integer.toString(options.points()));
+    f.put("labels", JsonStrings.array(options.labels().labels()));
+    f.put("label_values", JsonStrings.numbers(options.labels().values()));
+    f.put("template", options.template().map(t -> t.builtIn().isPresent() ? t.name() : "file")
+        .orElse("none"));
+    f.put("template_sha256", options.template().map(t -> t.sha256()).orElse("none"));
+    f.put("anchor", options.anchor().map(a -> new com.google.gson.JsonPrimitive(a).toString())
+        .orElse("none"));
+    f.put("pairwise", Boolean.toString(options.pairwise()));
     f.put("max_new_tokens", Integer.toString(p.maxNewTokens()));
     f.put("max_length", Integer.toString(p.maxLength()));
     f.put("batch_size", Integer.toString(p.batchSize()));

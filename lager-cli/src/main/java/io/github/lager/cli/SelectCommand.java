@@ -77,6 +77,10 @@ final class SelectCommand implements Callable<Integer> {
       description = "Layer weights (lager tune): adds lager_w.")
   Path weights;
 
+  @Option(names = "--reuse-weights",
+      description = "Use --weights tuned on another label set.")
+  boolean reuseWeights;
+
   @Option(names = "--inputs", paramLabel = "FILE.jsonl",
       description = "The judged inputs (JSON Lines; idx = the line's idx field, else its"
           + " position); --out copies the selected lines from it.")
@@ -114,7 +118,7 @@ final class SelectCommand implements Callable<Integer> {
       methods.removeIf(ScoreMethod::isTuned);
     }
     Selection.Report r = Selection.select(aspects, by, methods, w,
-        weights == null ? null : weights.toString(), rule);
+        weights == null ? null : weights.toString(), reuseWeights, rule);
     pw.printf("ranked %d valid samples by %s%s (%d invalid skipped: no score token); ties broken"
         + " by the smaller idx%n", r.n(), by.key(), r.aspects() > 1
             ? ", the mean z-score over " + r.aspects() + " aspects" : "", r.skippedInvalid());

@@ -124,6 +124,27 @@ final class StatisticsOptions {
     comparisons();
   }
 
+  /** The statistics options given, by name (for messages). */
+  List<String> requested() {
+    List<String> given = new ArrayList<>();
+    if (bootstrap > 0) {
+      given.add("--bootstrap");
+    }
+    if (!compare.isEmpty()) {
+      given.add("--compare");
+    }
+    if (grouping != null) {
+      given.add(grouping.field != null ? "--group-by" : "--group-regex");
+    }
+    if (answerability()) {
+      given.add("--threshold-f1");
+    }
+    if (calibration != null) {
+      given.add(calibration.file != null ? "--calibration" : "--calibrate");
+    }
+    return given;
+  }
+
   /** Refuses the statistics that need human scores when the samples have none. */
   void checkWithoutHumanScores(boolean plots) {
     List<String> need = new ArrayList<>();

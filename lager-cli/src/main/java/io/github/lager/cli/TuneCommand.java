@@ -49,8 +49,11 @@ final class TuneCommand implements Callable<Integer> {
     TuningResult result = new LayerWeightTuner(tuner.config()).tune(training);
     LayerWeights w = result.weights();
     LayerWeightsJson.write(out, w);
-    pw.printf("tuned %d layer weights on %d samples (%d invalid skipped) of %s (%s)%n", w.size(),
-        training.examples().size(), training.skippedInvalid(), input.name(), tuner.describe());
+    pw.printf("tuned %d layer weights on %d samples (%d invalid skipped%s) of %s, labels %s (%s)%n",
+        w.size(), training.examples().size(), training.skippedInvalid(),
+        training.skippedNoMajority() > 0 ? ", " + training.skippedNoMajority()
+            + " without a human majority label" : "", input.name(), training.scale().describe(),
+        tuner.describe());
     double[] losses = result.epochLosses();
     for (int e = 0; e < losses.length; e++) {
       pw.printf(Locale.ROOT, "epoch %d: mean loss %.4f%n", e + 1, losses[e]);

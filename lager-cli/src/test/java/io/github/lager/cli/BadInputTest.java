@@ -159,7 +159,8 @@ class BadInputTest {
     assertThat(same.out()).contains(out + " is already complete (3 samples, same model, data and"
         + " options): nothing to do");
     assertOneLineError(score(data, out, "--resume", "--points", "4"), 1, "lager score: bad input:"
-        + " cannot resume " + out + ": points: 5 in the earlier run, 4 in this one; rerun with the"
+        + " cannot resume " + out + ": labels: [\"1\",\"2\",\"3\",\"4\",\"5\"] in the earlier run,"
+        + " [\"1\",\"2\",\"3\",\"4\"] in this one; rerun with the"
         + " earlier run's model, data and options, or pass --overwrite to start over");
     assertOneLineError(score(data, out, "--resume", "--max-new-tokens", "12"), 1,
         "max_new_tokens: 10 in the earlier run, 12 in this one");
@@ -304,8 +305,8 @@ class BadInputTest {
     Path f = withHuman(dir, "h42.json", i -> i == 4 ? new com.google.gson.JsonPrimitive(42) : null);
     assertOneLineError(lager("evaluate", "--data", f.toString()), 1, "lager evaluate: bad input: "
         + f + ": sample #4 (idx 4): human_score 42, outside the judge's scale 1-5; pass"
-        + " --human-range MIN:MAX if the human scores use another scale (pairwise labels 0-2:"
-        + " --human-range 0:2)");
+        + " --human-range MIN:MAX if the human scores use another scale, or score with the judge's"
+        + " labels (--labels 0,1,2 for pairwise labels 0-2)");
     Path pairs = withHuman(dir, "pairs.json", i -> new com.google.gson.JsonPrimitive(i % 3));
     assertOneLineError(lager("evaluate", "--data", pairs.toString()), 1,
         pairs + ": sample #0 (idx 0): human_score 0, outside the judge's scale 1-5");

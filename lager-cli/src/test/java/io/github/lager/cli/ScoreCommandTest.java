@@ -131,7 +131,7 @@ class ScoreCommandTest {
 
     var r3 = EvaluateCommandTest.lager("score", "--model", fixture("tiny-qwen2").toString(), "--data",
         prompts.toString(), "--out", dir.resolve("o.json").toString(), "--points", "10");
-    assertThat(r3.err()).contains("no single token \"10\"");
+    assertThat(r3.err()).contains("the label \"10\" is not one token of the vocabulary");
 
     var r4 = EvaluateCommandTest.lager("score", "--model", fixture("tiny-qwen2").toString(), "--data",
         prompts.toString(), "--out", dir.resolve("o.json").toString(), "--backend", "tensorrt");

@@ -285,7 +285,7 @@ class StatisticsCommandsTest {
         "--plots", dir.resolve("plots").toString());
     assertThat(r.code()).isEqualTo(LagerCli.EXIT_ERROR);
     assertThat(r.err()).contains("cannot plot the score histogram: human (mean) of idx 3 is 7.0,"
-        + " outside the scale 1-5");
+        + " outside the range 1-5 of the labels 1-5");
   }
 
   @Test

@@ -1,15 +1,6 @@
 package io.github.lager.hf;
 
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.LegacyOverrides;
-import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
-import com.hubspot.jinjava.interpret.TemplateError;
-import com.hubspot.jinjava.lib.filter.Filter;
-import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.github.lager.core.InvalidInputException;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,42 +10,23 @@ import java.util.Objects;
 
 /**
  * A Hugging Face chat template rendered with jinjava so that the text is byte-identical to
- * {@code tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)}:
- * {@code trim_blocks} and {@code lstrip_blocks}, whitespace control as Jinja2 trims it, one trailing
- * newline of the template dropped (Jinja2's {@code keep_trailing_newline=False}),
- * {@code raise_exception}, {@code strftime_now} and transformers' {@code tojson}
- * ({@code json.dumps} spacing, no HTML escaping).
+ * {@code tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)}
+ * (the configuration is {@link JinjaEnvironment}'s, shared with prompt templates).
  *
  * <p>Checked against Python's jinja2 on ChatML, Llama-3.1-, Qwen2.5- and Mistral-style templates
  * (JinjaChatTemplateTest). Known gaps of jinjava: booleans print as {@code true}/{@code false},
  * Python string methods ({@code .startswith}, {@code .upper}) and {@code '-' * 3} fail.
  */
 public final class JinjaChatTemplate {
+  private static final JinjaEnvironment ENVIRONMENT = new JinjaEnvironment(false);
+
   private final String template;
   private final Map<String, Object> specialTokens;
-  private final Jinjava jinjava;
 
   public JinjaChatTemplate(String template, Map<String, String> specialTokens) {
     Objects.requireNonNull(template, "template");
-    this.template = template.endsWith("\n") ? template.substring(0, template.length() - 1) : template;
+    this.template = JinjaEnvironment.source(template);
     this.specialTokens = new HashMap<>(specialTokens);
-    JinjavaConfig config = JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
-        .withLegacyOverrides(LegacyOverrides.newBuilder()
-            .withUseTrimmingForNotesAndExpressions(true)
-            .withParseWhitespaceControlStrictly(true)
-            .withUseNaturalOperatorPrecedence(true)
-            .withKeepNullableLoopValues(true)
-            .withAllowAdjacentTextNodes(true)
-            .build())
-        .build();
-    this.jinjava = new Jinjava(config);
-    jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
-        JinjaChatTemplate.class, "raiseException", String.class));
-    jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
-        JinjaChatTemplate.class, "strftimeNow", String.class));
-    jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
   }
 
   /** The template of a model directory, with its special tokens. */
@@ -82,57 +54,18 @@ public final class JinjaChatTemplate {
     messages.forEach(m -> copy.add(new LinkedHashMap<>(m)));
     context.put("messages", copy);
     context.put("add_generation_prompt", addGenerationPrompt);
-    RenderResult result = jinjava.renderForResult(template, context);
-    for (TemplateError e : result.getErrors()) {
-      if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
-        Throwable cause = e.getException();
-        while (cause != null && !(cause instanceof TemplateRaisedException)
-            && cause.getCause() != null && cause.getCause() != cause) {
-          cause = cause.getCause();
-        }
-        if (cause instanceof TemplateRaisedException raised) {
-          throw new InvalidInputException("the chat template refused the messages: "
-              + raised.getMessage());
-        }
-        throw new InvalidInputException("cannot render the chat template: " + e.getMessage()
-            + (e.getLineno() > 0 ? " (template line " + e.getLineno() + ")" : ""));
+    JinjaEnvironment.Result result = ENVIRONMENT.render(template, context);
+    if (result.failure().isPresent()) {
+      JinjaEnvironment.Failure f = result.failure().get();
+      if (f instanceof JinjaEnvironment.Failure.Raised r) {
+        throw new InvalidInputException("the chat template refused the messages: " + r.message());
       }
+      if (f instanceof JinjaEnvironment.Failure.Other o) {
+        throw new InvalidInputException("cannot render the chat template: " + o.message()
+            + (o.line() > 0 ? " (template line " + o.line() + ")" : ""));
+      }
+      throw new InvalidInputException("cannot render the chat template: " + f);
     }
-    return result.getOutput();
-  }
-
-  /** {@code raise_exception(message)} in templates. */
-  public static String raiseException(String message) {
-    throw new TemplateRaisedException(message);
-  }
-
-  /** {@code strftime_now(format)}: the local time in a Python strftime format. */
-  public static String strftimeNow(String format) {
-    return Strftime.format(format, ZonedDateTime.now());
-  }
-
-  /** Thrown by {@code raise_exception} inside a template. */
-  static final class TemplateRaisedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    TemplateRaisedException(String message) {
-      super(message);
-    }
-  }
-
-  /** transformers' {@code tojson}: {@code json.dumps(x, ensure_ascii=False)} with its spacing. */
-  static final class PythonJsonFilter implements Filter {
-    @Override
-    public String getName() {
-      return "tojson";
-    }
-
-    @Override
-    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-      Integer indent = args.length > 0 && args[0] != null ? Integer.valueOf(args[0]) : null;
-      StringBuilder sb = new StringBuilder();
-      PythonJson.write(var, indent, 0, sb);
-      return sb.toString();
-    }
+    return result.output();
   }
 }

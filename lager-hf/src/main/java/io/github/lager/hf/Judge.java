@@ -14,6 +14,7 @@ import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.HiddenStateProviderFactory;
 import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.core.spi.ScorePositionRule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,13 @@ public final class Judge implements AutoCloseable {
     HiddenStateProvider provider = null;
     try {
       ModelConfig config = model.config();
-      options.weights().ifPresent(w -> w.checkCompatible(config.numHiddenLayers() + 1,
-          "the layer weights"));
-      ScoreScale scale = model.scoreScale(options.points());
+      JudgePrompts prompts = JudgePrompts.of(model, options);
+      ScoreScale scale = prompts.scale();
+      options.weights().ifPresent(w -> {
+        w.checkCompatible(config.numHiddenLayers() + 1, "the layer weights");
+        w.checkLabels(scale, options.reuseWeights(), "the layer weights",
+            "--reuse-weights (JudgeOptions.reuseWeights)");
+      });
       ScoreHead head;
       try (Checkpoint ckpt = Checkpoint.open(modelDir)) {
         config.architecture().layout(config, ckpt.tensorNames()).check(ckpt);
@@ -74,10 +79,14 @@ public final class Judge implements AutoCloseable {
       HiddenStateProviderFactory factory = Backends.select(options.backend().orElse(null));
       provider = factory.create(new ProviderOptions(modelDir, options.device(),
           options.providerProperties()));
+      HfTokenizer tokenizer = model.tokenizer();
+      ScorePositionRule rule = options.anchor()
+          .map(a -> ScorePositionRule.firstLabelTokenAfter(a, ids -> tokenizer.decode(ids, true)))
+          .orElse(ScorePositionRule.LAST_LABEL_TOKEN);
       GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
-          scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore());
-      JudgePipeline pipeline = new JudgePipeline(model.encoder(options.addSpecialTokens()),
-          provider, head, generation, options.pipeline());
+          scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
+      JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), provider,
+          head, generation, options.pipeline());
       return new Judge(model, options, factory.name(), provider, scale, pipeline);
     } catch (RuntimeException | Error e) {
       if (provider != null) {
@@ -132,7 +141,7 @@ public final class Judge implements AutoCloseable {
     return model.config();
   }
 
-  /** The score scale with its token ids. */
+  /** The label set with its token ids. */
   public ScoreScale scale() {
     return scale;
   }

@@ -1,7 +1,9 @@
 package io.github.lager.hf;
 
+import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.Projection;
+import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.core.spi.ProviderOptions;
@@ -11,10 +13,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a {@link Judge} runs: which backend on which device in which dtype, the score scale, the
- * condition and decoding, the pipeline's batching, and the tuned layer weights. Immutable; the
- * defaults are the reference's (direct condition, 10 new tokens, batch 4, maximum length 2048,
- * scale 1-5, special tokens added, the best available backend on the best device).
+ * How a {@link Judge} runs: which backend on which device in which dtype, the label set, the
+ * prompt template, the condition and decoding (with the score anchor), pairwise judging, the
+ * pipeline's batching, and the tuned layer weights. Immutable; the defaults are the reference's
+ * (rendered prompts, direct condition, 10 new tokens, batch 4, maximum length 2048, labels 1-5,
+ * the last label token as the score position, special tokens added, the best available backend
+ * on the best device). Without explicit labels, a built-in template's own label set is used
+ * (pairwise: 0,1,2; emotion: 1-9).
  *
  * <pre>{@code
  * JudgeOptions o = JudgeOptions.builder().condition(Condition.REASONING).batchSize(8)
@@ -25,22 +30,47 @@ public final class JudgeOptions {
   private final String backend;
   private final ProviderOptions.Device device;
   private final String dtype;
-  private final int points;
+  private final ScoreScale labels;
+  private final boolean labelsGiven;
+  private final JinjaPromptTemplate template;
+  private final String anchor;
   private final PipelineOptions pipeline;
   private final boolean addSpecialTokens;
   private final boolean stopAtFirstScore;
   private final LayerWeights weights;
+  private final boolean reuseWeights;
 
   private JudgeOptions(Builder b) {
     this.backend = b.backend;
     this.device = b.device;
     this.dtype = b.dtype;
-    this.points = b.points;
+    this.template = b.template;
+    this.labelsGiven = b.labels != null;
+    this.labels = b.labels != null ? b.labels
+        : b.template != null && b.template.builtIn().isPresent()
+            ? b.template.builtIn().get().defaultLabels() : ScoreScale.of(5);
+    this.anchor = b.anchor;
     this.pipeline = b.pipeline.withMaxNewTokens(b.maxNewTokens != null ? b.maxNewTokens
         : b.pipeline.condition().defaultMaxNewTokens());
     this.addSpecialTokens = b.addSpecialTokens;
     this.stopAtFirstScore = b.stopAtFirstScore;
     this.weights = b.weights;
+    this.reuseWeights = b.reuseWeights;
+    if (pipeline.pairwise()) {
+      if (template == null) {
+        throw new InvalidInputException("pairwise judging (--pairwise) renders every sample in"
+            + " both orders from its fields: it needs a prompt template (--template pairwise or"
+            + " a file); rendered pairwise prompts are scored without --pairwise");
+      }
+      if (!labels.isPairwise()) {
+        throw new InvalidInputException("pairwise judging (--pairwise) needs a pairwise label"
+            + " set: three labels with the values 0 (A better), 1 (tie) and 2 (B better), e.g."
+            + " --labels 0,1,2 or --labels A,B,C --values 0,2,1; got " + labels.describe());
+      }
+    }
+    if (template != null) {
+      template.bind(labels); // refuses a label set the template cannot use
+    }
   }
 
   public static Builder builder() {
@@ -66,9 +96,45 @@ public final class JudgeOptions {
     return Optional.ofNullable(dtype);
   }
 
-  /** K of the score scale 1..K (the tokens "1".."K"). */
+  /** The number of labels K. */
   public int points() {
-    return points;
+    return labels.points();
+  }
+
+  /**
+   * The label set (without token ids; the judge looks them up): the one given, else the
+   * built-in template's, else the paper's 1-5.
+   */
+  public ScoreScale labels() {
+    return labels;
+  }
+
+  /** Whether the label set was given (rather than a template's or the paper's default). */
+  public boolean labelsGiven() {
+    return labelsGiven;
+  }
+
+  /** The prompt template; empty: the samples hold rendered prompts. */
+  public Optional<JinjaPromptTemplate> template() {
+    return Optional.ofNullable(template);
+  }
+
+  /**
+   * The score anchor: the score position is the first label token generated after this text;
+   * empty: the last label token (the reference's rule).
+   */
+  public Optional<String> anchor() {
+    return Optional.ofNullable(anchor);
+  }
+
+  /** Whether every sample is judged in both orders, (A, B) and (B, A). */
+  public boolean pairwise() {
+    return pipeline.pairwise();
+  }
+
+  /** Whether weights tuned on another label set may be used. */
+  public boolean reuseWeights() {
+    return reuseWeights;
   }
 
   /** Condition, new tokens, batch size, maximum length, lens, fail-fast. */
@@ -105,21 +171,26 @@ public final class JudgeOptions {
     b.backend = backend;
     b.device = device;
     b.dtype = dtype;
-    b.points = points;
+    b.labels = labelsGiven ? labels : null;
+    b.template = template;
+    b.anchor = anchor;
     b.pipeline = pipeline;
     b.maxNewTokens = pipeline.maxNewTokens();
     b.addSpecialTokens = addSpecialTokens;
     b.stopAtFirstScore = stopAtFirstScore;
     b.weights = weights;
+    b.reuseWeights = reuseWeights;
     return b;
   }
 
   @Override
   public String toString() {
     return "JudgeOptions[backend=" + (backend == null ? "auto" : backend) + ", device=" + device
-        + ", dtype=" + (dtype == null ? "default" : dtype) + ", scale 1-" + points + ", "
-        + pipeline + ", specialTokens=" + addSpecialTokens + ", stopAtFirstScore="
-        + stopAtFirstScore + ", weights=" + (weights != null) + "]";
+        + ", dtype=" + (dtype == null ? "default" : dtype) + ", labels " + labels.describe()
+        + ", template=" + (template == null ? "none" : template.name()) + ", anchor="
+        + (anchor == null ? "none" : "\"" + anchor + "\"") + ", " + pipeline
+        + ", specialTokens=" + addSpecialTokens + ", stopAtFirstScore=" + stopAtFirstScore
+        + ", weights=" + (weights != null) + ", reuseWeights=" + reuseWeights + "]";
   }
 
   /** Builds {@link JudgeOptions}; every setting starts at the reference's. */
@@ -127,12 +198,15 @@ public final class JudgeOptions {
     private String backend;
     private ProviderOptions.Device device = ProviderOptions.Device.AUTO;
     private String dtype;
-    private int points = 5;
+    private ScoreScale labels;
+    private JinjaPromptTemplate template;
+    private String anchor;
     private PipelineOptions pipeline = PipelineOptions.of(Condition.DIRECT);
     private Integer maxNewTokens;
     private boolean addSpecialTokens = true;
     private boolean stopAtFirstScore;
     private LayerWeights weights;
+    private boolean reuseWeights;
 
     private Builder() {}
 
@@ -153,11 +227,48 @@ public final class JudgeOptions {
       return this;
     }
 
+    /** The labels "1".."k" valued 1..k. */
     public Builder points(int k) {
       if (k < 2) {
         throw new IllegalArgumentException("a score scale needs at least 2 points, got " + k);
       }
-      this.points = k;
+      this.labels = ScoreScale.of(k);
+      return this;
+    }
+
+    /** The label set (its token ids are looked up in the model's vocabulary); null: default. */
+    public Builder labels(ScoreScale s) {
+      this.labels = s;
+      return this;
+    }
+
+    /** The prompt template that renders the samples' fields; null: rendered prompts. */
+    public Builder template(JinjaPromptTemplate t) {
+      this.template = t;
+      return this;
+    }
+
+    /**
+     * The score anchor: the score position is the first label token generated after this text
+     * (e.g. {@code "Score:"}); null: the last label token, as the reference.
+     */
+    public Builder anchor(String text) {
+      if (text != null && text.isEmpty()) {
+        throw new IllegalArgumentException("an anchor must not be empty");
+      }
+      this.anchor = text;
+      return this;
+    }
+
+    /** Judge every sample in both orders (needs a template and a pairwise label set). */
+    public Builder pairwise(boolean b) {
+      this.pipeline = pipeline.withPairwise(b);
+      return this;
+    }
+
+    /** Allow layer weights tuned on another label set (the paper reuses 1-5 weights on 1-9). */
+    public Builder reuseWeights(boolean b) {
+      this.reuseWeights = b;
       return this;
     }
 
@@ -165,7 +276,7 @@ public final class JudgeOptions {
     public Builder condition(Condition c) {
       this.pipeline = new PipelineOptions(Objects.requireNonNull(c, "condition"),
           c.defaultMaxNewTokens(), pipeline.batchSize(), pipeline.maxLength(), pipeline.lens(),
-          pipeline.failFast());
+          pipeline.failFast(), pipeline.pairwise());
       return this;
     }
 

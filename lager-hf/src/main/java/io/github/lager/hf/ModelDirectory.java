@@ -125,16 +125,29 @@ public final class ModelDirectory implements AutoCloseable {
    * when one is not a single token (such a judge cannot be read by LAGER).
    */
   public ScoreScale scoreScale(int points) {
-    int[] ids = new int[points];
-    for (int k = 1; k <= points; k++) {
-      String token = Integer.toString(k);
-      int id = tokenizer().vocabId(token).orElseThrow(() -> new InvalidInputException(
-          tokenizer().file() + ": the vocabulary has no single token \"" + token + "\"; LAGER reads"
-              + " the logits of the score tokens \"1\"..\"" + points + "\", so each must be one"
-              + " token (a 1-" + points + " scale does not fit this tokenizer)"));
-      ids[k - 1] = id;
+    return scoreScale(ScoreScale.of(points));
+  }
+
+  /**
+   * The label set with each label's token id: each label must be one entry of the vocabulary
+   * ({@code convert_tokens_to_ids}, as the reference looks up "1".."5"), and no two labels may be
+   * one token; fails naming the label.
+   */
+  public ScoreScale scoreScale(ScoreScale labels) {
+    int[] ids = new int[labels.points()];
+    for (int k = 0; k < ids.length; k++) {
+      String label = labels.label(k);
+      ids[k] = tokenizer().vocabId(label).orElseThrow(() -> new InvalidInputException(
+          tokenizer().file() + ": the label \"" + label + "\" is not one token of the"
+              + " vocabulary; LAGER reads the logits of the label tokens, so each label must be a"
+              + " single token (the labels " + labels.describe() + " do not fit this tokenizer;"
+              + " digits and single letters usually are single tokens)"));
     }
-    return ScoreScale.ofTokenIds(ids);
+    try {
+      return labels.withTokenIds(ids);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(tokenizer().file() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -201,7 +201,8 @@ class JudgePipelineTest {
     assertThat(plan.batches()).hasSize(6);
     for (BatchPlan.Batch b : plan.batches()) {
       List<Integer> lengths = b.idx().stream().map(idx -> replay.tokenize(samples.stream()
-          .filter(x -> x.idx() == idx).findFirst().orElseThrow().userPrompt()).length).toList();
+          .filter(x -> x.idx() == idx).findFirst().orElseThrow().userPrompt().orElseThrow())
+          .length).toList();
       assertThat(lengths).isSorted();
     }
 

@@ -112,7 +112,15 @@ class ModelDirectoryTest {
       assertThat(dir.scoreScale(9).points()).isEqualTo(9);
       assertThatThrownBy(() -> dir.scoreScale(10))
           .isInstanceOf(InvalidInputException.class)
-          .hasMessageContaining("the vocabulary has no single token \"10\"");
+          .hasMessageContaining("the label \"10\" is not one token of the vocabulary");
+      // letters are single tokens of the fixtures' byte-level BPE; "AB" and "Score" are not labels
+      ScoreScale letters = dir.scoreScale(ScoreScale.parse("A,B,C", "1,2,3"));
+      assertThat(letters.tokenIds()).hasSize(3).doesNotHaveDuplicates();
+      assertThat(dir.tokenizer().decode(letters.tokenIds(), true)).isEqualTo("ABC");
+      assertThatThrownBy(() -> dir.scoreScale(ScoreScale.parse("A,AB,C", "1,2,3")))
+          .hasMessageContaining("the label \"AB\" is not one token");
+      assertThat(dir.scoreScale(ScoreScale.parse("0,1,2", null)).tokenIds())
+          .containsExactly(18, 19, 20);
     }
   }
 

@@ -64,7 +64,8 @@ public final class LayerWeightTuner {
       for (int b = 0; b < batches; b++) {
         List<TrainingExample> batch = order.subList(b * config.batchSize(),
             Math.min(order.size(), (b + 1) * config.batchSize()));
-        TunerLoss.Result r = TunerLoss.evaluate(Arrays.copyOf(params, n), mix, !reference, batch);
+        TunerLoss.Result r = TunerLoss.evaluate(Arrays.copyOf(params, n), mix, !reference, batch,
+            data.scale());
         double[] grads = Arrays.copyOf(r.gradTheta(), n + 1);
         if (reference) {
           grads[n] = (r.crossEntropy() - r.regression()) * mix * (1 - mix);
@@ -80,7 +81,7 @@ public final class LayerWeightTuner {
     WeightsProvenance provenance = new WeightsProvenance(
         config.variant().name().toLowerCase(Locale.ROOT), config.hyperparameters(),
         config.seed(), data.entries(), data.description(), data.sha256(), data.examples().size(),
-        version());
+        version(), Optional.of(data.scale()));
     LayerWeights weights = new LayerWeights(Distributions.softmax(theta), Optional.of(provenance));
     return new TuningResult(weights, epochLosses, stepLosses, params[n], adam.learningRate());
   }

@@ -4,35 +4,42 @@ import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import com.google.common.io.MoreFiles;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
-import io.github.lager.core.math.LayerLogits;
+import io.github.lager.core.math.ScoreScale;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * What the tuner learns from, with what the weights' provenance records about it.
  *
  * @param examples the samples (valid ones only)
+ * @param scale the label set of the samples: the targets index it, the loss reads its values
  * @param description the source, e.g. the file name
  * @param sha256 SHA-256 of the source file's bytes (or of the examples, for in-memory data)
  * @param skippedInvalid samples of the source left out because they had no score token
+ * @param skippedNoMajority pairwise samples left out because their annotators split (no
+ *     majority label)
  */
-public record TrainingData(List<TrainingExample> examples, String description, String sha256,
-    int skippedInvalid) {
+public record TrainingData(List<TrainingExample> examples, ScoreScale scale, String description,
+    String sha256, int skippedInvalid, int skippedNoMajority) {
   public TrainingData {
     examples = List.copyOf(examples);
+    Objects.requireNonNull(scale, "scale");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(sha256, "sha256");
+    scale = scale.withoutTokenIds();
     if (examples.isEmpty()) {
       throw new InvalidInputException(description + ": no valid sample to tune on");
     }
     int entries = examples.get(0).logits().entries();
-    int points = examples.get(0).logits().points();
+    int points = scale.points();
     for (TrainingExample e : examples) {
       if (e.logits().entries() != entries || e.logits().points() != points) {
         throw new InvalidInputException(description + ": samples with " + e.logits().entries()
@@ -55,41 +62,79 @@ public record TrainingData(List<TrainingExample> examples, String description, S
   }
 
   /**
-   * Valid samples become examples with target = the rounded mean human score (half to even, as
-   * Python's {@code round}); invalid ones are counted and left out.
+   * Valid samples become examples whose target is the label with the value of the human score:
+   * the mean of the annotators rounded half to even (Python's {@code round}, as the reference) or,
+   * on a pairwise label set, the annotators' majority label (a split vote is left out and
+   * counted). A human score that is no label's value is an error naming the sample; invalid
+   * samples are counted and left out. The samples must share one label set.
    */
   public static TrainingData fromSamples(List<ScoredSample> samples, String description,
       String sha256) {
     List<TrainingExample> examples = new ArrayList<>();
     int invalid = 0;
+    int noMajority = 0;
+    ScoreScale scale = null;
+    long firstIdx = 0;
     for (ScoredSample s : samples) {
       if (!s.isValid()) {
         invalid++;
         continue;
       }
-      LayerLogits z = s.logits().orElseThrow();
-      double mean = s.humanScore().orElseThrow(() -> new InvalidInputException(
-          description + ": idx " + s.idx() + " has no human_score; tuning needs one")).mean();
-      int target = (int) Math.rint(mean);
-      if (target < 1 || target > z.points()) {
-        throw new InvalidInputException(description + ": idx " + s.idx() + " has human score "
-            + mean + ", outside the score scale 1.." + z.points());
+      if (scale == null) {
+        scale = s.labels();
+        firstIdx = s.idx();
+      } else if (!s.labels().sameLabels(scale)) {
+        throw new InvalidInputException(description + ": idx " + s.idx() + " is on the labels "
+            + s.labels().describe() + " but idx " + firstIdx + " on " + scale.describe()
+            + "; tuning data must share one label set");
       }
-      examples.add(new TrainingExample(z, target));
+      HumanScore human = s.humanScore().orElseThrow(() -> new InvalidInputException(
+          description + ": idx " + s.idx() + " has no human_score; tuning needs one"));
+      double target;
+      if (scale.isPairwise()) {
+        OptionalDouble majority = human.majority();
+        if (majority.isEmpty()) {
+          noMajority++;
+          continue;
+        }
+        target = majority.getAsDouble();
+      } else {
+        target = Math.rint(human.mean());
+      }
+      int index = scale.indexOfValue(target);
+      if (index < 0) {
+        throw new InvalidInputException(description + ": idx " + s.idx() + " has human score "
+            + human + (scale.isPairwise() ? " (majority " : " (rounded mean ")
+            + ScoreScale.fmt(target) + "), which is no label's value on the labels "
+            + scale.describe() + "; tuning targets are labels");
+      }
+      examples.add(new TrainingExample(s.logits().orElseThrow(), index));
     }
-    return new TrainingData(examples, description, sha256, invalid);
+    if (scale == null) {
+      throw new InvalidInputException(description + ": no valid sample to tune on");
+    }
+    return new TrainingData(examples, scale, description, sha256, invalid, noMajority);
   }
 
-  /** In-memory examples; the hash covers their logits and targets. */
-  public static TrainingData of(List<TrainingExample> examples, String description) {
+  /** In-memory examples on {@code scale}; the hash covers their logits and targets. */
+  public static TrainingData of(List<TrainingExample> examples, ScoreScale scale,
+      String description) {
     Hasher h = Hashing.sha256().newHasher();
     for (TrainingExample e : examples) {
       for (float v : e.logits().toArray()) {
         h.putFloat(v);
       }
-      h.putInt(e.target());
+      h.putInt(e.labelIndex());
     }
-    return new TrainingData(examples, description, h.hash().toString(), 0);
+    return new TrainingData(examples, scale, description, h.hash().toString(), 0, 0);
+  }
+
+  /** In-memory examples on the scale "1".."K" of their logits. */
+  public static TrainingData of(List<TrainingExample> examples, String description) {
+    if (examples.isEmpty()) {
+      throw new InvalidInputException(description + ": no valid sample to tune on");
+    }
+    return of(examples, ScoreScale.of(examples.get(0).logits().points()), description);
   }
 
   /** Hidden-state entries per example ({@code L+1}). */

@@ -4,15 +4,15 @@ import io.github.lager.core.math.LayerLogits;
 import java.util.Objects;
 
 /**
- * One tuning sample: a sample's per-entry score logits and its integer human score
- * {@code 1..K} (the rounded mean of the annotators' scores).
+ * One tuning sample: a sample's per-entry score logits and the index of its human label in the
+ * label set ({@code 0..K-1}; on the scale 1..K, the human score minus one).
  */
-public record TrainingExample(LayerLogits logits, int target) {
+public record TrainingExample(LayerLogits logits, int labelIndex) {
   public TrainingExample {
     Objects.requireNonNull(logits, "logits");
-    if (target < 1 || target > logits.points()) {
+    if (labelIndex < 0 || labelIndex >= logits.points()) {
       throw new IllegalArgumentException(
-          "target " + target + " is outside the score scale 1.." + logits.points());
+          "label index " + labelIndex + " is outside the " + logits.points() + " labels");
     }
   }
 }

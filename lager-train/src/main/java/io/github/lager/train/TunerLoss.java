@@ -2,6 +2,7 @@ package io.github.lager.train;
 
 import io.github.lager.core.math.Distributions;
 import io.github.lager.core.math.LayerLogits;
+import io.github.lager.core.math.ScoreScale;
 import java.util.List;
 
 /**
@@ -9,13 +10,14 @@ import java.util.List;
  *
  * <p>With {@code w = softmax(theta)} over entries {@code 0..n-1} ({@code n = L}, the final-norm
  * entry is left out), per sample {@code s = sum_l w_l z[l]}, {@code p = softmax(s)},
- * {@code E = sum_k (k+1) p_k}:
+ * {@code E = sum_k v_k p_k} over the label set's values {@code v_k} (1..K on the paper's scales),
+ * target label {@code t} with value {@code y = v_t}:
  *
  * <pre>
- *   loss = a * mean(CE(s, y-1)) + (1 - a) * mean(R(E, y))
+ *   loss = a * mean(CE(s, t)) + (1 - a) * mean(R(E, y))
  *   R = (E - y)^2   (REFERENCE, a = sigmoid(alpha), alpha learned)
  *   R = |E - y|     (PAPER, a = alpha fixed)
- *   dCE/ds = p - onehot(y-1)     dE/ds_k = p_k ((k+1) - E)
+ *   dCE/ds = p - onehot(t)     dE/ds_k = p_k (v_k - E)
  *   dloss/dtheta_j = w_j (g_j - sum_l w_l g_l),  g_l = sum_batch sum_k dloss/ds_k z[l][k]
  * </pre>
  */
@@ -29,12 +31,14 @@ final class TunerLoss {
    * @param theta the layer logits' parameters (length n)
    * @param mix the weight {@code a} of the cross-entropy term
    * @param absolute MAE (paper) instead of MSE (reference)
+   * @param scale the label set: its values give the expected score and the targets' values
    */
   static Result evaluate(double[] theta, double mix, boolean absolute,
-      List<TrainingExample> batch) {
+      List<TrainingExample> batch, ScoreScale scale) {
     int n = theta.length;
     double[] w = Distributions.softmax(theta);
-    int points = batch.get(0).logits().points();
+    int points = scale.points();
+    double[] values = scale.values();
     int size = batch.size();
     double ce = 0;
     double reg = 0;
@@ -54,16 +58,16 @@ final class TunerLoss {
         }
       }
       double[] p = Distributions.softmax(s);
-      int y = ex.target() - 1;
+      int y = ex.labelIndex();
       ce += -Math.log(p[y]);
-      double e = Distributions.expectation(p);
-      double diff = e - ex.target();
+      double e = scale.expectation(p);
+      double diff = e - values[y];
       reg += absolute ? Math.abs(diff) : diff * diff;
       double dRdE = absolute ? Math.signum(diff) : 2 * diff;
       double[] gS = new double[points];
       for (int k = 0; k < points; k++) {
         double dCe = p[k] - (k == y ? 1 : 0);
-        double dE = p[k] * ((k + 1) - e);
+        double dE = p[k] * (values[k] - e);
         gS[k] = (mix * dCe + (1 - mix) * dRdE * dE) / size;
       }
       for (int l = 0; l < n; l++) {

@@ -11,6 +11,7 @@ import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class LayerWeightTunerTest {
         z[j] = (float) (2 * r.nextGaussian());
       }
       z[5 * 5 + (y - 1)] += 6;
-      out.add(new TrainingExample(LayerLogits.of(9, 5, z), y));
+      out.add(new TrainingExample(LayerLogits.of(9, 5, z), y - 1));
     }
     return TrainingData.of(out, "synthetic");
   }
@@ -125,13 +126,47 @@ class LayerWeightTunerTest {
     ScoredSample bad = ScoredSample.fromLogits(3, null, HumanScore.of(7), z, null, null);
     ScoredSample invalid = ScoredSample.invalid(4, null, HumanScore.of(3), null);
     TrainingData d = TrainingData.fromSamples(List.of(a, b, invalid), "f.json", "x");
-    assertThat(d.examples()).extracting(TrainingExample::target).containsExactly(4, 2);
+    // rounded means 4 and 2 (2.5 rounds half to even): the labels "4" and "2", indices 3 and 1
+    assertThat(d.examples()).extracting(TrainingExample::labelIndex).containsExactly(3, 1);
     assertThat(d.skippedInvalid()).isEqualTo(1);
+    assertThat(d.scale()).isEqualTo(ScoreScale.of(5));
     assertThatThrownBy(() -> TrainingData.fromSamples(List.of(a, bad), "f.json", "x"))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessage("f.json: idx 3 has human score 7.0, outside the score scale 1..5");
+        .hasMessage("f.json: idx 3 has human score 7.0 (rounded mean 7), which is no label's value"
+            + " on the labels 1-5; tuning targets are labels");
     assertThatThrownBy(() -> TrainingData.fromSamples(List.of(invalid), "f.json", "x"))
         .hasMessage("f.json: no valid sample to tune on");
+  }
+
+  @Test
+  void targetsIndexAnyLabelSetThroughItsValues() {
+    LayerLogits z = LayerLogits.of(3, 3, new float[9]);
+    ScoreScale letters = ScoreScale.of(List.of("C", "B", "A"), new double[] {1, 2, 3});
+    ScoredSample a = ScoredSample.fromLogits(1, null, HumanScore.of(3), z, null, null, letters);
+    ScoredSample b = ScoredSample.fromLogits(2, null, HumanScore.of(1), z, null, null, letters);
+    TrainingData d = TrainingData.fromSamples(List.of(a, b), "f.json", "x");
+    assertThat(d.examples()).extracting(TrainingExample::labelIndex).containsExactly(2, 0);
+    LayerWeights w = new LayerWeightTuner(TunerConfig.reference()).tune(d).weights();
+    assertThat(w.provenance().orElseThrow().labels()).contains(letters);
+
+    // pairwise labels: the majority label (0 = A better, 2 = B better), split votes left out
+    ScoreScale pairwise = ScoreScale.of(List.of("A", "B", "C"), new double[] {0, 2, 1});
+    ScoredSample p1 = ScoredSample.fromLogits(1, null, HumanScore.ofAnnotators(0, 2, 0), z, null,
+        null, pairwise);
+    ScoredSample p2 = ScoredSample.fromLogits(2, null, HumanScore.ofAnnotators(0, 2), z, null,
+        null, pairwise);
+    ScoredSample p3 = ScoredSample.fromLogits(3, null, HumanScore.ofAnnotators(1, 1, 2), z, null,
+        null, pairwise);
+    TrainingData pd = TrainingData.fromSamples(List.of(p1, p2, p3), "p.json", "x");
+    // majority 0 is label "A" (index 0), majority 1 (tie) is label "C" (index 2); the mean of
+    // [0, 2, 0] would round to 1, a tie: the majority is the label the annotators gave
+    assertThat(pd.examples()).extracting(TrainingExample::labelIndex).containsExactly(0, 2);
+    assertThat(pd.skippedNoMajority()).isEqualTo(1);
+
+    assertThatThrownBy(() -> TrainingData.fromSamples(List.of(a, ScoredSample.fromLogits(9, null,
+        HumanScore.of(2), z, null, null, ScoreScale.of(3))), "f.json", "x"))
+        .hasMessage("f.json: idx 9 is on the labels 1-3 but idx 1 on C=1, B=2, A=3; tuning data"
+            + " must share one label set");
   }
 
   static double error(TrainingData data, LayerWeights w) {
@@ -139,7 +174,7 @@ class LayerWeightTunerTest {
     for (TrainingExample e : data.examples()) {
       double s = w == null ? ScoreMethod.LAGER_WO.score(e.logits(), null)
           : ScoreMethod.LAGER_W.score(e.logits(), w);
-      sum += Math.abs(s - e.target());
+      sum += Math.abs(s - (e.labelIndex() + 1));
     }
     return sum / data.examples().size();
   }

@@ -4,6 +4,7 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +17,11 @@ import java.util.Optional;
  * --calibration}; see {@link io.github.lager.core.io.CalibrationJson}).
  *
  * @param method how the maps were fitted
- * @param points the score scale 1..K of the data they were fitted on
+ * @param scale the label set of the data they were fitted on
  * @param maps one map per score, in the order fitted
  * @param provenance the training data and the lager version
  */
-public record Calibration(CalibrationMethod method, int points,
+public record Calibration(CalibrationMethod method, ScoreScale scale,
     Map<ScoreMethod, CalibrationMap> maps, Provenance provenance) {
   /** The suffix of a calibrated score's name: {@code lager_wo_calibrated}. */
   public static final String SUFFIX = "_calibrated";
@@ -45,9 +46,8 @@ public record Calibration(CalibrationMethod method, int points,
   public Calibration {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(provenance, "provenance");
-    if (points < 2) {
-      throw new IllegalArgumentException("a score scale has at least 2 points, got " + points);
-    }
+    Objects.requireNonNull(scale, "scale");
+    scale = scale.withoutTokenIds();
     if (maps.isEmpty()) {
       throw new IllegalArgumentException("a calibration needs at least one score");
     }
@@ -80,7 +80,7 @@ public record Calibration(CalibrationMethod method, int points,
       }
     }
     boolean tuned = maps.keySet().stream().anyMatch(ScoreMethod::isTuned);
-    return new Calibration(method, columns.points(), maps, new Provenance(trainingData,
+    return new Calibration(method, columns.scale(), maps, new Provenance(trainingData,
         trainingDataSha256, columns.n(), tuned ? Optional.ofNullable(weightsSource)
             : Optional.empty(), version()));
   }
@@ -118,10 +118,7 @@ public record Calibration(CalibrationMethod method, int points,
    * calibration; scores without a map are left out (see {@link CalibrationReport#uncalibrated}).
    */
   public CalibrationReport evaluate(ScoreColumns columns, String description) {
-    if (columns.points() != points) {
-      throw new InvalidInputException("the calibration was fitted on a 1-" + points
-          + " scale but the evaluated samples have " + columns.points() + " score points");
-    }
+    checkLabels(columns.scale(), description);
     double[] human = columns.human();
     Map<ScoreMethod, CalibrationReport.Row> rows = new LinkedHashMap<>();
     for (ScoreMethod m : columns.methods()) {
@@ -133,6 +130,15 @@ public record Calibration(CalibrationMethod method, int points,
     }
     return new CalibrationReport(method, description, rows,
         columns.methods().stream().filter(m -> !maps.containsKey(m)).toList());
+  }
+
+  /** Fails unless these maps were fitted on the label set {@code labels}. */
+  public void checkLabels(ScoreScale labels, String source) {
+    if (!scale.sameLabels(labels)) {
+      throw new InvalidInputException(source + " was fitted on the labels " + scale.describe()
+          + " but the samples are on " + labels.describe()
+          + "; fit a calibration on this label set");
+    }
   }
 
   static String version() {

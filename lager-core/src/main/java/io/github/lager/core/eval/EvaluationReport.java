@@ -1,6 +1,7 @@
 package io.github.lager.core.eval;
 
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Map;
  * @param n valid samples correlated
  * @param skippedInvalid samples skipped because the judge emitted no score token
  * @param entries hidden-state entries per sample ({@code L+1})
- * @param points score values K
+ * @param scale the label set the samples are on
  * @param rows one row per requested score, in the requested order
  * @param perEntry for each entry {@code l}, the correlation of {@code E[softmax(z[l])]} with the
  *     human scores: where in the network the judgment is best readable
@@ -21,11 +22,16 @@ public record EvaluationReport(
     int n,
     int skippedInvalid,
     int entries,
-    int points,
+    ScoreScale scale,
     Map<ScoreMethod, CorrelationRow> rows,
     List<CorrelationRow> perEntry) {
   public EvaluationReport {
     rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
     perEntry = List.copyOf(perEntry);
+  }
+
+  /** The number of labels K. */
+  public int points() {
+    return scale.points();
   }
 }

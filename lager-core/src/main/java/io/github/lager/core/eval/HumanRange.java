@@ -3,12 +3,14 @@ package io.github.lager.core.eval;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.ScoreScale;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The values a human score may take. By default the judge's scale {@code 1..K}: a human score of
- * 42, or a pairwise label 0, on a 1-5 benchmark is a data error, and folding it into the
+ * The values a human score may take. By default the range of the judge's label set (its smallest
+ * to its largest value, {@code 1..K} on the paper's scales): a human score of 42, or a pairwise
+ * label 0, on a 1-5 benchmark is a data error, and folding it into the
  * correlation (or a histogram's edge bin) would give a silently wrong number. A benchmark whose
  * human scale differs from the judge's is declared with {@code --human-range MIN:MAX}.
  *
@@ -27,6 +29,11 @@ public record HumanRange(double min, double max, boolean declared) {
   /** The judge's scale 1..points. */
   public static HumanRange ofScale(int points) {
     return new HumanRange(1, points, false);
+  }
+
+  /** The range of the judge's label set: its smallest to its largest value. */
+  public static HumanRange ofScale(ScoreScale scale) {
+    return new HumanRange(scale.minValue(), scale.maxValue(), false);
   }
 
   /** Parses {@code MIN:MAX} (e.g. {@code 0:2}); fails naming the option and what it expects. */
@@ -64,7 +71,8 @@ public record HumanRange(double min, double max, boolean declared) {
               + "): human_score " + (h.isList() ? "holds " : "") + fmt(v) + ", outside "
               + describe()
               + (declared ? "" : "; pass --human-range MIN:MAX if the human scores use another"
-                  + " scale (pairwise labels 0-2: --human-range 0:2)"));
+                  + " scale, or score with the judge's labels (--labels 0,1,2 for pairwise"
+                  + " labels 0-2)"));
         }
       }
     }

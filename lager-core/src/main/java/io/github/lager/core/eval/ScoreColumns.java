@@ -6,6 +6,7 @@ import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,22 +21,24 @@ import java.util.Optional;
  * computed one way only ({@link ScoredSample#score}).
  *
  * <p>Invalid samples (no score token) are left out and counted; samples of one evaluation must
- * have the same number of hidden-state entries and score points (one model, one scale).
+ * have the same number of hidden-state entries and the same label set (one model, one scale).
+ * Tuned scores need weights tuned on that label set unless their reuse was allowed (checked by the
+ * caller with {@link LayerWeights#checkLabels}).
  */
 public final class ScoreColumns {
   private final List<ScoredSample> samples;
   private final int skippedInvalid;
   private final int entries;
-  private final int points;
+  private final ScoreScale scale;
   private final Map<ScoreMethod, double[]> scores;
   private final double[] human;
 
-  private ScoreColumns(List<ScoredSample> samples, int skippedInvalid, int entries, int points,
-      Map<ScoreMethod, double[]> scores, double[] human) {
+  private ScoreColumns(List<ScoredSample> samples, int skippedInvalid, int entries,
+      ScoreScale scale, Map<ScoreMethod, double[]> scores, double[] human) {
     this.samples = List.copyOf(samples);
     this.skippedInvalid = skippedInvalid;
     this.entries = entries;
-    this.points = points;
+    this.scale = scale;
     this.scores = scores;
     this.human = human;
   }
@@ -46,6 +49,17 @@ public final class ScoreColumns {
    */
   public static ScoreColumns of(List<ScoredSample> samples, List<ScoreMethod> methods,
       LayerWeights weights, String weightsSource) {
+    return of(samples, methods, weights, weightsSource, false);
+  }
+
+  /**
+   * @param weights tuned layer weights; required when a requested method is tuned
+   * @param weightsSource where the weights came from, for messages
+   * @param reuseWeights allow weights tuned on another label set ({@link
+   *     LayerWeights#checkLabels})
+   */
+  public static ScoreColumns of(List<ScoredSample> samples, List<ScoreMethod> methods,
+      LayerWeights weights, String weightsSource, boolean reuseWeights) {
     Objects.requireNonNull(samples, "samples");
     Objects.requireNonNull(methods, "methods");
     if (samples.isEmpty()) {
@@ -57,14 +71,20 @@ public final class ScoreColumns {
           + samples.size() + " samples (correlation needs at least 2)");
     }
     LayerLogits first = valid.get(0).logits().orElseThrow();
+    ScoreScale labels = valid.get(0).labels();
     for (ScoredSample s : valid) {
       LayerLogits z = s.logits().orElseThrow();
       if (z.entries() != first.entries() || z.points() != first.points()) {
         throw new InvalidInputException(String.format(
             "idx %d has %d entries x %d score logits but idx %d has %d x %d: samples of one"
-                + " evaluation must come from one model and one score scale",
+                + " evaluation must come from one model and one label set",
             s.idx(), z.entries(), z.points(), valid.get(0).idx(), first.entries(),
             first.points()));
+      }
+      if (!s.labels().sameLabels(labels)) {
+        throw new InvalidInputException("idx " + s.idx() + " is on the labels "
+            + s.labels().describe() + " but idx " + valid.get(0).idx() + " on "
+            + labels.describe() + ": samples of one evaluation must share one label set");
       }
     }
     if (methods.stream().anyMatch(ScoreMethod::isTuned)) {
@@ -72,6 +92,12 @@ public final class ScoreColumns {
         throw new IllegalArgumentException("tuned scores were requested without layer weights");
       }
       weights.checkCompatible(first.entries(), weightsSource);
+      try {
+        weights.checkLabels(labels, reuseWeights, "the layer weights of " + weightsSource,
+            "--reuse-weights");
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(e.getMessage(), e);
+      }
     }
     Map<ScoreMethod, double[]> scores = new LinkedHashMap<>();
     for (ScoreMethod m : methods) {
@@ -79,8 +105,8 @@ public final class ScoreColumns {
     }
     double[] human = valid.stream().allMatch(s -> s.humanScore().isPresent())
         ? valid.stream().mapToDouble(s -> s.humanScore().orElseThrow().mean()).toArray() : null;
-    return new ScoreColumns(valid, samples.size() - valid.size(), first.entries(),
-        first.points(), scores, human);
+    return new ScoreColumns(valid, samples.size() - valid.size(), first.entries(), labels,
+        scores, human);
   }
 
   /**
@@ -97,7 +123,7 @@ public final class ScoreColumns {
       }
       copy.put(m, v.clone());
     });
-    return new ScoreColumns(base.samples, base.skippedInvalid, base.entries, base.points, copy,
+    return new ScoreColumns(base.samples, base.skippedInvalid, base.entries, base.scale, copy,
         base.human);
   }
 
@@ -109,7 +135,7 @@ public final class ScoreColumns {
     }
     Map<ScoreMethod, double[]> subScores = new LinkedHashMap<>();
     scores.forEach((m, v) -> subScores.put(m, pick(v, rows)));
-    return new ScoreColumns(sub, 0, entries, points, subScores,
+    return new ScoreColumns(sub, 0, entries, scale, subScores,
         human == null ? null : pick(human, rows));
   }
 
@@ -145,9 +171,14 @@ public final class ScoreColumns {
     return entries;
   }
 
-  /** Score values K of the scale 1..K. */
+  /** The number of labels K. */
   public int points() {
-    return points;
+    return scale.points();
+  }
+
+  /** The label set every sample is on. */
+  public ScoreScale scale() {
+    return scale;
   }
 
   /** The computed scores, in the requested order. */

@@ -111,6 +111,17 @@ public final class Selection {
    */
   public static Report select(List<SampleSets.Source> aspects, ScoreMethod by,
       List<ScoreMethod> methods, LayerWeights weights, String weightsSource, Rule rule) {
+    return select(aspects, by, methods, weights, weightsSource, false, rule);
+  }
+
+  /**
+   * As {@link #select(List, ScoreMethod, List, LayerWeights, String, Rule)}.
+   *
+   * @param reuseWeights allow weights tuned on another label set
+   */
+  public static Report select(List<SampleSets.Source> aspects, ScoreMethod by,
+      List<ScoreMethod> methods, LayerWeights weights, String weightsSource,
+      boolean reuseWeights, Rule rule) {
     Objects.requireNonNull(by, "by");
     Objects.requireNonNull(rule, "rule");
     if (aspects.isEmpty()) {
@@ -158,7 +169,7 @@ public final class Selection {
       Map<Long, ScoredSample> m = byIdx.get(a);
       try {
         columns.add(ScoreColumns.of(kept.stream().map(m::get).toList(), methods, weights,
-            weightsSource));
+            weightsSource, reuseWeights));
       } catch (InvalidInputException e) {
         throw new InvalidInputException(aspects.get(a).name() + ": " + e.getMessage(), e);
       }

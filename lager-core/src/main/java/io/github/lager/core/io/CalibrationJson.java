@@ -9,6 +9,7 @@ import io.github.lager.core.eval.Calibration;
 import io.github.lager.core.eval.CalibrationMap;
 import io.github.lager.core.eval.CalibrationMethod;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -29,7 +30,8 @@ import java.util.Map;
  *   "format": "lager-calibration",
  *   "version": 1,
  *   "method": "linear",                    // or "isotonic"
- *   "points": 5,                           // the score scale 1..K fitted on
+ *   "points": 5,                           // the number of labels of the scale fitted on
+ *   "labels": ["1", ...], "label_values": [1, ...],   // that label set
  *   "scores": {
  *     "lager_wo": {"intercept": -7.6, "slope": 3.5},          // linear
  *     "e_score": {"x": [1.02, 1.4, ...], "y": [1.33, 1.5, ...]} // isotonic knots
@@ -66,7 +68,8 @@ public final class CalibrationJson {
     out.name("format").value(FORMAT);
     out.name("version").value(VERSION);
     out.name("method").value(calibration.method().key());
-    out.name("points").value(calibration.points());
+    out.name("points").value(calibration.scale().points());
+    JsonFields.writeLabels(out, calibration.scale(), "labels", "label_values");
     out.name("scores").beginObject();
     for (Map.Entry<ScoreMethod, CalibrationMap> e : calibration.maps().entrySet()) {
       out.name(e.getKey().key()).beginObject();
@@ -137,6 +140,17 @@ public final class CalibrationJson {
       throw f.fail("method", e.getMessage());
     }
     int points = Math.toIntExact(f.integer("points"));
+    // labels and label_values: absent in files written before lager had label sets ("1".."K")
+    ScoreScale scale = f.optionalLabels("labels", "label_values").orElseGet(() -> {
+      try {
+        return ScoreScale.of(points);
+      } catch (IllegalArgumentException e) {
+        throw f.fail("points", e.getMessage());
+      }
+    });
+    if (scale.points() != points) {
+      throw f.fail("points", "is " + points + " but the file lists " + scale.points() + " labels");
+    }
     JsonElement scores = f.get("scores");
     if (!scores.isJsonObject() || scores.getAsJsonObject().size() == 0) {
       throw f.fail("scores", "must be an object with a map for at least one score");
@@ -172,7 +186,7 @@ public final class CalibrationJson {
         p.string("training_data_sha256"), Math.toIntExact(p.integer("training_samples")),
         p.optionalString("weights"), p.string("lager_version"));
     try {
-      return new Calibration(method, points, maps, provenance);
+      return new Calibration(method, scale, maps, provenance);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(source + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,9 @@
 package io.github.lager.core.io;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * The human rating of a sample: one score, or the scores of several annotators (FLASK has three),
@@ -53,6 +56,36 @@ public record HumanScore(double[] values, boolean isList) {
    */
   public int roundedMean() {
     return (int) Math.rint(mean());
+  }
+
+  /**
+   * The majority label: the value given most often, when one value is given strictly more often
+   * than every other; empty for a split vote ({@code [0, 2]}, {@code [0, 0, 2, 2]},
+   * {@code [0, 1, 2]}). A single score is its own majority.
+   */
+  public OptionalDouble majority() {
+    return majority(values);
+  }
+
+  /** {@link #majority()} of any list of labels (e.g. the other annotators'). */
+  public static OptionalDouble majority(double[] labels) {
+    Map<Double, Integer> counts = new LinkedHashMap<>();
+    for (double v : labels) {
+      counts.merge(v, 1, Integer::sum);
+    }
+    double best = Double.NaN;
+    int top = 0;
+    boolean unique = false;
+    for (Map.Entry<Double, Integer> e : counts.entrySet()) {
+      if (e.getValue() > top) {
+        top = e.getValue();
+        best = e.getKey();
+        unique = true;
+      } else if (e.getValue() == top) {
+        unique = false;
+      }
+    }
+    return unique ? OptionalDouble.of(best) : OptionalDouble.empty();
   }
 
   @Override

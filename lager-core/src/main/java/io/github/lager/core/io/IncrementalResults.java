@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
+import io.github.lager.core.math.LayerWeights;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -310,6 +311,15 @@ public final class IncrementalResults implements Closeable {
    */
   public synchronized void writeBatch(List<ScoredSample> batch,
       Function<ScoredSample, Map<String, Double>> extraScores) {
+    writeBatch(batch, null, extraScores);
+  }
+
+  /**
+   * Appends one batch as {@link #writeBatch(List, Function)} does; {@code weights} give the tuned
+   * scores of a pairwise sample's {@code pairwise} section (null: the untuned ones only).
+   */
+  public synchronized void writeBatch(List<ScoredSample> batch, LayerWeights weights,
+      Function<ScoredSample, Map<String, Double>> extraScores) {
     while (stopped) {
       try {
         wait();
@@ -325,7 +335,7 @@ public final class IncrementalResults implements Closeable {
       if (lines.containsKey(s.idx())) {
         throw new IllegalStateException("idx " + s.idx() + " is already in " + partial);
       }
-      byte[] line = ResultsJson.toJsonLine(s, extraScores.apply(s)).getBytes(StandardCharsets.UTF_8);
+      byte[] line = ResultsJson.toJsonLine(s, extraScores.apply(s), weights).getBytes(StandardCharsets.UTF_8);
       ranges.add(new long[] {size + bytes.size(), line.length});
       bytes.writeBytes(line);
       bytes.write('\n');

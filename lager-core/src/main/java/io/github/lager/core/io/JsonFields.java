@@ -4,7 +4,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.ScoreScale;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -70,6 +75,61 @@ final class JsonFields {
       return Optional.of(HumanScore.of(number(e, field)));
     } catch (IllegalArgumentException ex) {
       throw fail(field, ex.getMessage());
+    }
+  }
+
+  /**
+   * A label set written as two arrays, the labels (strings) and their values (numbers), as
+   * results, weights and calibration files record it; empty when neither field is there.
+   */
+  Optional<ScoreScale> optionalLabels(String labelsField, String valuesField) {
+    if (!has(labelsField) && !has(valuesField)) {
+      return Optional.empty();
+    }
+    JsonElement labels = get(labelsField);
+    JsonElement values = get(valuesField);
+    if (!labels.isJsonArray()) {
+      throw fail(labelsField, "must be an array of strings, found " + kind(labels));
+    }
+    if (!values.isJsonArray()) {
+      throw fail(valuesField, "must be an array of numbers, found " + kind(values));
+    }
+    List<String> l = new ArrayList<>();
+    for (int i = 0; i < labels.getAsJsonArray().size(); i++) {
+      JsonElement e = labels.getAsJsonArray().get(i);
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        throw fail(labelsField + "[" + i + "]", "must be a string, found " + kind(e));
+      }
+      l.add(e.getAsString());
+    }
+    try {
+      return Optional.of(ScoreScale.of(l, numbers(values.getAsJsonArray(), valuesField)));
+    } catch (IllegalArgumentException e) {
+      throw fail(labelsField, e.getMessage());
+    }
+  }
+
+  /** Writes a label set as {@link #optionalLabels} reads it. */
+  static void writeLabels(JsonWriter out, ScoreScale scale, String labelsField,
+      String valuesField) throws IOException {
+    out.name(labelsField).beginArray();
+    for (String label : scale.labels()) {
+      out.value(label);
+    }
+    out.endArray();
+    out.name(valuesField).beginArray();
+    for (double v : scale.values()) {
+      writeNumber(out, v);
+    }
+    out.endArray();
+  }
+
+  /** A number as JSON, an integral value without a fraction ({@code 3}, not {@code 3.0}). */
+  static void writeNumber(JsonWriter out, double v) throws IOException {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      out.value((long) v);
+    } else {
+      out.value(v);
     }
   }
 

@@ -12,13 +12,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Reads the reference's input format: JSON Lines, one object per line with {@code user_prompt},
  * optionally {@code user_prompt_feedback}, {@code score} (an int or a list of ints) and
- * {@code idx}.
+ * {@code idx}; or, for a prompt template, lines of fields ({@code instruction}, {@code response},
+ * ...) with {@code score} and {@code idx} read the same way. Every field is kept
+ * ({@link JudgeSample#fields()}).
  *
  * <p>A line without {@code idx} gets its 0-based line number in the file, counting blank and
  * unusable lines, so that skipping a bad line, or fixing it later, never renumbers the others: a
@@ -38,15 +43,29 @@ public final class JudgeSamplesJsonl {
 
   private JudgeSamplesJsonl() {}
 
-  /** Reads every usable line; fails only when the file is missing or holds no sample at all. */
+  /**
+   * Reads every usable line of rendered prompts ({@code user_prompt} required); fails only when
+   * the file is missing or holds no sample at all.
+   */
   public static Contents read(Path file) {
     return read(file, false);
   }
 
   /**
+   * Reads rendered prompts: every line needs {@code user_prompt}.
+   *
    * @param strict fail on the first unusable line instead of reporting it
    */
   public static Contents read(Path file, boolean strict) {
+    return read(file, strict, false);
+  }
+
+  /**
+   * @param strict fail on the first unusable line instead of reporting it
+   * @param fieldBased the lines are fields for a prompt template: {@code user_prompt} is not
+   *     required
+   */
+  public static Contents read(Path file, boolean strict, boolean fieldBased) {
     List<JudgeSample> samples = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Set<Long> seen = new HashSet<>();
@@ -60,7 +79,7 @@ public final class JudgeSamplesJsonl {
         }
         String where = file + ":" + lineNo;
         try {
-          JudgeSample s = parse(line, where, lineNo - 1);
+          JudgeSample s = parse(line, where, lineNo - 1, fieldBased);
           if (!seen.add(s.idx())) {
             throw new InvalidInputException(where + ": idx " + s.idx() + " appears twice");
           }
@@ -85,7 +104,7 @@ public final class JudgeSamplesJsonl {
   }
 
   /** One line; {@code position} is its 0-based line number, the sample's idx when it has none. */
-  private static JudgeSample parse(String line, String where, int position) {
+  private static JudgeSample parse(String line, String where, int position, boolean fieldBased) {
     JsonElement element;
     try {
       element = JsonParser.parseString(line);
@@ -94,7 +113,16 @@ public final class JudgeSamplesJsonl {
     }
     JsonFields f = new JsonFields(element, where);
     long idx = f.has("idx") ? f.integer("idx") : position;
-    return new JudgeSample(idx, f.string("user_prompt"), f.optionalString("user_prompt_feedback"),
-        f.optionalHumanScore("score"));
+    if (!fieldBased && !f.has("user_prompt")) {
+      throw f.fail("user_prompt", "is missing; a line holds a rendered judge prompt in"
+          + " user_prompt, or fields (instruction, response, ...) for a prompt template given"
+          + " with --template");
+    }
+    Optional<String> prompt = f.has("user_prompt") ? Optional.of(f.string("user_prompt"))
+        : Optional.empty();
+    Map<String, JsonElement> fields = new LinkedHashMap<>();
+    element.getAsJsonObject().entrySet().forEach(e -> fields.put(e.getKey(), e.getValue()));
+    return new JudgeSample(idx, prompt, f.optionalString("user_prompt_feedback"),
+        f.optionalHumanScore("score"), fields);
   }
 }

@@ -80,6 +80,9 @@ public final class LayerWeightsJson {
       out.name("training_data_sha256").value(p.trainingDataSha256());
       out.name("training_samples").value(p.trainingSamples());
       out.name("lager_version").value(p.lagerVersion());
+      if (p.labels().isPresent()) {
+        JsonFields.writeLabels(out, p.labels().get(), "labels", "label_values");
+      }
       out.endObject();
     }
     out.endObject();
@@ -136,7 +139,7 @@ public final class LayerWeightsJson {
       provenance = Optional.of(new WeightsProvenance(p.string("variant"), hyper, p.integer("seed"),
           Math.toIntExact(p.integer("entries")), p.string("training_data"),
           p.string("training_data_sha256"), Math.toIntExact(p.integer("training_samples")),
-          p.string("lager_version")));
+          p.string("lager_version"), p.optionalLabels("labels", "label_values")));
     }
     try {
       return new LayerWeights(w, provenance);

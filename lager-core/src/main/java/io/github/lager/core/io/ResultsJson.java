@@ -13,6 +13,10 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
 import io.github.lager.core.math.Distributions;
 import io.github.lager.core.math.LayerLogits;
+import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.PairwiseScore;
+import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -38,7 +42,10 @@ import java.util.Optional;
  * are the reference's) and {@code df}, a pandas {@code DataFrame.to_dict()}: column to
  * {row index as a string to value}, with the columns {@code layer_n}, {@code direct_score},
  * {@code weighted_score}, {@code probs} and {@code logits}. lager adds {@code generated_ids} and
- * {@code score_step}, which the reference ignores.
+ * {@code score_step}, the label set ({@code score_labels}, {@code score_values}; a file without
+ * them is on the labels "1".."K") and, for a sample judged in both orders, the swapped order's
+ * judgment ({@code swapped}) and the pairwise scores ({@code pairwise}), which the reference
+ * ignores.
  *
  * <p>Reading is streaming, accepts Python's {@code NaN}/{@code Infinity} words (to reject them with
  * a clear message) and also accepts JSON Lines of the same objects. Every error names the file,
@@ -190,6 +197,24 @@ public final class ResultsJson {
     JsonFields f = new JsonFields(element, where);
     long idx = f.integer("idx");
     JsonFields g = new JsonFields(element, where + " (idx " + idx + ")");
+    // score_labels, score_values: written by lager; absent in the reference's files ("1".."K")
+    Optional<ScoreScale> labels = g.optionalLabels("score_labels", "score_values");
+    Optional<HumanScore> human = g.optionalHumanScore("human_score");
+    ScoredSample first = judgment(g, idx, human, labels);
+    if (!g.has("swapped")) {
+      return first;
+    }
+    JsonFields b = new JsonFields(g.get("swapped"), g.where() + " swapped order");
+    try {
+      return first.withSwapped(judgment(b, idx, human, labels));
+    } catch (IllegalArgumentException e) {
+      throw g.fail("swapped", e.getMessage());
+    }
+  }
+
+  /** The judgment fields of one order: the three scores, {@code df}, the generated ids and step. */
+  private static ScoredSample judgment(JsonFields g, long idx, Optional<HumanScore> human,
+      Optional<ScoreScale> labels) {
     double eScore = g.number("weighted_socre");
     double direct = g.number("direct_socre");
     double meanDirect = g.number("weighted_direct_socre");
@@ -201,6 +226,11 @@ public final class ResultsJson {
         }
       }
       logits = Optional.of(logits(g));
+      if (labels.isPresent() && labels.get().points() != logits.get().points()) {
+        throw g.fail("score_labels", "lists " + labels.get().points() + " labels ("
+            + labels.get().describe() + ") but df.logits has " + logits.get().points()
+            + " per entry");
+      }
     }
     Optional<int[]> generated = Optional.empty();
     if (g.has("generated_ids")) {
@@ -217,8 +247,8 @@ public final class ResultsJson {
     }
     Optional<Integer> scoreStep =
         g.has("score_step") ? Optional.of(Math.toIntExact(g.integer("score_step"))) : Optional.empty();
-    return new ScoredSample(idx, g.optionalString("prompt"), g.optionalHumanScore("human_score"),
-        direct, eScore, meanDirect, logits, generated, scoreStep);
+    return new ScoredSample(idx, g.optionalString("prompt"), human, direct, eScore, meanDirect,
+        logits, generated, scoreStep, labels, Optional.empty());
   }
 
   /** {@code df.logits}: {"0": [z_1..z_K], "1": [...], ...} (or a plain array of rows). */
@@ -272,13 +302,24 @@ public final class ResultsJson {
     }
   }
 
-  /** One sample as a compact JSON line (for JSON Lines results). */
+  /** One sample as a compact JSON line (for JSON Lines results); no tuned pairwise scores. */
   public static String toJsonLine(ScoredSample s, Map<String, Double> extraScores) {
+    return toJsonLine(s, extraScores, null);
+  }
+
+  /**
+   * One sample as a compact JSON line (for JSON Lines results).
+   *
+   * @param weights the layer weights, for the tuned scores of a pairwise sample's {@code pairwise}
+   *     section; null: the untuned ones only
+   */
+  public static String toJsonLine(ScoredSample s, Map<String, Double> extraScores,
+      LayerWeights weights) {
     StringWriter w = new StringWriter();
     JsonWriter out = new JsonWriter(w);
     out.setStrictness(Strictness.LENIENT);
     try {
-      writeObject(out, s, extraScores);
+      writeObject(out, s, extraScores, weights);
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -286,14 +327,40 @@ public final class ResultsJson {
     return w.toString();
   }
 
-  static void writeObject(JsonWriter out, ScoredSample s, Map<String, Double> extraScores)
-      throws IOException {
+  static void writeObject(JsonWriter out, ScoredSample s, Map<String, Double> extraScores,
+      LayerWeights weights) throws IOException {
     out.beginObject();
     out.name("idx").value(s.idx());
+    writeJudgment(out, s, true);
+    if (s.scale().isPresent()) {
+      JsonFields.writeLabels(out, s.scale().get(), "score_labels", "score_values");
+    }
+    for (Map.Entry<String, Double> e : extraScores.entrySet()) {
+      out.name(e.getKey()).value(e.getValue());
+    }
+    if (s.swapped().isPresent()) {
+      out.name("swapped").beginObject();
+      writeJudgment(out, s.swapped().get(), false);
+      out.endObject();
+      Map<ScoreMethod, PairwiseScore> pairwise = s.pairwiseScores(weights);
+      if (!pairwise.isEmpty()) {
+        out.name("pairwise").beginObject();
+        for (Map.Entry<ScoreMethod, PairwiseScore> e : pairwise.entrySet()) {
+          writePairwise(out, e.getKey().key(), e.getValue());
+        }
+        out.endObject();
+      }
+    }
+    out.endObject();
+  }
+
+  /** The fields of one order's judgment; {@code first}: with the sample's human score. */
+  private static void writeJudgment(JsonWriter out, ScoredSample s, boolean first)
+      throws IOException {
     if (s.prompt().isPresent()) {
       out.name("prompt").value(s.prompt().get());
     }
-    if (s.humanScore().isPresent()) {
+    if (first && s.humanScore().isPresent()) {
       out.name("human_score");
       writeHuman(out, s.humanScore().get());
     }
@@ -301,7 +368,7 @@ public final class ResultsJson {
     out.name("weighted_socre").value(s.eScore());
     out.name("weighted_direct_socre").value(s.weightedDirectScore());
     out.name("df");
-    writeFrame(out, s.logits());
+    writeFrame(out, s.logits(), s.scale());
     if (s.generatedIds().isPresent()) {
       out.name("generated_ids").beginArray();
       for (int id : s.generatedIds().get()) {
@@ -312,9 +379,35 @@ public final class ResultsJson {
     if (s.scoreStep().isPresent()) {
       out.name("score_step").value(s.scoreStep().get());
     }
-    for (Map.Entry<String, Double> e : extraScores.entrySet()) {
-      out.name(e.getKey()).value(e.getValue());
+  }
+
+  /**
+   * {@code "lager_wo": {"ab": {"p_a", "p_tie", "p_b", "score"}, "ba": {...}, "mean": {...},
+   * "outcome": "A"|"tie"|"B", "swap_consistent": true|false}}; {@code ba} is mapped back to the
+   * order (A, B).
+   */
+  private static void writePairwise(JsonWriter out, String key, PairwiseScore p)
+      throws IOException {
+    out.name(key).beginObject();
+    writeOrder(out, "ab", p.ab(), p.scoreAb());
+    if (p.ba().isPresent()) {
+      writeOrder(out, "ba", p.ba().get(), p.scoreBa().getAsDouble());
     }
+    writeOrder(out, "mean", p.mean(), p.score());
+    out.name("outcome").value(p.outcome().key());
+    if (p.swapConsistent().isPresent()) {
+      out.name("swap_consistent").value(p.swapConsistent().get());
+    }
+    out.endObject();
+  }
+
+  private static void writeOrder(JsonWriter out, String name, PairwiseScore.Probabilities p,
+      double score) throws IOException {
+    out.name(name).beginObject();
+    out.name("p_a").value(p.a());
+    out.name("p_tie").value(p.tie());
+    out.name("p_b").value(p.b());
+    out.name("score").value(score);
     out.endObject();
   }
 
@@ -323,19 +416,19 @@ public final class ResultsJson {
       out.beginArray();
     }
     for (double v : h.values()) {
-      if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-        out.value((long) v);
-      } else {
-        out.value(v);
-      }
+      JsonFields.writeNumber(out, v);
     }
     if (h.isList()) {
       out.endArray();
     }
   }
 
-  /** The pandas frame; an invalid sample gets the reference's one row of -1. */
-  private static void writeFrame(JsonWriter out, Optional<LayerLogits> logits) throws IOException {
+  /**
+   * The pandas frame, its direct and weighted scores over the labels' values; an invalid sample
+   * gets the reference's one row of -1.
+   */
+  private static void writeFrame(JsonWriter out, Optional<LayerLogits> logits,
+      Optional<ScoreScale> scale) throws IOException {
     out.beginObject();
     if (logits.isEmpty()) {
       for (String column : new String[] {"layer_n", "direct_score", "weighted_score", "probs"}) {
@@ -343,14 +436,15 @@ public final class ResultsJson {
       }
     } else {
       LayerLogits z = logits.get();
+      ScoreScale labels = scale.orElseThrow();
       int n = z.entries();
       double[][] probs = new double[n][];
       for (int l = 0; l < n; l++) {
         probs[l] = Distributions.softmax(z.rowAsDouble(l));
       }
       writeColumn(out, "layer_n", n, l -> out.value(l));
-      writeColumn(out, "direct_score", n, l -> out.value(Distributions.argmax(probs[l]) + 1));
-      writeColumn(out, "weighted_score", n, l -> out.value(Distributions.expectation(probs[l])));
+      writeColumn(out, "direct_score", n, l -> JsonFields.writeNumber(out, labels.argmaxValue(probs[l])));
+      writeColumn(out, "weighted_score", n, l -> out.value(labels.expectation(probs[l])));
       writeColumn(out, "probs", n, l -> {
         out.beginArray();
         for (double p : probs[l]) {
@@ -440,7 +534,7 @@ public final class ResultsJson {
      */
     public void write(ScoredSample s, Map<String, Double> extraScores) {
       try {
-        writeObject(out, s, extraScores);
+        writeObject(out, s, extraScores, null);
         out.flush();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + target, e);

@@ -3,7 +3,9 @@ package io.github.lager.core.io;
 import io.github.lager.core.math.Distributions;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,20 +14,31 @@ import java.util.Optional;
 
 /**
  * One sample of a results file (docs/LAGER.md section 5): the stored scores and, for a valid
- * sample, the per-entry score logits. A sample is invalid when the judge emitted no score token;
- * the reference then stores {@code weighted_socre == -1} and evaluation skips it.
+ * sample, the per-entry score logits and the label set they are over. A sample is invalid when
+ * the judge emitted no score token; the reference then stores {@code weighted_socre == -1} and
+ * evaluation skips it.
+ *
+ * <p>A pairwise sample judged in both orders ({@code --pairwise}) is the judgment of the order
+ * (A, B) with the judgment of the swapped order (B, A) in {@link #swapped()}; {@link
+ * #pairwiseScores} maps the swapped labels back and averages ({@link PairwiseScore}).
  *
  * @param idx the sample's id in its input file
  * @param prompt the judge prompt, when stored
  * @param humanScore the human score, when known
- * @param directScore {@code direct_socre}: the argmax value of the final entry, -1 when invalid
- * @param eScore {@code weighted_socre}: the expectation of the final entry, -1 when invalid (the
- *     reference computes it in bf16; evaluation uses the stored value, as the reference does)
- * @param weightedDirectScore {@code weighted_direct_socre}: the mean over entries of the argmax
- *     value, -1 when invalid
+ * @param directScore {@code direct_socre}: the value of the final entry's most likely label, -1
+ *     when invalid
+ * @param eScore {@code weighted_socre}: the expectation of the final entry over the labels'
+ *     values, -1 when invalid (the reference computes it in bf16; evaluation uses the stored value,
+ *     as the reference does)
+ * @param weightedDirectScore {@code weighted_direct_socre}: the mean over entries of the most
+ *     likely label's value, -1 when invalid
  * @param logits per-entry score logits; empty exactly when the sample is invalid
  * @param generatedIds the judge's generated token ids, when stored (lager writes them)
  * @param scoreStep index in {@code generatedIds} of the score token, when stored
+ * @param scale the label set the logits are over: present for every valid sample (a results file
+ *     without {@code score_labels}, such as the reference's, is on the labels "1".."K"); without
+ *     token ids
+ * @param swapped the judgment of the swapped order, for a sample judged in both orders
  */
 public record ScoredSample(
     long idx,
@@ -36,7 +49,9 @@ public record ScoredSample(
     double weightedDirectScore,
     Optional<LayerLogits> logits,
     Optional<int[]> generatedIds,
-    Optional<Integer> scoreStep) {
+    Optional<Integer> scoreStep,
+    Optional<ScoreScale> scale,
+    Optional<ScoredSample> swapped) {
   /** The value the reference stores in every score field of an invalid sample. */
   public static final double INVALID = -1;
 
@@ -46,49 +61,122 @@ public record ScoredSample(
     Objects.requireNonNull(logits, "logits");
     Objects.requireNonNull(generatedIds, "generatedIds");
     Objects.requireNonNull(scoreStep, "scoreStep");
+    Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(swapped, "swapped");
     if (logits.isEmpty() != (eScore == INVALID)) {
       throw new IllegalArgumentException("sample " + idx + ": "
           + (logits.isEmpty() ? "a sample without logits must be stored as invalid (-1)"
               : "an invalid sample (weighted_socre -1) cannot carry logits"));
     }
+    if (logits.isPresent() && scale.isEmpty()) {
+      scale = Optional.of(ScoreScale.of(logits.get().points()));
+    }
+    scale = scale.map(ScoreScale::withoutTokenIds);
+    if (logits.isPresent() && scale.get().points() != logits.get().points()) {
+      throw new IllegalArgumentException("sample " + idx + ": " + logits.get().points()
+          + " score logits per entry but " + scale.get().points() + " labels ("
+          + scale.get().describe() + ")");
+    }
+    if (swapped.isPresent()) {
+      ScoredSample b = swapped.get();
+      if (b.idx != idx || b.swapped.isPresent()) {
+        throw new IllegalArgumentException("sample " + idx + ": its swapped judgment must have"
+            + " the same idx and no swapped judgment of its own");
+      }
+      if (scale.isPresent() && b.scale.isPresent() && !scale.get().sameLabels(b.scale.get())) {
+        throw new IllegalArgumentException("sample " + idx + ": the swapped judgment is on the"
+            + " labels " + b.scale.get().describe() + ", the first on " + scale.get().describe());
+      }
+    }
     generatedIds = generatedIds.map(int[]::clone);
   }
 
   /**
-   * A valid sample scored by lager: direct, E-score and the mean per-entry direct score are
-   * computed from {@code logits} in double precision.
+   * A sample as the reference stores it: the label set is "1".."K" (from the logits) and there is
+   * no swapped judgment.
+   */
+  public ScoredSample(long idx, Optional<String> prompt, Optional<HumanScore> humanScore,
+      double directScore, double eScore, double weightedDirectScore, Optional<LayerLogits> logits,
+      Optional<int[]> generatedIds, Optional<Integer> scoreStep) {
+    this(idx, prompt, humanScore, directScore, eScore, weightedDirectScore, logits, generatedIds,
+        scoreStep, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * A valid sample scored by lager on the paper's labels "1".."K" ({@code K = logits.points()}).
    */
   public static ScoredSample fromLogits(long idx, String prompt, HumanScore humanScore,
       LayerLogits logits, int[] generatedIds, Integer scoreStep) {
     Objects.requireNonNull(logits, "logits");
+    return fromLogits(idx, prompt, humanScore, logits, generatedIds, scoreStep,
+        ScoreScale.of(logits.points()));
+  }
+
+  /**
+   * A valid sample scored by lager: direct, E-score and the mean per-entry direct score are
+   * computed from {@code logits} over the values of {@code scale}, in double precision.
+   */
+  public static ScoredSample fromLogits(long idx, String prompt, HumanScore humanScore,
+      LayerLogits logits, int[] generatedIds, Integer scoreStep, ScoreScale scale) {
+    Objects.requireNonNull(logits, "logits");
+    Objects.requireNonNull(scale, "scale");
     int last = logits.entries() - 1;
     double[] p = Distributions.softmax(logits.rowAsDouble(last));
     double meanDirect = 0;
     for (int l = 0; l <= last; l++) {
-      meanDirect += Distributions.argmax(logits.rowAsDouble(l)) + 1;
+      meanDirect += scale.argmaxValue(logits.rowAsDouble(l));
     }
     meanDirect /= logits.entries();
     return new ScoredSample(idx, Optional.ofNullable(prompt), Optional.ofNullable(humanScore),
-        Distributions.argmax(p) + 1, Distributions.expectation(p), meanDirect, Optional.of(logits),
-        Optional.ofNullable(generatedIds), Optional.ofNullable(scoreStep));
+        scale.argmaxValue(p), scale.expectation(p), meanDirect, Optional.of(logits),
+        Optional.ofNullable(generatedIds), Optional.ofNullable(scoreStep), Optional.of(scale),
+        Optional.empty());
   }
 
-  /** A sample whose judge output held no score token. */
+  /** A sample whose judge output held no score token (its label set not recorded). */
   public static ScoredSample invalid(long idx, String prompt, HumanScore humanScore,
       int[] generatedIds) {
     return new ScoredSample(idx, Optional.ofNullable(prompt), Optional.ofNullable(humanScore),
         INVALID, INVALID, INVALID, Optional.empty(), Optional.ofNullable(generatedIds),
-        Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty());
   }
 
+  /** A sample whose judge output held no label token of {@code scale}. */
+  public static ScoredSample invalid(long idx, String prompt, HumanScore humanScore,
+      int[] generatedIds, ScoreScale scale) {
+    return new ScoredSample(idx, Optional.ofNullable(prompt), Optional.ofNullable(humanScore),
+        INVALID, INVALID, INVALID, Optional.empty(), Optional.ofNullable(generatedIds),
+        Optional.empty(), Optional.of(scale), Optional.empty());
+  }
+
+  /** The same sample with {@code b} as the judgment of the swapped order. */
+  public ScoredSample withSwapped(ScoredSample b) {
+    Objects.requireNonNull(b, "b");
+    return new ScoredSample(idx, prompt, humanScore, directScore, eScore, weightedDirectScore,
+        logits, generatedIds, scoreStep, scale, Optional.of(b));
+  }
+
+  /** Whether the judge emitted a score token (in the order (A, B) for a pairwise sample). */
   public boolean isValid() {
     return logits.isPresent();
+  }
+
+  /** Whether both orders were judged and both have a score token. */
+  public boolean isValidInBothOrders() {
+    return isValid() && swapped.isPresent() && swapped.get().isValid();
+  }
+
+  /** The label set of a valid sample. */
+  public ScoreScale labels() {
+    return scale.orElseThrow(() -> new IllegalStateException("sample " + idx
+        + " is invalid (no score token) and records no label set"));
   }
 
   /**
    * This sample's {@code method} score as the reference's evaluation takes it:
    * {@link ScoreMethod#DIRECT_SCORE} and {@link ScoreMethod#E_SCORE} are the stored values
-   * ({@code direct_socre}, {@code weighted_socre}); every other score is computed from the logits.
+   * ({@code direct_socre}, {@code weighted_socre}); every other score is computed from the logits
+   * over the values of the sample's label set.
    *
    * @param weights tuned layer weights; required for a tuned method, ignored otherwise
    */
@@ -100,7 +188,7 @@ public record ScoredSample(
     return switch (method) {
       case DIRECT_SCORE -> directScore;
       case E_SCORE -> eScore;
-      default -> method.score(logits.get(), weights);
+      default -> method.score(logits.get(), weights, scale.get());
     };
   }
 
@@ -132,6 +220,37 @@ public record ScoredSample(
         out.put(m.key(), v);
       }
     });
+    return out;
+  }
+
+  /**
+   * Every score of a pairwise sample read as a pairwise judgment ({@link PairwiseScore}): the
+   * probabilities of A better, a tie and B better, and the score, in each order and averaged, with
+   * the swap consistency when both orders were judged. The same scores as {@link #scores}; empty
+   * for a sample without a score token (in either order, when swapped).
+   *
+   * @param weights tuned layer weights; the tuned scores are included only with them
+   */
+  public Map<ScoreMethod, PairwiseScore> pairwiseScores(LayerWeights weights) {
+    Map<ScoreMethod, PairwiseScore> out = new EnumMap<>(ScoreMethod.class);
+    if (!isValid() || (swapped.isPresent() && !swapped.get().isValid())) {
+      return out;
+    }
+    ScoreScale labels = labels();
+    PairwiseScore.checkPairwise(labels);
+    for (ScoreMethod m : ScoreMethod.values()) {
+      if (m.isTuned() && weights == null) {
+        continue;
+      }
+      double[] pAb = m.distribution(logits.get(), weights);
+      if (swapped.isEmpty()) {
+        out.put(m, PairwiseScore.of(pAb, score(m, weights), labels));
+      } else {
+        ScoredSample b = swapped.get();
+        out.put(m, PairwiseScore.of(pAb, score(m, weights),
+            m.distribution(b.logits.get(), weights), b.score(m, weights), labels));
+      }
+    }
     return out;
   }
 

@@ -1,7 +1,8 @@
 package io.github.lager.core.math;
 
 /**
- * Softmax, expectation and argmax over a score distribution, in double precision.
+ * Softmax and argmax over a score distribution, in double precision (the expectation over a
+ * label set's values is {@link ScoreScale#expectation}).
  *
  * <p>The softmax subtracts the maximum first: un-normed late layers of 8B models give score
  * logits of 13-27 and more, which overflow a naive {@code exp}.
@@ -31,15 +32,6 @@ public final class Distributions {
       out[i] /= sum;
     }
     return out;
-  }
-
-  /** {@code sum_k (k+1) * p_k}: the expected score of a distribution over the values 1..K. */
-  public static double expectation(double[] p) {
-    double e = 0;
-    for (int k = 0; k < p.length; k++) {
-      e += (k + 1) * p[k];
-    }
-    return e;
   }
 
   /** The first index of the maximum (as {@code torch.argmax}). */

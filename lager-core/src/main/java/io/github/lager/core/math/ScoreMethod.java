@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Every score of the LAGER paper (Lai et al., NeurIPS 2025, Table 1 and the ablations of Table 2),
  * named as the published evaluation names them. Each is a {@link LayerAggregation}, untuned or
- * tuned, read out as the expectation {@code sum_k v_k p_k} or as the argmax value.
+ * tuned, read out as the expectation {@code sum_k v_k p_k} or as the argmax label's value, with
+ * the values {@code v_k} of the judge's label set ({@link ScoreScale}; 1..K on the paper's scales).
  *
  * <p>{@link #DIRECT_SCORE} (VScore) and {@link #E_SCORE} (G-Eval's probability-weighted score) are
  * the baselines; {@link #LAGER_WO} and {@link #LAGER_W} are LAGER without and with tuned weights.
@@ -28,10 +29,15 @@ public enum ScoreMethod {
 
   /** How a distribution becomes a score. */
   public enum Readout {
-    /** {@code sum_k (k+1) p_k}. */
+    /** {@code sum_k v_k p_k}. */
     EXPECTATION,
-    /** {@code argmax_k p_k + 1}. */
-    ARGMAX
+    /** {@code v_argmax_k p_k}: the value of the most likely label. */
+    ARGMAX;
+
+    /** The score of the distribution {@code p} over the labels of {@code scale}. */
+    public double read(double[] p, ScoreScale scale) {
+      return this == EXPECTATION ? scale.expectation(p) : scale.argmaxValue(p);
+    }
   }
 
   /** The main table of the reference evaluation, in its order. */
@@ -74,17 +80,45 @@ public enum ScoreMethod {
   }
 
   /**
-   * The score of one sample.
+   * The score of one sample on the paper's scale 1..K (the labels "1".."K" valued 1..K, {@code K =
+   * z.points()}); for another label set use {@link #score(LayerLogits, LayerWeights, ScoreScale)}.
    *
    * @param weights tuned weights; required when {@link #isTuned()}, ignored otherwise
    */
   public double score(LayerLogits z, LayerWeights weights) {
     Objects.requireNonNull(z, "z");
+    return score(z, weights, ScoreScale.of(z.points()));
+  }
+
+  /**
+   * The score of one sample on the label set {@code scale}: the expectation of the labels'
+   * values, or the value of the most likely label.
+   *
+   * @param weights tuned weights; required when {@link #isTuned()}, ignored otherwise
+   */
+  public double score(LayerLogits z, LayerWeights weights, ScoreScale scale) {
+    return readout.read(distribution(z, weights), checkScale(z, scale));
+  }
+
+  /**
+   * The distribution over the labels that this score reads out: its aggregation of {@code z}, with
+   * {@code weights} when tuned.
+   */
+  public double[] distribution(LayerLogits z, LayerWeights weights) {
+    Objects.requireNonNull(z, "z");
     if (tuned && weights == null) {
       throw new IllegalArgumentException(key + " needs tuned layer weights");
     }
-    double[] p = aggregation.distribution(z, tuned ? weights : null);
-    return readout == Readout.EXPECTATION ? Distributions.expectation(p) : Distributions.argmax(p) + 1;
+    return aggregation.distribution(z, tuned ? weights : null);
+  }
+
+  private static ScoreScale checkScale(LayerLogits z, ScoreScale scale) {
+    Objects.requireNonNull(scale, "scale");
+    if (scale.points() != z.points()) {
+      throw new IllegalArgumentException("logits of " + z.points() + " labels read on the label"
+          + " set " + scale.describe() + " of " + scale.points());
+    }
+    return scale;
   }
 
   /** The method with the reference name {@code key}. */

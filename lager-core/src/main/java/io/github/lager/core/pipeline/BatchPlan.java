@@ -1,6 +1,5 @@
 package io.github.lager.core.pipeline;
 
-import io.github.lager.core.io.JudgeSample;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -9,7 +8,9 @@ import java.util.Set;
 
 /**
  * Which prompts run together: every runnable prompt of the input, sorted by token count with ties
- * broken by {@code idx}, cut into consecutive batches of the batch size. The plan is a function of
+ * broken by {@code idx}, cut into consecutive batches of the batch size. A sample judged in both
+ * orders runs its two prompts in the same batch position of two consecutive calls (the order
+ * (A, B), then (B, A)), so its results are complete when its batch is. The plan is a function of
  * the input and the options alone, so a resumed run forms exactly the batches of the run it
  * continues, and every sample is computed with the same padding (float results depend on the
  * batch's shapes) as in an uninterrupted run.
@@ -18,18 +19,15 @@ import java.util.Set;
  * prompt for the condition, a template error) are counted and described here.
  */
 public final class BatchPlan {
-  /** A prompt ready to run. */
-  record Encoded(JudgeSample sample, String prompt, int[] ids) {}
-
-  /** One batch: its prompts in order of length. */
+  /** One batch: its samples in order of prompt length (of the order (A, B) when pairwise). */
   public static final class Batch {
-    private final List<Encoded> prompts;
+    private final List<SampleEncoder.Encoded> prompts;
 
-    Batch(List<Encoded> prompts) {
+    Batch(List<SampleEncoder.Encoded> prompts) {
       this.prompts = List.copyOf(prompts);
     }
 
-    List<Encoded> prompts() {
+    List<SampleEncoder.Encoded> prompts() {
       return prompts;
     }
 
@@ -49,10 +47,10 @@ public final class BatchPlan {
   private final int unusable;
   private final List<String> problems;
 
-  BatchPlan(int samples, List<Encoded> runnable, int batchSize, int tooLong, int unusable,
-      List<String> problems) {
-    List<Encoded> sorted = new ArrayList<>(runnable);
-    sorted.sort(Comparator.<Encoded>comparingInt(e -> e.ids().length)
+  BatchPlan(int samples, List<SampleEncoder.Encoded> runnable, int batchSize, int tooLong,
+      int unusable, List<String> problems) {
+    List<SampleEncoder.Encoded> sorted = new ArrayList<>(runnable);
+    sorted.sort(Comparator.<SampleEncoder.Encoded>comparingInt(e -> e.orders().get(0).length())
         .thenComparingLong(e -> e.sample().idx()));
     List<Batch> b = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i += batchSize) {

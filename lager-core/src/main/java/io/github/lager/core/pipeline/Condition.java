@@ -20,8 +20,8 @@ public enum Condition {
     return defaultMaxNewTokens;
   }
 
-  /** The prompt this condition uses, when the sample has it. */
+  /** The rendered prompt this condition uses, when the sample has it. */
   public Optional<String> prompt(JudgeSample s) {
-    return this == DIRECT ? Optional.of(s.userPrompt()) : s.userPromptFeedback();
+    return this == DIRECT ? s.userPrompt() : s.userPromptFeedback();
   }
 }

@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The judge pipeline (docs/LAGER.md section 1): each judge prompt goes through the chat template
- * and the tokenizer ({@link PromptEncoder}); prompts over the maximum length are dropped and
- * counted; the rest run through the backend ({@link HiddenStateProvider}) in the batches of a
+ * The judge pipeline (docs/LAGER.md section 1): each sample becomes its judge prompt (rendered
+ * already, or from its fields by a {@link PromptTemplate}), which goes through the chat template
+ * and the tokenizer ({@link PromptEncoder}); with pairwise judging the sample is also prompted
+ * with its responses swapped; prompts over the maximum length are dropped and counted; the rest run through the backend ({@link HiddenStateProvider}) in the batches of a
  * {@link BatchPlan} (length-sorted over the whole input); the hidden states at the score position
  * are projected on the score head and every score is computed ({@link ScoredSample#fromLogits}).
  *
@@ -47,26 +48,40 @@ public final class JudgePipeline {
     void accept(List<ScoredSample> batch);
   }
 
-  private final PromptEncoder encoder;
+  private final SampleEncoder encoder;
   private final HiddenStateProvider provider;
   private final ScoreHead head;
   private final GenerationOptions generation;
   private final PipelineOptions options;
 
   /**
-   * @param generation the score scale with token ids, EOS and pad ids; its maxNewTokens is
-   *     replaced by the options'
+   * A pipeline over rendered prompts ({@link PromptTemplate#RENDERED}).
+   *
+   * @param generation the label set with token ids, EOS and pad ids, the score-position rule; its
+   *     maxNewTokens is replaced by the options'
    */
   public JudgePipeline(PromptEncoder encoder, HiddenStateProvider provider, ScoreHead head,
       GenerationOptions generation, PipelineOptions options) {
-    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this(PromptTemplate.RENDERED, encoder, provider, head, generation, options);
+  }
+
+  /**
+   * @param template what turns a sample into its judge prompt
+   * @param encoder the chat template and the tokenizer
+   * @param generation the label set with token ids, EOS and pad ids, the score-position rule; its
+   *     maxNewTokens is replaced by the options'
+   */
+  public JudgePipeline(PromptTemplate template, PromptEncoder encoder,
+      HiddenStateProvider provider, ScoreHead head, GenerationOptions generation,
+      PipelineOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.encoder = new SampleEncoder(template, encoder, options.condition(), options.pairwise());
     this.provider = Objects.requireNonNull(provider, "provider");
     this.head = Objects.requireNonNull(head, "head");
-    this.options = Objects.requireNonNull(options, "options");
     this.generation = generation.withMaxNewTokens(options.maxNewTokens());
     if (head.points() != generation.scale().points()) {
       throw new IllegalArgumentException("score head has " + head.points()
-          + " rows, the score scale " + generation.scale().points() + " values");
+          + " rows, the label set " + generation.scale().points() + " labels");
     }
     if (head.hiddenSize() != provider.hiddenSize()) {
       throw new IllegalArgumentException("hidden size mismatch: model has "
@@ -89,20 +104,20 @@ public final class JudgePipeline {
     List<String> problems = new ArrayList<>();
     int tooLong = 0;
     int unusable = 0;
-    List<BatchPlan.Encoded> runnable = new ArrayList<>();
+    List<SampleEncoder.Encoded> runnable = new ArrayList<>();
     for (JudgeSample s : samples) {
       try {
-        String prompt = options.condition().prompt(s).orElseThrow(() -> new LagerException(
-            "no user_prompt_feedback, which the reasoning condition needs"));
-        int[] ids = encoder.tokenize(encoder.render(prompt));
-        if (ids.length > options.maxLength()) {
+        SampleEncoder.Encoded e = encoder.encode(s);
+        int longest = e.orders().stream().mapToInt(SampleEncoder.Prompt::length).max().orElse(0);
+        if (longest > options.maxLength()) {
           tooLong++;
-          problems.add("idx " + s.idx() + ": " + ids.length + " tokens after the chat template,"
-              + " over the maximum length " + options.maxLength() + " (dropped, as the reference"
-              + " drops it; raise --max-length to keep it)");
+          problems.add("idx " + s.idx() + ": " + longest + " tokens after the chat template"
+              + (e.orders().size() > 1 ? " (in one of its two orders)" : "") + ", over the"
+              + " maximum length " + options.maxLength() + " (dropped, as the reference drops"
+              + " it; raise --max-length to keep it)");
           continue;
         }
-        runnable.add(new BatchPlan.Encoded(s, prompt, ids));
+        runnable.add(e);
       } catch (RuntimeException e) {
         unusable++;
         problems.add("idx " + s.idx() + ": " + e.getMessage());
@@ -133,20 +148,25 @@ public final class JudgePipeline {
     long paddedTokens = 0;
     int done = 0;
     for (BatchPlan.Batch batch : todo) {
-      List<BatchPlan.Encoded> prompts = batch.prompts();
-      int longest = prompts.get(prompts.size() - 1).ids().length;
-      for (BatchPlan.Encoded e : prompts) {
-        promptTokens += e.ids().length;
-        paddedTokens += longest;
-      }
-      List<ScorePositionOutput> outs;
+      List<SampleEncoder.Encoded> prompts = batch.prompts();
+      int orders = prompts.get(0).orders().size();
+      List<List<ScorePositionOutput>> outs = new ArrayList<>();
       try {
-        outs = provider.generate(prompts.stream().map(BatchPlan.Encoded::ids).toList(), generation);
+        for (int order = 0; order < orders; order++) {
+          int o = order;
+          List<int[]> ids = prompts.stream().map(e -> e.orders().get(o).ids()).toList();
+          int longest = ids.stream().mapToInt(x -> x.length).max().orElse(0);
+          for (int[] x : ids) {
+            promptTokens += x.length;
+            paddedTokens += longest;
+          }
+          outs.add(provider.generate(ids, generation));
+        }
       } catch (RuntimeException e) {
         if (options.failFast()) {
           throw e;
         }
-        for (BatchPlan.Encoded enc : prompts) {
+        for (SampleEncoder.Encoded enc : prompts) {
           failed++;
           problems.add("idx " + enc.sample().idx() + ": the backend failed: " + e.getMessage());
         }
@@ -156,9 +176,11 @@ public final class JudgePipeline {
       }
       List<ScoredSample> results = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) {
-        BatchPlan.Encoded enc = prompts.get(i);
+        SampleEncoder.Encoded enc = prompts.get(i);
         try {
-          results.add(score(enc, outs.get(i)));
+          ScoredSample first = score(enc.sample(), enc.orders().get(0), outs.get(0).get(i));
+          results.add(orders == 1 ? first : first.withSwapped(
+              score(enc.sample(), enc.orders().get(1), outs.get(1).get(i))));
         } catch (RuntimeException e) {
           failed++;
           problems.add("idx " + enc.sample().idx() + ": " + e.getMessage());
@@ -186,8 +208,8 @@ public final class JudgePipeline {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private ScoredSample score(BatchPlan.Encoded enc, ScorePositionOutput out) {
-    JudgeSample s = enc.sample();
+  private ScoredSample score(JudgeSample s, SampleEncoder.Prompt prompt,
+      ScorePositionOutput out) {
     if (out instanceof ScorePositionOutput.Found found) {
       LayerLogits z;
       try {
@@ -196,10 +218,10 @@ public final class JudgePipeline {
         throw new LagerException("the score-token logits are not usable (" + e.getMessage()
             + "); with float16 this is usually an overflow: run in float32", e);
       }
-      return ScoredSample.fromLogits(s.idx(), enc.prompt(), s.humanScore().orElse(null), z,
-          found.generatedIds(), found.scoreStep());
+      return ScoredSample.fromLogits(s.idx(), prompt.prompt(), s.humanScore().orElse(null), z,
+          found.generatedIds(), found.scoreStep(), generation.scale());
     }
-    return ScoredSample.invalid(s.idx(), enc.prompt(), s.humanScore().orElse(null),
-        out.generatedIds());
+    return ScoredSample.invalid(s.idx(), prompt.prompt(), s.humanScore().orElse(null),
+        out.generatedIds(), generation.scale());
   }
 }

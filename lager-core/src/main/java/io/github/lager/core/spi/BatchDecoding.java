@@ -16,11 +16,15 @@ import java.util.function.Supplier;
  *   <li>a row that emits an end-of-sequence token is finished: it is fed the pad token (with
  *       attention mask 1) while the batch goes on, and its generated ids end at the EOS (a
  *       backend may instead drop finished rows from its batch: their results are the same);
+ *   <li>a generated label token is a score token when the {@link ScorePositionRule} of the
+ *       options takes it: with the reference's rule every label token is, and the last one is the
+ *       score position (docs/LAGER.md section 1); with an anchor, the first label token after the
+ *       anchor text is, and no later one;
  *   <li>with {@link GenerationOptions#stopAtFirstScore()}, a row also ends at its first score
  *       token (a deviation from the reference, off by default);
  *   <li>decoding stops when every row has finished or after {@code maxNewTokens} tokens;
  *   <li>the hidden states of a step are kept for a row when that step's token is a score token;
- *       the last such step is the score position (docs/LAGER.md section 1).
+ *       they replace the row's earlier ones.
  * </ul>
  *
  * <p>Call order: construct, then per step run the model on {@link #tokens()} (or the last column
@@ -175,7 +179,8 @@ public final class BatchDecoding {
       }
       next[b] = argmax[b];
       int token = Math.toIntExact(argmax[b]);
-      boolean isScore = options.scale().indexOfToken(token) >= 0;
+      boolean isScore = options.scale().indexOfToken(token) >= 0
+          && options.scorePosition().takes(generatedIds(b), scoreStep[b] >= 0);
       if (isScore) {
         scored[nScored++] = b;
         scoreStep[b] = step;
@@ -229,6 +234,10 @@ public final class BatchDecoding {
     }
     scoreStates[row] = entriesByHidden.clone();
     stateStep[row] = scoreStep[row];
+  }
+
+  private int[] generatedIds(int row) {
+    return generated.get(row).stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** Whether {@code row} has ended (EOS, or its first score token with stop-at-first-score). */

@@ -10,21 +10,24 @@ import java.util.Objects;
  * on, as Hugging Face {@code generate()} does).
  *
  * @param maxNewTokens 10 in the paper's direct condition, 256 in the reasoning condition
- * @param scale the score scale with its token ids: the score position is the step of the last
- *     generated score token
+ * @param scale the label set with its token ids: a generated label token is a score token
  * @param eosTokenIds tokens that end a row
  * @param padTokenId the token that fills finished rows and left-pads prompts
  * @param stopAtFirstScore end a row at its first score token, so that a judge that prints its
  *     score first costs one or two steps; a deviation from the reference (whose score position is
- *     the <em>last</em> score token within {@code maxNewTokens}), off by default
+ *     the <em>last</em> score token within {@code maxNewTokens}), off by default; with an anchor
+ *     rule, a row ends at its score position
+ * @param scorePosition which label token is the score position: the last one (the reference's
+ *     rule, {@link ScorePositionRule#LAST_LABEL_TOKEN}) or the first after an anchor text
  */
 public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds,
-    int padTokenId, boolean stopAtFirstScore) {
+    int padTokenId, boolean stopAtFirstScore, ScorePositionRule scorePosition) {
   public GenerationOptions {
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
     }
     Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(scorePosition, "scorePosition");
     if (!scale.hasTokenIds()) {
       throw new IllegalArgumentException("generation needs the score tokens' ids: " + scale);
     }
@@ -36,12 +39,26 @@ public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTok
     this(maxNewTokens, scale, eosTokenIds, padTokenId, false);
   }
 
+  /** The reference's score position (the last score token), optionally stopping at the first. */
+  public GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds, int padTokenId,
+      boolean stopAtFirstScore) {
+    this(maxNewTokens, scale, eosTokenIds, padTokenId, stopAtFirstScore,
+        ScorePositionRule.LAST_LABEL_TOKEN);
+  }
+
   public GenerationOptions withMaxNewTokens(int n) {
-    return new GenerationOptions(n, scale, eosTokenIds, padTokenId, stopAtFirstScore);
+    return new GenerationOptions(n, scale, eosTokenIds, padTokenId, stopAtFirstScore,
+        scorePosition);
   }
 
   public GenerationOptions withStopAtFirstScore(boolean stop) {
-    return new GenerationOptions(maxNewTokens, scale, eosTokenIds, padTokenId, stop);
+    return new GenerationOptions(maxNewTokens, scale, eosTokenIds, padTokenId, stop,
+        scorePosition);
+  }
+
+  public GenerationOptions withScorePosition(ScorePositionRule rule) {
+    return new GenerationOptions(maxNewTokens, scale, eosTokenIds, padTokenId, stopAtFirstScore,
+        rule);
   }
 
   @Override
@@ -63,19 +80,21 @@ public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTok
   public boolean equals(Object o) {
     return o instanceof GenerationOptions g && g.maxNewTokens == maxNewTokens
         && g.scale.equals(scale) && Arrays.equals(g.eosTokenIds, eosTokenIds)
-        && g.padTokenId == padTokenId && g.stopAtFirstScore == stopAtFirstScore;
+        && g.padTokenId == padTokenId && g.stopAtFirstScore == stopAtFirstScore
+        && g.scorePosition.equals(scorePosition);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(maxNewTokens, scale, Arrays.hashCode(eosTokenIds), padTokenId,
-        stopAtFirstScore);
+        stopAtFirstScore, scorePosition);
   }
 
   @Override
   public String toString() {
     return "GenerationOptions[maxNewTokens=" + maxNewTokens + ", " + scale + ", eos="
         + Arrays.toString(eosTokenIds) + ", pad=" + padTokenId
-        + (stopAtFirstScore ? ", stop at first score" : "") + "]";
+        + (stopAtFirstScore ? ", stop at first score" : "") + ", score position: "
+        + scorePosition + "]";
   }
 }

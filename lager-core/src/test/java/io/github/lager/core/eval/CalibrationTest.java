@@ -10,6 +10,7 @@ import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.metrics.Correlation;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -156,11 +157,11 @@ class CalibrationTest {
   void aCalibrationForAnotherScaleIsRefused() {
     List<ScoredSample> samples = List.of(sample(0, 2, 1), sample(1, 3, 4), sample(2, 4, 5));
     ScoreColumns columns = ScoreColumns.of(samples, List.of(ScoreMethod.E_SCORE), null, null);
-    Calibration c = new Calibration(CalibrationMethod.LINEAR, 9, Map.of(ScoreMethod.E_SCORE,
+    Calibration c = new Calibration(CalibrationMethod.LINEAR, ScoreScale.of(9), Map.of(ScoreMethod.E_SCORE,
         new CalibrationMap.Linear(0, 1)), new Calibration.Provenance("v", "x", 3, Optional.empty(),
         "dev"));
     assertThatThrownBy(() -> c.evaluate(columns, "cal.json"))
-        .hasMessageContaining("fitted on a 1-9 scale but the evaluated samples have 5");
+        .hasMessageContaining("cal.json was fitted on the labels 1-9 but the samples are on 1-5");
   }
 
   @Test

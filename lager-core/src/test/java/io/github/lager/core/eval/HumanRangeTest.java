@@ -23,13 +23,17 @@ class HumanRangeTest {
     assertThatThrownBy(() -> HumanRange.ofScale(5).check(samples, "f.json"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("f.json: sample #1 (idx 11): human_score holds 42, outside the judge's scale"
-            + " 1-5; pass --human-range MIN:MAX if the human scores use another scale (pairwise"
-            + " labels 0-2: --human-range 0:2)");
+            + " 1-5; pass --human-range MIN:MAX if the human scores use another scale, or score"
+            + " with the judge's labels (--labels 0,1,2 for pairwise labels 0-2)");
     List<ScoredSample> pairwise = List.of(sample(0, HumanScore.of(0)), sample(1, HumanScore.of(2)));
     assertThatThrownBy(() -> HumanRange.ofScale(5).check(pairwise, "pairs.json"))
         .hasMessageStartingWith("pairs.json: sample #0 (idx 0): human_score 0, outside the"
             + " judge's scale 1-5");
     HumanRange.parse("0:2").check(pairwise, "pairs.json"); // declared: accepted
+    // results on the labels 0,1,2: their range is the default
+    HumanRange labels = HumanRange.ofScale(io.github.lager.core.math.ScoreScale.parse("0,1,2", null));
+    labels.check(pairwise, "pairs.json");
+    assertThat(labels).isEqualTo(new HumanRange(0, 2, false));
     assertThatThrownBy(() -> HumanRange.parse("0:1").check(pairwise, "pairs.json"))
         .hasMessage("pairs.json: sample #1 (idx 1): human_score 2, outside --human-range 0:1");
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.lager.core.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,8 @@ class JudgeSamplesJsonlTest {
         "{\"score\": 3}",
         "{\"user_prompt\": \"d\"}"));
     JudgeSamplesJsonl.Contents c = JudgeSamplesJsonl.read(f);
-    assertThat(c.samples()).extracting(JudgeSample::userPrompt).containsExactly("a", "b", "d");
+    assertThat(c.samples()).extracting(x -> x.userPrompt().orElseThrow())
+        .containsExactly("a", "b", "d");
     // idx is the line's position, counting the blank and unusable lines: fixing line 3 later
     // gives it idx 2 and renumbers nothing else
     assertThat(c.samples()).extracting(JudgeSample::idx).containsExactly(0L, 1L, 5L);
@@ -30,7 +32,9 @@ class JudgeSamplesJsonlTest {
     assertThat(c.samples().get(2).humanScore()).isEmpty();
     assertThat(c.problems()).hasSize(2);
     assertThat(c.problems().get(0)).startsWith(f + ":3: malformed JSON");
-    assertThat(c.problems().get(1)).isEqualTo(f + ":5: field 'user_prompt' is missing");
+    assertThat(c.problems().get(1)).isEqualTo(f + ":5: field 'user_prompt' is missing; a line"
+        + " holds a rendered judge prompt in user_prompt, or fields (instruction, response, ...)"
+        + " for a prompt template given with --template");
     assertThatThrownBy(() -> JudgeSamplesJsonl.read(f, true))
         .isInstanceOf(InvalidInputException.class).hasMessageStartingWith(f + ":3: malformed JSON");
   }
@@ -65,5 +69,41 @@ class JudgeSamplesJsonlTest {
     assertThat(c.samples()).hasSize(400);
     assertThat(c.samples()).allMatch(s -> s.userPromptFeedback().isPresent()
         && s.humanScore().isPresent());
+  }
+
+  @Test
+  void fieldsAreKeptAndSwappingTwiceGivesBackTheSample(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("pairs.jsonl");
+    Files.writeString(f, "{\"instruction\": \"Q?\", \"response_a\": \"first\", \"model_a\":"
+        + " \"m1\", \"response_b\": \"second\", \"model_b\": \"m2\", \"turn\": 1,"
+        + " \"score\": [0, 2, 0]}\n{\"instruction\": \"no pair\"}\n");
+    assertThatThrownBy(() -> JudgeSamplesJsonl.read(f, true))
+        .hasMessageContaining("field 'user_prompt' is missing");
+    List<JudgeSample> samples = JudgeSamplesJsonl.read(f, true, true).samples();
+    JudgeSample s = samples.get(0);
+    assertThat(s.userPrompt()).isEmpty();
+    assertThat(s.fields().keySet()).containsExactly("instruction", "response_a", "model_a",
+        "response_b", "model_b", "turn", "score");
+    assertThat(s.humanScore().orElseThrow().values()).containsExactly(0, 2, 0);
+    JudgeSample swapped = s.swapped();
+    assertThat(swapped.field("response_a").orElseThrow().getAsString()).isEqualTo("second");
+    assertThat(swapped.field("model_b").orElseThrow().getAsString()).isEqualTo("m1");
+    assertThat(swapped.field("instruction")).isEqualTo(s.field("instruction"));
+    assertThat(swapped.fields().keySet()).containsExactlyElementsOf(s.fields().keySet());
+    assertThat(swapped.swapped()).isEqualTo(s);
+    assertThatThrownBy(() -> samples.get(1).swapped())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("idx 1: no response_a and response_b; judging in both orders (--pairwise)"
+            + " swaps the fields response_a and response_b");
+  }
+
+  @Test
+  void theHumanMajorityIsTheLabelGivenMostOften() {
+    assertThat(HumanScore.ofAnnotators(0, 2, 0).majority()).hasValue(0);
+    assertThat(HumanScore.ofAnnotators(1, 1, 2, 2, 1).majority()).hasValue(1);
+    assertThat(HumanScore.ofAnnotators(0, 2).majority()).isEmpty();
+    assertThat(HumanScore.ofAnnotators(0, 1, 2).majority()).isEmpty();
+    assertThat(HumanScore.ofAnnotators(0, 0, 2, 2).majority()).isEmpty();
+    assertThat(HumanScore.of(2).majority()).hasValue(2);
   }
 }

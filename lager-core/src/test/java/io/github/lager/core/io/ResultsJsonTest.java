@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.LayerLogits;
+import io.github.lager.core.math.ScoreScale;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -45,6 +46,51 @@ class ResultsJsonTest {
     assertThat(a2.scoreStep()).contains(1);
     assertThat(back.get(1).isValid()).isFalse();
     assertThat(back.get(1).eScore()).isEqualTo(-1);
+  }
+
+  @Test
+  void labelSetsAndBothOrdersRoundTrip() {
+    ScoreScale mtBench = ScoreScale.parse("A,B,C", "0,2,1");
+    LayerLogits z3 = LayerLogits.of(new float[][] {{0.5f, 0, 1}, {2, 0.25f, -1}});
+    LayerLogits z3b = LayerLogits.of(new float[][] {{1, 1, 0}, {-1, 3, 0.5f}});
+    ScoredSample ab = ScoredSample.fromLogits(4, "A first", HumanScore.ofAnnotators(0, 0, 1), z3,
+        new int[] {35, 2}, 0, mtBench);
+    ScoredSample ba = ScoredSample.fromLogits(4, "B first", HumanScore.ofAnnotators(0, 0, 1), z3b,
+        new int[] {36, 2}, 0, mtBench);
+    ScoredSample pair = ab.withSwapped(ba);
+    assertThat(pair.directScore()).as("label A, valued 0, is the most likely").isEqualTo(0);
+    String line = ResultsJson.toJsonLine(pair, pair.resultColumns(null));
+    JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+    assertThat(o.get("score_labels").toString()).isEqualTo("[\"A\",\"B\",\"C\"]");
+    assertThat(o.get("score_values").toString()).isEqualTo("[0,2,1]");
+    assertThat(o.getAsJsonObject("swapped").get("prompt").getAsString()).isEqualTo("B first");
+    assertThat(o.getAsJsonObject("swapped").has("human_score")).isFalse();
+    JsonObject lagerWo = o.getAsJsonObject("pairwise").getAsJsonObject("lager_wo");
+    assertThat(lagerWo.keySet()).containsExactly("ab", "ba", "mean", "outcome",
+        "swap_consistent");
+    assertThat(lagerWo.getAsJsonObject("ab").keySet()).containsExactly("p_a", "p_tie", "p_b",
+        "score");
+    assertThat(o.getAsJsonObject("pairwise").has("lager_w")).as("no weights").isFalse();
+    // the frame's per-entry direct scores are label values too
+    assertThat(o.getAsJsonObject("df").getAsJsonObject("direct_score").get("1").getAsInt())
+        .isEqualTo(0);
+
+    ScoredSample back = ResultsJson.read(new StringReader(line), "mem").get(0);
+    assertThat(back.labels()).isEqualTo(mtBench);
+    assertThat(back.swapped()).isPresent();
+    assertThat(back.swapped().get().logits()).contains(z3b);
+    assertThat(back.swapped().get().humanScore()).isEqualTo(back.humanScore());
+    assertThat(back.pairwiseScores(null)).isEqualTo(pair.pairwiseScores(null));
+
+    // a reference file has no labels: its K labels are "1".."K"
+    ScoredSample reference = ResultsJson.read(new StringReader("[" + valid(1,
+        "{\"0\": [1, 2, 3], \"1\": [3, 2, 1]}") + "]"), "ref.json").get(0);
+    assertThat(reference.labels()).isEqualTo(ScoreScale.of(3));
+    String mismatch = line.replace("\"score_values\":[0,2,1]", "\"score_values\":[0,2]");
+    assertThatThrownBy(() -> ResultsJson.read(new StringReader(mismatch), "m.json"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("m.json:1: sample #0 (idx 4): field 'score_labels' 3 labels [A, B, C]"
+            + " but 2 values");
   }
 
   @Test

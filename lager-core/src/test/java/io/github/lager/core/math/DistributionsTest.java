@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Optional;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DistributionsTest {
@@ -20,7 +21,10 @@ class DistributionsTest {
   @Test
   void expectationAndArgmax() {
     double[] p = {0.1, 0.2, 0.3, 0.4};
-    assertThat(Distributions.expectation(p)).isCloseTo(3.0, within(1e-12));
+    assertThat(ScoreScale.of(4).expectation(p)).isCloseTo(3.0, within(1e-12));
+    ScoreScale letters = ScoreScale.of(List.of("D", "C", "B", "A"), new double[] {0, 1, 2, 5});
+    assertThat(letters.expectation(p)).isCloseTo(0.2 + 0.6 + 2.0, within(1e-12));
+    assertThat(letters.argmaxValue(p)).isEqualTo(5);
     assertThat(Distributions.argmax(new double[] {1, 3, 3, 2})).as("first of ties").isEqualTo(1);
   }
 
@@ -83,7 +87,8 @@ class DistributionsTest {
     assertThat(s.points()).isEqualTo(5);
     assertThat(s.indexOfToken(22)).isEqualTo(3);
     assertThat(s.indexOfToken(5)).isEqualTo(-1);
-    assertThatThrownBy(() -> ScoreScale.ofTokenIds(1, 1)).hasMessageContaining("share token id 1");
+    assertThatThrownBy(() -> ScoreScale.ofTokenIds(1, 1))
+        .hasMessageContaining("labels \"1\" and \"2\" share token id 1");
     assertThatThrownBy(() -> ScoreScale.of(9).tokenIds()).hasMessageContaining("no token ids");
   }
 }

@@ -1,0 +1,147 @@
+package io.github.lager.hf;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one jinjava configuration under which templates render byte-identically to Python's jinja2
+ * as transformers configures it ({@code ImmutableSandboxedEnvironment(trim_blocks=True,
+ * lstrip_blocks=True)}): whitespace control trimmed as Jinja2 trims it, natural operator
+ * precedence, one trailing newline of the template dropped (Jinja2's
+ * {@code keep_trailing_newline=False}), {@code raise_exception}, {@code strftime_now} and
+ * transformers' {@code tojson} ({@code json.dumps} spacing, no HTML escaping). Chat templates
+ * ({@link JinjaChatTemplate}) and prompt templates ({@link JinjaPromptTemplate}) both render here;
+ * prompt templates are strict: an undefined variable is an error (Jinja2's
+ * {@code StrictUndefined}), never an empty string.
+ */
+final class JinjaEnvironment {
+  private final Jinjava jinjava;
+
+  /**
+   * @param strict fail on an undefined variable (prompt templates) instead of rendering it as
+   *     nothing (chat templates, which test for optional variables by their truth)
+   */
+  JinjaEnvironment(boolean strict) {
+    JinjavaConfig config = JinjavaConfig.newBuilder()
+        .withTrimBlocks(true)
+        .withLstripBlocks(false) // done the way Jinja2 does it, in source(): see there
+        .withFailOnUnknownTokens(strict)
+        .withLegacyOverrides(LegacyOverrides.newBuilder()
+            .withUseTrimmingForNotesAndExpressions(true)
+            .withParseWhitespaceControlStrictly(true)
+            .withUseNaturalOperatorPrecedence(true)
+            .withKeepNullableLoopValues(true)
+            .withAllowAdjacentTextNodes(true)
+            .build())
+        .build();
+    this.jinjava = new Jinjava(config);
+    jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+        JinjaEnvironment.class, "raiseException", String.class));
+    jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+        JinjaEnvironment.class, "strftimeNow", String.class));
+    jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
+  }
+
+  /**
+   * Spaces and tabs from the start of a line up to a block tag or a comment (not a block tag
+   * opened with a plus sign), which Jinja2's lstrip_blocks removes. jinjava's own lstripBlocks
+   * also strips the whitespace before a tag in the middle of a line (the space of "a; " before an
+   * endif tag), which Jinja2 keeps, so lager applies Jinja2's rule to the source instead.
+   */
+  private static final java.util.regex.Pattern LSTRIP =
+      java.util.regex.Pattern.compile("(?m)^[ \\t]+(?=\\{%(?!\\+)|\\{#)");
+
+  /**
+   * A template's text prepared as Jinja2 reads it: one trailing newline dropped (Jinja2's
+   * {@code keep_trailing_newline=False}) and {@code lstrip_blocks} applied.
+   */
+  static String source(String template) {
+    String t = template.endsWith("\n") ? template.substring(0, template.length() - 1) : template;
+    return LSTRIP.matcher(t).replaceAll("");
+  }
+
+  /** What went wrong in a render, when something did. */
+  sealed interface Failure {
+    /** {@code raise_exception(message)} in the template. */
+    record Raised(String message) implements Failure {}
+
+    /** An undefined variable of a strict render. */
+    record Undefined(String name) implements Failure {}
+
+    /** Any other fatal error, with the template line when known. */
+    record Other(String message, int line) implements Failure {}
+  }
+
+  /** The text, or the first fatal error. */
+  record Result(String output, Optional<Failure> failure) {}
+
+  Result render(String source, Map<String, Object> context) {
+    RenderResult result = jinjava.renderForResult(source, context);
+    for (TemplateError e : result.getErrors()) {
+      if (e.getSeverity() != TemplateError.ErrorType.FATAL) {
+        continue;
+      }
+      Throwable cause = e.getException();
+      while (cause != null && !(cause instanceof TemplateRaisedException)
+          && cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof TemplateRaisedException raised) {
+        return new Result("", Optional.of(new Failure.Raised(raised.getMessage())));
+      }
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      String unknown = "Unknown token found: ";
+      int at = message.indexOf(unknown);
+      if (at >= 0) {
+        return new Result("", Optional.of(new Failure.Undefined(
+            message.substring(at + unknown.length()).strip())));
+      }
+      return new Result("", Optional.of(new Failure.Other(message, e.getLineno())));
+    }
+    return new Result(result.getOutput(), Optional.empty());
+  }
+
+  /** {@code raise_exception(message)} in templates. */
+  public static String raiseException(String message) {
+    throw new TemplateRaisedException(message);
+  }
+
+  /** {@code strftime_now(format)}: the local time in a Python strftime format. */
+  public static String strftimeNow(String format) {
+    return Strftime.format(format, ZonedDateTime.now());
+  }
+
+  /** Thrown by {@code raise_exception} inside a template. */
+  static final class TemplateRaisedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TemplateRaisedException(String message) {
+      super(message);
+    }
+  }
+
+  /** transformers' {@code tojson}: {@code json.dumps(x, ensure_ascii=False)} with its spacing. */
+  static final class PythonJsonFilter implements Filter {
+    @Override
+    public String getName() {
+      return "tojson";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      Integer indent = args.length > 0 && args[0] != null ? Integer.valueOf(args[0]) : null;
+      StringBuilder sb = new StringBuilder();
+      PythonJson.write(var, indent, 0, sb);
+      return sb.toString();
+    }
+  }
+}
