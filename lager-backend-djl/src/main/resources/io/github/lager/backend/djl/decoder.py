@@ -123,11 +123,12 @@ class Decoder(Module):
     return w * n.to(x.dtype)
 
   def linear(self, x: Tensor, w: Tensor, b: Tensor) -> Tensor:
-    # x [..., in] times w [out, in]^T (+ b). On the CPU as an einsum: libtorch's linear/mm run
-    # few-row products (decoding: one row per sequence) at about 6 GB/s of weights here, the
-    # einsum's contraction at the machine's bandwidth (21 GB/s), and both equally fast on
-    # prefill-sized products (docs/benchmarks.md).
-    if x.is_cuda:
+    # x [..., in] times w [out, in]^T (+ b). Few-row float32 products on the CPU (a decoding
+    # step: one row per sequence) as an einsum: libtorch's linear reads their weights at about
+    # 6 GB/s here, the einsum's contraction at the machine's bandwidth (21 GB/s); on prompt-sized
+    # products linear is the faster (docs/benchmarks.md). Half precision (a GPU's, or the CPU's in
+    # tests) always takes linear, the GPU's path.
+    if x.is_cuda or x.dtype != 6 or x.numel() > 64 * x.size(-1):
       if b.numel() == 0:
         return torch.linear(x, w)
       return torch.linear(x, w, b)

