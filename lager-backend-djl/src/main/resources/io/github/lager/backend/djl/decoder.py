@@ -123,12 +123,13 @@ class Decoder(Module):
     return w * n.to(x.dtype)
 
   def linear(self, x: Tensor, w: Tensor, b: Tensor) -> Tensor:
-    # x [..., in] times w [out, in]^T (+ b). Few-row float32 products on the CPU (a decoding
-    # step: one row per sequence) as an einsum: libtorch's linear reads their weights at about
-    # 6 GB/s here, the einsum's contraction at the machine's bandwidth (21 GB/s); on prompt-sized
-    # products linear is the faster (docs/benchmarks.md). Half precision (a GPU's, or the CPU's in
-    # tests) always takes linear, the GPU's path.
-    if x.is_cuda or x.dtype != 6 or x.numel() > 64 * x.size(-1):
+    # x [..., in] times w [out, in]^T (+ b). Few-row float32 products with a large weight on the
+    # CPU (a decoding step: one row per sequence) as an einsum: libtorch's linear reads such
+    # weights at about 6 GB/s here, the einsum's contraction at the machine's bandwidth
+    # (21 GB/s). On prompt-sized products, and on small weights (the einsum's own overhead), linear
+    # is the faster (docs/benchmarks.md). Half precision (a GPU's, or the CPU's in tests) always
+    # takes linear, the GPU's path.
+    if x.is_cuda or x.dtype != 6 or x.numel() > 64 * x.size(-1) or w.numel() < 262144:
       if b.numel() == 0:
         return torch.linear(x, w)
       return torch.linear(x, w, b)
