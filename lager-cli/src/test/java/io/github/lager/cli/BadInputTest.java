@@ -218,6 +218,41 @@ class BadInputTest {
         .isEqualTo(Files.readAllBytes(IncrementalResults.manifestOf(done)));
   }
 
+  /**
+   * A config.json that does not describe its checkpoint (the model_type of another family, fewer
+   * layers than the tensors) is refused before anything runs, naming the field, the tensor and
+   * both values; no result file appears.
+   */
+  @Test
+  void aConfigThatDoesNotDescribeItsCheckpointIsRefused(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 2);
+    Path model = dir.resolve("model");
+    Files.createDirectories(model);
+    try (var files = Files.list(fixture(MODEL))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.createSymbolicLink(model.resolve(f.getFileName()), f.toAbsolutePath());
+      }
+    }
+    Path config = model.resolve("config.json");
+    String qwen2 = Files.readString(fixture(MODEL).resolve("config.json"));
+    Files.delete(config);
+    Files.writeString(config, qwen2.replace("\"qwen2\"", "\"llama\""));
+    Path out = dir.resolve("r.json");
+    var llama = lager("score", "--model", model.toString(), "--data", data.toString(), "--out",
+        out.toString(), "--quiet");
+    assertOneLineError(llama, 1, "lager score: bad input: " + model + ": the checkpoint has"
+        + " model.layers.0.self_attn.k_proj.bias, which config.json (model_type llama,"
+        + " attention_bias false) does not expect; is model_type right?");
+    assertThat(out).doesNotExist();
+    Files.writeString(config, qwen2.replace("\"num_hidden_layers\": 4", "\"num_hidden_layers\": 3")
+        .replaceAll("\"layer_types\": \\[[^\\]]*\\],", ""));
+    var truncated = lager("score", "--model", model.toString(), "--data", data.toString(), "--out",
+        out.toString(), "--quiet");
+    assertOneLineError(truncated, 1, "config.json has num_hidden_layers 3, but the checkpoint has"
+        + " layer 3");
+    assertThat(out).doesNotExist();
+  }
+
   @Test
   void aSecondRunOnTheSameOutputFailsAtOnceNamingTheFirst(@TempDir Path dir) throws IOException {
     Path data = prompts(dir, 2);
