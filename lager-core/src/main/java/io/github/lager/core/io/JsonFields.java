@@ -32,6 +32,11 @@ final class JsonFields {
     return where;
   }
 
+  /** The object itself. */
+  JsonObject object() {
+    return object;
+  }
+
   boolean has(String field) {
     return object.has(field) && !object.get(field).isJsonNull();
   }
