@@ -11,7 +11,7 @@
 # Dtypes are ScalarType codes (6 float32, 5 float16, 15 bfloat16, 4 int64, 11 bool): bfloat16
 # tensors live only in here, DJL sees float32, float16 and int64 only.
 #
-# Layouts. prepare_layer's input (raw_per_layer = 20, the order of the Java enum Slot; an absent
+# Layouts. prepare_layer's input (20 tensors, the order of the Java enum Slot.LAYER; an absent
 # tensor is empty):
 #   0 input_norm  1 q  2 k  3 v  4 q_bias  5 k_bias  6 v_bias  7 o  8 o_bias
 #   9 post_attention_norm  10 pre_feedforward_norm  11 post_feedforward_norm
