@@ -49,6 +49,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * A LangChain4j {@link DecisionModel} whose probabilities are LAGER's: the judge model runs in
@@ -101,8 +103,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Cancelling a response's future drops its questions that have not run yet.
  *
  * <p><b>One judge per label set.</b> lager reads a judge on one label set: each distinct label
- * set (with its template and pairwise setting) opens the model once, on first use, and keeps it
- * open until {@link #close()}. Keep the number of distinct question shapes small on a large model.
+ * set (and each pairwise template) opens the model once, on first use, and keeps it open until
+ * {@link #close()}; questions of different kinds on the same labels share a judge. Keep the
+ * number of distinct label sets small on a large model.
+ *
+ * <p><b>Threads.</b> Prompts are rendered in the caller's thread and run by the judge's worker
+ * ({@link BatchingJudge}); {@code decide} builds the answers in the caller's thread,
+ * {@code decideAsync} on {@link Builder#responseExecutor}. A pairwise choice is rendered in both
+ * orders by its judge.
  *
  * <p>Supported inputs: text ({@code DecisionRequest.builder().input(String)}, the field
  * {@code input}) and fields ({@code inputFields(Map)}: each field as a template field, and
@@ -128,12 +136,20 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   private final String noLabel;
   private final BatchingJudge.Settings batching;
   private final List<DecisionModelListener> listeners;
+  private final Executor responseExecutor;
   private final HfTokenizer tokenizer;
   private final Map<JudgeKey, BatchingJudge> judges = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  /** What a judge is opened for: a label set, a prompt template, both orders or one. */
-  private record JudgeKey(ScoreScale labels, JinjaPromptTemplate template, boolean pairwise) {}
+  /**
+   * What a judge is opened for: a label set, and for a pairwise judge (which renders both orders
+   * itself) its template; other judges run prompts rendered by the adapter.
+   */
+  private record JudgeKey(ScoreScale labels, JinjaPromptTemplate pairwiseTemplate) {
+    boolean pairwise() {
+      return pairwiseTemplate != null;
+    }
+  }
 
   /** How one question is judged. */
   private enum Kind { SCALE, CHOICE, PAIRWISE_CHOICE, YES_NO }
@@ -172,6 +188,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
     this.noLabel = b.noLabel;
     this.batching = b.batching;
     this.listeners = List.copyOf(b.listeners);
+    this.responseExecutor = b.responseExecutor;
     this.tokenizer = HfTokenizer.open(modelDirectory);
   }
 
@@ -194,25 +211,47 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
     }
   }
 
+  /**
+   * Judges the request's questions and waits for them; the answers are built in the caller's
+   * thread.
+   */
   @Override
   public DecisionResponse doDecide(DecisionRequest request) {
+    List<Planned> plans = plan(request);
+    Map<String, CompletableFuture<ScoredSample>> parts = submit(plans);
     try {
-      return doDecideAsync(request).join();
+      parts.values().forEach(CompletableFuture::join);
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
       throw e;
     }
+    return respond(plans, parts);
   }
 
+  /**
+   * Queues the request's questions and returns at once; the answers are built on
+   * {@link Builder#responseExecutor} (default the common pool), never on the judge's worker.
+   * Cancelling the future drops the questions that have not run yet.
+   */
   @Override
   public CompletableFuture<DecisionResponse> doDecideAsync(DecisionRequest request) {
-    Objects.requireNonNull(request, "request");
-    if (closed) {
-      throw new IllegalStateException("this LagerDecisionModel is closed");
-    }
     List<Planned> plans = plan(request);
+    Map<String, CompletableFuture<ScoredSample>> parts = submit(plans);
+    CompletableFuture<DecisionResponse> out = CompletableFuture
+        .allOf(parts.values().toArray(CompletableFuture[]::new))
+        .thenApplyAsync(v -> respond(plans, parts), responseExecutor);
+    out.whenComplete((r, e) -> {
+      if (out.isCancelled()) {
+        parts.values().forEach(f -> f.cancel(false));
+      }
+    });
+    return out;
+  }
+
+  /** Submits the questions, those of one judge together (one batch); futures by question. */
+  private Map<String, CompletableFuture<ScoredSample>> submit(List<Planned> plans) {
     Map<JudgeKey, List<Planned>> byJudge = new LinkedHashMap<>();
     for (Planned p : plans) {
       byJudge.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
@@ -225,19 +264,15 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
         parts.put(e.getValue().get(i).name(), fs.get(i));
       }
     }
-    CompletableFuture<DecisionResponse> out = CompletableFuture
-        .allOf(parts.values().toArray(CompletableFuture[]::new))
-        .thenApply(v -> respond(plans, parts));
-    out.whenComplete((r, e) -> {
-      if (out.isCancelled()) {
-        parts.values().forEach(f -> f.cancel(false));
-      }
-    });
-    return out;
+    return parts;
   }
 
   /** Each question as a sample for its judge; fails naming the question on bad input. */
   private List<Planned> plan(DecisionRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (closed) {
+      throw new IllegalStateException("this LagerDecisionModel is closed");
+    }
     Map<String, JsonElement> input = inputFields(request.input());
     boolean hasPair = input.containsKey(JudgeSample.RESPONSE_A)
         && input.containsKey(JudgeSample.RESPONSE_B);
@@ -290,8 +325,18 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       }
       JudgeSample sample = new JudgeSample(idx++, Optional.empty(), Optional.empty(),
           Optional.empty(), fields);
-      out.add(new Planned(name, kind, new JudgeKey(labels, template,
-          kind == Kind.PAIRWISE_CHOICE), sample));
+      if (kind == Kind.PAIRWISE_CHOICE) { // rendered in both orders by the judge
+        out.add(new Planned(name, kind, new JudgeKey(labels, template), sample));
+      } else { // rendered here, in the caller's thread, so that the judge's worker only runs it
+        String prompt;
+        try {
+          prompt = template.render(sample, judgeOptions.pipeline().condition(), labels);
+        } catch (InvalidInputException bad) {
+          throw new IllegalArgumentException("question '" + name + "': " + bad.getMessage(), bad);
+        }
+        out.add(new Planned(name, kind, new JudgeKey(labels, null), new JudgeSample(
+            sample.idx(), Optional.of(prompt), Optional.of(prompt), Optional.empty(), Map.of())));
+      }
     }
     return out;
   }
@@ -379,7 +424,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       JudgeOptions options;
       Judge judge;
       try {
-        options = judgeOptions.toBuilder().labels(k.labels()).template(k.template())
+        options = judgeOptions.toBuilder().labels(k.labels()).template(k.pairwiseTemplate())
             .pairwise(k.pairwise()).build();
         judge = Judge.open(modelDirectory, options);
       } catch (InvalidInputException e) {
@@ -530,8 +575,15 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
     private String noLabel = "no";
     private BatchingJudge.Settings batching;
     private final List<DecisionModelListener> listeners = new ArrayList<>();
+    private Executor responseExecutor = ForkJoinPool.commonPool();
 
     private Builder() {}
+
+    /** Where {@code decideAsync} builds its responses; default the common pool. */
+    public Builder responseExecutor(Executor e) {
+      this.responseExecutor = Objects.requireNonNull(e, "responseExecutor");
+      return this;
+    }
 
     /** A Hugging Face model directory (config.json, *.safetensors, tokenizer, chat template). */
     public Builder modelDirectory(Path dir) {

@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import org.springframework.ai.evaluation.EvaluationRequest;
 import org.springframework.ai.evaluation.EvaluationResponse;
 import org.springframework.ai.evaluation.Evaluator;
@@ -57,8 +59,10 @@ import org.springframework.ai.evaluation.Evaluator;
  * <p>When the judge generates no label, the response does not pass, its score is
  * {@link Float#NaN} and {@code metadata.valid} is false: no score is made up.
  *
- * <p>Calls from many threads share the judge's batches ({@link BatchingJudge});
- * {@link #evaluateAsync} returns a future at once.
+ * <p>Calls from many threads share the judge's batches ({@link BatchingJudge}): the prompt is
+ * rendered in the caller's thread, the judge's worker runs it with other callers' prompts, and
+ * {@code evaluate} builds the response in the caller's thread; {@link #evaluateAsync} returns a
+ * future at once.
  */
 public final class LagerEvaluator implements Evaluator, AutoCloseable {
   /** The rubric used unless {@link Builder#rubric} gives one. */
@@ -69,6 +73,8 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
 
   private final Path modelDirectory;
   private final JudgeOptions options;
+  private final JinjaPromptTemplate template;
+  private final Executor responseExecutor;
   private final ScoreMethod scoreMethod;
   private final double threshold;
   private final String rubric;
@@ -94,8 +100,10 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     if (b.labels != null) {
       o.labels(b.labels);
     }
-    o.template(b.template != null ? b.template : JinjaPromptTemplate.builtIn("absolute"));
-    this.options = o.pairwise(false).build();
+    // prompts are rendered in the callers' threads; the judge's worker runs them
+    this.template = b.template != null ? b.template : JinjaPromptTemplate.builtIn("absolute");
+    this.options = o.template(null).pairwise(false).build();
+    template.bind(options.labels()); // refuses a label set the template cannot use
     this.scoreMethod = b.scoreMethod;
     if (scoreMethod.isTuned() && options.weights().isEmpty()) {
       throw new IllegalArgumentException("the score method " + scoreMethod.key()
@@ -107,6 +115,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     }
     this.threshold = b.threshold;
     this.rubric = b.rubric;
+    this.responseExecutor = b.responseExecutor;
     this.calibration = b.calibration;
     if (calibration != null) {
       calibration.checkLabels(options.labels(), "the calibration");
@@ -125,10 +134,11 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     return new Builder();
   }
 
+  /** Scores the request (in a batch with other callers') and builds the response here. */
   @Override
   public EvaluationResponse evaluate(EvaluationRequest request) {
     try {
-      return evaluateAsync(request).join();
+      return respond(judge.submit(prompt(request)).join());
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -137,11 +147,14 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     }
   }
 
-  /** Queues the request with other callers' (one batch of the judge); completes when scored. */
+  /**
+   * Queues the request with other callers' (one batch of the judge) and returns at once; the
+   * response is built on {@link Builder#responseExecutor} (default the common pool).
+   */
   public CompletableFuture<EvaluationResponse> evaluateAsync(EvaluationRequest request) {
-    Objects.requireNonNull(request, "request");
-    CompletableFuture<ScoredSample> scored = judge.submit(sample(request));
-    CompletableFuture<EvaluationResponse> out = scored.thenApply(this::respond);
+    CompletableFuture<ScoredSample> scored = judge.submit(prompt(request));
+    CompletableFuture<EvaluationResponse> out = scored.thenApplyAsync(this::respond,
+        responseExecutor);
     out.whenComplete((r, e) -> {
       if (out.isCancelled()) {
         scored.cancel(false);
@@ -150,8 +163,21 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     return out;
   }
 
-  /** The judge sample of {@code request}: the template's fields. */
+  /** The rendered judge prompt of {@code request}, as the judge runs it. */
+  private JudgeSample prompt(EvaluationRequest request) {
+    String prompt;
+    try {
+      prompt = template.render(sample(request), options.pipeline().condition(), options.labels());
+    } catch (InvalidInputException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return new JudgeSample(0, Optional.of(prompt), Optional.of(prompt), Optional.empty(),
+        Map.of());
+  }
+
+  /** The template's fields of {@code request}. */
   JudgeSample sample(EvaluationRequest request) {
+    Objects.requireNonNull(request, "request");
     String context = doGetSupportingData(request);
     String user = Objects.requireNonNullElse(request.getUserText(), "");
     Map<String, JsonElement> fields = new LinkedHashMap<>();
@@ -252,8 +278,15 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     private String rubric = DEFAULT_RUBRIC;
     private Calibration calibration;
     private BatchingJudge.Settings batching;
+    private Executor responseExecutor = ForkJoinPool.commonPool();
 
     private Builder() {}
+
+    /** Where {@code evaluateAsync} builds its responses; default the common pool. */
+    public Builder responseExecutor(Executor e) {
+      this.responseExecutor = Objects.requireNonNull(e, "responseExecutor");
+      return this;
+    }
 
     /** A Hugging Face model directory (config.json, *.safetensors, tokenizer, chat template). */
     public Builder modelDirectory(Path dir) {
