@@ -133,6 +133,7 @@ public final class ConcurrentCallersBench implements Callable<Integer> {
       judge.score(samples, s -> { });
       double[] single = new double[reps];
       double[] multi = new double[reps];
+      double[] batcher = new double[reps];
       JsonArray runs = new JsonArray();
       for (int r = 0; r < reps; r++) {
         long t0 = System.nanoTime();
@@ -145,10 +146,14 @@ public final class ConcurrentCallersBench implements Callable<Integer> {
         t0 = System.nanoTime();
         concurrent(adapter, inputs, null);
         multi[r] = inputs.size() / ((System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        concurrent(judge, samples, batching);
+        batcher[r] = inputs.size() / ((System.nanoTime() - t0) / 1e9);
         JsonObject run = new JsonObject();
         run.addProperty("single_caller_samples_per_s", single[r]);
         run.addProperty("concurrent_samples_per_s", multi[r]);
         run.addProperty("ratio", multi[r] / single[r]);
+        run.addProperty("batcher_alone_samples_per_s", batcher[r]);
         runs.add(run);
       }
       JsonObject out = new JsonObject();
@@ -163,6 +168,7 @@ public final class ConcurrentCallersBench implements Callable<Integer> {
       out.addProperty("median_single_caller_samples_per_s", median(single));
       out.addProperty("median_concurrent_samples_per_s", median(multi));
       out.addProperty("median_ratio", median(multi) / median(single));
+      out.addProperty("median_batcher_alone_samples_per_s", median(batcher));
       out.add("runs", runs);
       System.out.println(out);
     }
@@ -192,6 +198,35 @@ public final class ConcurrentCallersBench implements Callable<Integer> {
         f.get();
       }
     } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The rendered prompts through a {@link BatchingJudge} alone (no adapter), from the same number
+   * of callers: what the batcher costs apart from the adapter's rendering and responses. The
+   * judge is borrowed (not closed).
+   */
+  private void concurrent(Judge judge, List<JudgeSample> samples, BatchingJudge.Settings batching)
+      throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    BatchingJudge batcher = BatchingJudge.of(judge::score, null, batching);
+    try {
+      List<Future<?>> callers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        callers.add(pool.submit(() -> {
+          for (int i = next.getAndIncrement(); i < samples.size(); i = next.getAndIncrement()) {
+            batcher.submit(samples.get(i)).join();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : callers) {
+        f.get();
+      }
+    } finally {
+      batcher.close();
       pool.shutdownNow();
     }
   }

@@ -139,6 +139,8 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   private final Executor responseExecutor;
   private final HfTokenizer tokenizer;
   private final Map<JudgeKey, BatchingJudge> judges = new ConcurrentHashMap<>();
+  /** Whether a label is one token of the vocabulary, by label (looked up once). */
+  private final Map<String, Boolean> singleTokens = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -356,10 +358,11 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   }
 
   private void checkSingleToken(String question, String what, String label) {
-    boolean one;
-    synchronized (tokenizer) {
-      one = tokenizer.vocabId(label).isPresent();
-    }
+    boolean one = singleTokens.computeIfAbsent(label, l -> {
+      synchronized (tokenizer) {
+        return tokenizer.vocabId(l).isPresent();
+      }
+    });
     if (!one) {
       throw new IllegalArgumentException("question '" + question + "': the " + what + " \""
           + label + "\" is not one token of the judge's vocabulary (" + tokenizer.file()
