@@ -9,7 +9,7 @@ import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.hf.BatchingJudge;
 import io.github.lager.hf.DjlSettings;
 import io.github.lager.hf.Judge;

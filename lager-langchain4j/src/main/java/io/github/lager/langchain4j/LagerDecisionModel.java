@@ -29,7 +29,7 @@ import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.hf.BatchingJudge;
 import io.github.lager.hf.HfTokenizer;
 import io.github.lager.hf.JinjaPromptTemplate;

@@ -11,7 +11,7 @@ import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
