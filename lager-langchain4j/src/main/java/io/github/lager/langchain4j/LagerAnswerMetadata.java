@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param scores every score lager computes for the sample, by key ({@code direct_score},
  *     {@code e_score}, {@code lager_wo}, the ablations, {@code lager_w} with tuned weights), on
  *     the values the adapter gives the labels (a level's or an option's index, yes = 1, no = 0);
- *     empty when not valid
+ *     for a pairwise choice those of the order (A, B) (the answer's probabilities are both orders
+ *     averaged); empty when not valid
  */
 public record LagerAnswerMetadata(boolean valid, String scoreMethod, String weights,
     boolean positionSwapped, String prompt, String generatedText, Map<String, Double> scores) {
