@@ -99,8 +99,8 @@ import java.util.concurrent.ForkJoinPool;
  * <p><b>Batching.</b> Calls from many threads share the judge's batches ({@link BatchingJudge}:
  * a bounded queue, a maximum wait of a few milliseconds, a maximum batch size, blocking when
  * full); {@link #decideAsync} returns at once with a future. The questions of one request that
- * share a label set (pairwise choices: also a template) are submitted together and judged in one batch.
- * Cancelling a response's future drops its questions that have not run yet.
+ * share a label set (pairwise choices: also a template) are submitted together and judged in one
+ * batch. Cancelling a response's future drops its questions that have not run yet.
  *
  * <p><b>One judge per label set.</b> lager reads a judge on one label set: each distinct label
  * set (and each pairwise template) opens the model once, on first use, and keeps it open until
