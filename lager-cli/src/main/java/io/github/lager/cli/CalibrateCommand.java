@@ -1,11 +1,12 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.eval.Calibration;
-import io.github.lager.core.eval.CalibrationMap;
-import io.github.lager.core.eval.CalibrationMethod;
-import io.github.lager.core.eval.CalibrationReport;
-import io.github.lager.core.eval.ScoreColumns;
-import io.github.lager.core.io.CalibrationJson;
+import io.github.lager.core.calibration.Calibration;
+import io.github.lager.core.calibration.CalibrationMap;
+import io.github.lager.core.calibration.CalibrationMethod;
+import io.github.lager.eval.CalibrationFit;
+import io.github.lager.eval.CalibrationReport;
+import io.github.lager.eval.ScoreColumns;
+import io.github.lager.core.calibration.CalibrationJson;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
@@ -73,13 +74,13 @@ final class CalibrateCommand implements Callable<Integer> {
     String weightsName = weights == null ? null : weights.toString();
     ScoreColumns columns = ScoreColumns.of(input.samples(), methods, w, weightsName,
         reuseWeights);
-    Calibration calibration = Calibration.fit(columns, m, input.name(), input.sha256(),
+    Calibration calibration = CalibrationFit.fit(columns, m, input.name(), input.sha256(),
         weightsName);
     pw.printf("fitted %s calibration maps on %d samples of %s (%d invalid skipped), labels %s%n",
         m.key(), columns.n(), input.name(), columns.skippedInvalid(), columns.scale().describe());
     calibration.maps().forEach((score, map) -> pw.println("  " + score.key() + ": "
         + describe(map)));
-    CalibrationReport fit = calibration.evaluate(columns, "in-sample");
+    CalibrationReport fit = CalibrationFit.evaluate(calibration, columns, "in-sample");
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"score_type", "mae", "mae calibrated", "rmse", "rmse calibrated"});
     fit.rows().forEach((score, r) -> rows.add(new String[] {score.key(),

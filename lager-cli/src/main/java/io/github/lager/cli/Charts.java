@@ -1,13 +1,13 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.eval.BootstrapReport;
-import io.github.lager.core.eval.CalibrationMap;
-import io.github.lager.core.eval.CorrelationKind;
-import io.github.lager.core.eval.CorrelationRow;
-import io.github.lager.core.eval.EvaluationReport;
-import io.github.lager.core.eval.Interval;
-import io.github.lager.core.eval.Selection;
+import io.github.lager.eval.BootstrapReport;
+import io.github.lager.core.calibration.CalibrationMap;
+import io.github.lager.eval.CorrelationKind;
+import io.github.lager.eval.CorrelationRow;
+import io.github.lager.eval.EvaluationReport;
+import io.github.lager.eval.Interval;
+import io.github.lager.eval.Selection;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
 import java.awt.BasicStroke;

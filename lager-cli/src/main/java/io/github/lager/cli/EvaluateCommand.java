@@ -2,12 +2,12 @@ package io.github.lager.cli;
 
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.eval.Evaluation;
-import io.github.lager.core.eval.EvaluationReport;
-import io.github.lager.core.eval.HumanRange;
-import io.github.lager.core.eval.PairwiseEvaluation;
-import io.github.lager.core.eval.SampleSets;
-import io.github.lager.core.eval.ScoreColumns;
+import io.github.lager.eval.Evaluation;
+import io.github.lager.eval.EvaluationReport;
+import io.github.lager.eval.HumanRange;
+import io.github.lager.eval.PairwiseEvaluation;
+import io.github.lager.eval.SampleSets;
+import io.github.lager.eval.ScoreColumns;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
@@ -239,12 +239,7 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private int exit(int skipped, PrintWriter out) {
-    if (skipped > 0) {
-      out.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
-          + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
-              + " (--skip-bad: 0)"));
-    }
-    return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
+    return SkippedExit.samples(skipped, skipBad, out);
   }
 
   /** The statistics of absolute judgments are refused for pairwise ones, naming the option. */

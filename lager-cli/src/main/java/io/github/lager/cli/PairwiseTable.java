@@ -1,6 +1,6 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.eval.PairwiseEvaluation;
+import io.github.lager.eval.PairwiseEvaluation;
 import io.github.lager.core.math.PairwiseScore.Outcome;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;

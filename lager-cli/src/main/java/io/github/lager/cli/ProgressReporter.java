@@ -1,6 +1,6 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.eval.Bootstrap;
+import io.github.lager.eval.Bootstrap;
 import io.github.lager.core.pipeline.JudgePipeline;
 import java.io.PrintWriter;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.eval.CorrelationRow;
-import io.github.lager.core.eval.EvaluationReport;
+import io.github.lager.eval.CorrelationRow;
+import io.github.lager.eval.EvaluationReport;
 import io.github.lager.core.math.ScoreMethod;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.github.lager.cli;
 
-import com.google.common.hash.Hashing;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.FileErrors;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.SampleFields;
+import io.github.lager.core.io.Sha256;
 import io.github.lager.core.io.ScoredSample;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +55,7 @@ record ResultsInput(String name, List<ScoredSample> samples, String sha256, List
   private static ResultsInput of(String name, byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);
     ResultsJson.Contents c = ResultsJson.read(new StringReader(text), name, true);
-    return new ResultsInput(name, c.samples(), Hashing.sha256().hashBytes(bytes).toString(),
+    return new ResultsInput(name, c.samples(), Sha256.of(bytes),
         c.problems(), text);
   }
 

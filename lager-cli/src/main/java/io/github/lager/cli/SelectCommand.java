@@ -2,8 +2,8 @@ package io.github.lager.cli;
 
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.eval.SampleSets;
-import io.github.lager.core.eval.Selection;
+import io.github.lager.eval.SampleSets;
+import io.github.lager.eval.Selection;
 import io.github.lager.core.io.InputLines;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;

@@ -59,6 +59,29 @@ class ScoreCommandTest {
         .getAsJsonObject();
   }
 
+  /**
+   * The model is parsed once per run: one parse of config.json and one open of the checkpoint,
+   * whose fingerprint heads the manifest and whose parsed tensors the backend loads; a resumed
+   * finished run parses it once too, and loads no backend.
+   */
+  @Test
+  void aScoreRunParsesTheModelOnce(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("results.json");
+    Path prompts = promptsFile(dir, "tiny-llama");
+    int configReads = io.github.lager.hf.ModelConfig.readCount();
+    int checkpointOpens = io.github.lager.hf.Checkpoint.openCount();
+    var r = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
+        "--data", prompts.toString(), "--out", out.toString(), "--quiet");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads).isEqualTo(1);
+    assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens).isEqualTo(1);
+    var again = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
+        "--data", prompts.toString(), "--out", out.toString(), "--resume", "--quiet");
+    assertThat(again.out()).contains("is already complete");
+    assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads).isEqualTo(2);
+    assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens).isEqualTo(2);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tiny-qwen2", "tiny-llama"})
   void scoreThenEvaluateMatchesTheReference(String model, @TempDir Path dir) throws IOException {

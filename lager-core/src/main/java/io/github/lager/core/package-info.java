@@ -8,7 +8,7 @@
  *   <li>{@link io.github.lager.core.metrics} - correlation with human ratings;
  *   <li>{@link io.github.lager.core.io} - where data enters and leaves: the reference's JSON Lines
  *       input, its results file, layer-weight files;
- *   <li>{@link io.github.lager.core.eval} - the evaluation table of the reference.
+ *   <li>{@link io.github.lager.eval} - the evaluation table of the reference.
  * </ul>
  */
 package io.github.lager.core;

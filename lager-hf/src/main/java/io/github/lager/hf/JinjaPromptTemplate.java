@@ -172,7 +172,7 @@ public final class JinjaPromptTemplate {
 
   /** SHA-256 of the text (what a run's manifest records). */
   public String sha256() {
-    return RunManifest.sha256(source.getBytes(StandardCharsets.UTF_8));
+    return io.github.lager.core.io.Sha256.of(source.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -319,7 +319,7 @@ public final class SafetensorsFile implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-    return io.github.lager.core.io.RunManifest.sha256(header.array());
+    return io.github.lager.core.io.Sha256.ofParts(header.array());
   }
 
   /**
