@@ -1,5 +1,8 @@
 package io.github.lager.cli;
 
+import io.github.lager.eval.report.ReportTable;
+import io.github.lager.eval.report.ReportCharts;
+import io.github.lager.eval.ResultsInput;
 import io.github.lager.core.calibration.Calibration;
 import io.github.lager.core.calibration.CalibrationMap;
 import io.github.lager.core.calibration.CalibrationMethod;
@@ -57,7 +60,7 @@ final class CalibrateCommand implements Callable<Integer> {
   boolean reuseWeights;
 
   @Option(names = "--plots", paramLabel = "DIR",
-      description = "Write " + Charts.CALIBRATION + " (scores against human scores, with the"
+      description = "Write " + ReportCharts.CALIBRATION + " (scores against human scores, with the"
           + " map) into DIR.")
   Path plots;
 
@@ -94,7 +97,7 @@ final class CalibrateCommand implements Callable<Integer> {
     if (plots != null) {
       Map<ScoreMethod, double[]> scores = new LinkedHashMap<>();
       calibration.maps().keySet().forEach(s -> scores.put(s, columns.scores(s)));
-      pw.println("wrote " + Charts.calibration(plots, m.key(), scores, columns.human(),
+      pw.println("wrote " + ReportCharts.calibration(plots, m.key(), scores, columns.human(),
           calibration.maps(), columns.scale()));
     }
     return 0;

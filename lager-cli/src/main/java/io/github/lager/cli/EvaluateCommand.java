@@ -1,5 +1,10 @@
 package io.github.lager.cli;
 
+import io.github.lager.eval.report.ReportJson;
+import io.github.lager.eval.report.ReportTable;
+import io.github.lager.eval.report.ReportCharts;
+import io.github.lager.eval.report.PairwiseTable;
+import io.github.lager.eval.ResultsInput;
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.eval.Evaluation;
@@ -79,8 +84,8 @@ final class EvaluateCommand implements Callable<Integer> {
   Path saveWeights;
 
   @Option(names = "--plots", paramLabel = "DIR",
-      description = "Write " + Charts.LAYERS + " and " + Charts.HISTOGRAM + " (and, with"
-          + " --bootstrap, " + Charts.INTERVALS + ") into DIR.")
+      description = "Write " + ReportCharts.LAYERS + " and " + ReportCharts.HISTOGRAM + " (and, with"
+          + " --bootstrap, " + ReportCharts.INTERVALS + ") into DIR.")
   Path plots;
 
   @Option(names = "--human-range", paramLabel = "MIN:MAX",
@@ -128,13 +133,13 @@ final class EvaluateCommand implements Callable<Integer> {
     if (bundled) {
       out.println("No --data given: evaluating the bundled sample results of the tiny-llama"
           + " fixture (random-weight judge, project-annotated human scores).");
-      inputs.add(ResultsInput.bundled(ResultsInput.BUNDLED_DATA));
+      inputs.add(BundledSamples.read(BundledSamples.DATA));
     } else {
       for (Path p : data) {
         inputs.add(ResultsInput.file(p));
       }
     }
-    ResultsInput valid = bundled ? ResultsInput.bundled(ResultsInput.BUNDLED_VALID)
+    ResultsInput valid = bundled ? BundledSamples.read(BundledSamples.VALID)
         : weightsSource != null && weightsSource.valid != null
             ? ResultsInput.file(weightsSource.valid) : null;
     List<ResultsInput> all = new ArrayList<>(inputs);
@@ -231,8 +236,8 @@ final class EvaluateCommand implements Callable<Integer> {
       out.println("wrote " + json);
     }
     if (plots != null) {
-      out.println("wrote " + Charts.layerCurve(plots, report));
-      out.println("wrote " + Charts.histogram(plots, report.scale(), columns.idx(),
+      out.println("wrote " + ReportCharts.layerCurve(plots, report));
+      out.println("wrote " + ReportCharts.histogram(plots, report.scale(), columns.idx(),
           histogramSeries(columns)));
     }
     return exit(skipped, out);
@@ -276,8 +281,8 @@ final class EvaluateCommand implements Callable<Integer> {
     outs.put("--json", json);
     outs.put("--save-weights", saveWeights);
     if (plots != null) {
-      outs.put("--plots (" + Charts.LAYERS + ")", plots.resolve(Charts.LAYERS));
-      outs.put("--plots (" + Charts.HISTOGRAM + ")", plots.resolve(Charts.HISTOGRAM));
+      outs.put("--plots (" + ReportCharts.LAYERS + ")", plots.resolve(ReportCharts.LAYERS));
+      outs.put("--plots (" + ReportCharts.HISTOGRAM + ")", plots.resolve(ReportCharts.HISTOGRAM));
     }
     OutputPaths.refuseOverlap(in, outs);
     OutputPaths.checkWritableFile("--json", json);

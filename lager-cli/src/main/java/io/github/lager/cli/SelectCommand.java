@@ -1,5 +1,10 @@
 package io.github.lager.cli;
 
+import io.github.lager.eval.report.ReportJson;
+import io.github.lager.eval.report.StatisticsJson;
+import io.github.lager.eval.report.ReportTable;
+import io.github.lager.eval.report.ReportCharts;
+import io.github.lager.eval.ResultsInput;
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.eval.SampleSets;
@@ -94,7 +99,7 @@ final class SelectCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--plots", paramLabel = "DIR",
-      description = "Write " + Charts.SELECTION + " (mean human score of each selection) into"
+      description = "Write " + ReportCharts.SELECTION + " (mean human score of each selection) into"
           + " DIR.")
   Path plots;
 
@@ -144,7 +149,7 @@ final class SelectCommand implements Callable<Integer> {
         throw new InvalidInputException("--plots shows mean human scores: every sample needs"
             + " one");
       }
-      pw.println("wrote " + Charts.selection(plots, r));
+      pw.println("wrote " + ReportCharts.selection(plots, r));
     }
     return 0;
   }
@@ -154,7 +159,7 @@ final class SelectCommand implements Callable<Integer> {
     if (sources == null) {
       pw.println("No --data or --aspect given: ranking the bundled sample results of the"
           + " tiny-llama fixture (random-weight judge, project-annotated human scores).");
-      ResultsInput in = ResultsInput.bundled(ResultsInput.BUNDLED_DATA);
+      ResultsInput in = BundledSamples.read(BundledSamples.DATA);
       aspects.add(new SampleSets.Source(in.name(), in.samples()));
     } else if (sources.data != null) {
       List<SampleSets.Source> files = new ArrayList<>();

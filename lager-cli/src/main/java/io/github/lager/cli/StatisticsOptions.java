@@ -1,5 +1,9 @@
 package io.github.lager.cli;
 
+import io.github.lager.eval.report.StatisticsJson;
+import io.github.lager.eval.report.ReportTable;
+import io.github.lager.eval.report.ReportCharts;
+import io.github.lager.eval.ResultsInput;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
@@ -244,7 +248,7 @@ final class StatisticsOptions {
           sections.add("comparisons", StatisticsJson.comparisons(report));
         }
         if (plots != null) {
-          out.println("wrote " + Charts.intervals(plots, report, columns.n()));
+          out.println("wrote " + ReportCharts.intervals(plots, report, columns.n()));
         }
         if (groups != null) {
           groupTables(groups, groupedBy, seed, progress, runs * bootstrap, out, sections);

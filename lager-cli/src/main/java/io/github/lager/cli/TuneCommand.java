@@ -1,5 +1,6 @@
 package io.github.lager.cli;
 
+import io.github.lager.eval.ResultsInput;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.train.LayerWeightTuner;

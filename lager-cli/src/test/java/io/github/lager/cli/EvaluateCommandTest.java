@@ -1,5 +1,6 @@
 package io.github.lager.cli;
 
+import io.github.lager.eval.report.ReportCharts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -49,8 +50,8 @@ class EvaluateCommandTest {
     assertThat(report.get("skipped_invalid").getAsInt()).isEqualTo(1);
     assertThat(report.getAsJsonObject("rows").keySet())
         .containsExactly("direct_score", "e_score", "lager_wo", "lager_w");
-    assertThat(Files.size(dir.resolve(Charts.LAYERS))).isGreaterThan(1000);
-    assertThat(Files.size(dir.resolve(Charts.HISTOGRAM))).isGreaterThan(1000);
+    assertThat(Files.size(dir.resolve(ReportCharts.LAYERS))).isGreaterThan(1000);
+    assertThat(Files.size(dir.resolve(ReportCharts.HISTOGRAM))).isGreaterThan(1000);
   }
 
   @Test
@@ -136,7 +137,7 @@ class EvaluateCommandTest {
   @Test
   void tuneWritesWeightsThatEvaluateReads(@TempDir Path dir) throws Exception {
     Path bundled = dir.resolve("valid.json");
-    try (var in = getClass().getResourceAsStream(ResultsInput.SAMPLES + ResultsInput.BUNDLED_VALID)) {
+    try (var in = getClass().getResourceAsStream(BundledSamples.SAMPLES + BundledSamples.VALID)) {
       Files.write(bundled, in.readAllBytes());
     }
     Path w = dir.resolve("w.json");

@@ -35,7 +35,7 @@ class ScoreCommandTest {
     JsonArray batch1 = golden(model).getAsJsonArray("batch1");
     Map<Long, Double> human = new HashMap<>();
     try (var in = ScoreCommandTest.class.getResourceAsStream(
-        ResultsInput.SAMPLES + ResultsInput.BUNDLED_DATA)) {
+        BundledSamples.SAMPLES + BundledSamples.DATA)) {
       for (ScoredSample s : ResultsJson.read(new StringReader(
           new String(in.readAllBytes(), StandardCharsets.UTF_8)), "bundled")) {
         human.put(s.idx(), s.humanScore().orElseThrow().mean());

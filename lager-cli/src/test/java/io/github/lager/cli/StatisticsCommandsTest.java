@@ -1,5 +1,6 @@
 package io.github.lager.cli;
 
+import io.github.lager.eval.report.ReportCharts;
 import static io.github.lager.cli.EvaluateCommandTest.flaskDir;
 import static io.github.lager.cli.EvaluateCommandTest.lager;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,7 @@ class StatisticsCommandsTest {
 
   static Path bundled(Path dir, String name) throws IOException {
     Path f = dir.resolve(name);
-    try (var in = StatisticsCommandsTest.class.getResourceAsStream(ResultsInput.SAMPLES + name)) {
+    try (var in = StatisticsCommandsTest.class.getResourceAsStream(BundledSamples.SAMPLES + name)) {
       Files.write(f, in.readAllBytes());
     }
     return f;
@@ -91,7 +92,7 @@ class StatisticsCommandsTest {
     // The mean human score of the selection is that of the selected samples.
     double mean = j.get("mean_human_selected").getAsDouble();
     assertThat(mean).isBetween(1.0, 5.0);
-    assertThat(Files.size(dir.resolve(Charts.SELECTION))).isGreaterThan(1000);
+    assertThat(Files.size(dir.resolve(ReportCharts.SELECTION))).isGreaterThan(1000);
 
     EvaluateCommandTest.Run noInputs = run("select", "--top-n", "3", "--out", out.toString());
     assertThat(noInputs.code()).isEqualTo(LagerCli.EXIT_ERROR);
@@ -104,14 +105,14 @@ class StatisticsCommandsTest {
 
   @Test
   void calibrateThenEvaluateWithTheFileKeepsRankCorrelations(@TempDir Path dir) throws Exception {
-    Path valid = bundled(dir, ResultsInput.BUNDLED_VALID);
+    Path valid = bundled(dir, BundledSamples.VALID);
     Path cal = dir.resolve("cal.json");
     EvaluateCommandTest.Run r = run("calibrate", "--method", "linear", "--data", valid.toString(),
         "--out", cal.toString(), "--plots", dir.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("fitted linear calibration maps on 8 samples")
         .contains("lager_wo: human = ").contains("wrote " + cal);
-    assertThat(Files.size(dir.resolve(Charts.CALIBRATION))).isGreaterThan(1000);
+    assertThat(Files.size(dir.resolve(ReportCharts.CALIBRATION))).isGreaterThan(1000);
     Calibration c = CalibrationJson.read(cal);
     assertThat(c.provenance().trainingSamples()).isEqualTo(8);
     assertThat(c.maps()).containsOnlyKeys(ScoreMethod.DIRECT_SCORE, ScoreMethod.E_SCORE,
@@ -151,7 +152,7 @@ class StatisticsCommandsTest {
   void scoreWithACalibrationAddsCalibratedColumns(@TempDir Path dir) throws Exception {
     Path cal = dir.resolve("cal.json");
     assertThat(run("calibrate", "--method", "linear", "--data",
-        bundled(dir, ResultsInput.BUNDLED_VALID).toString(), "--out", cal.toString()).code())
+        bundled(dir, BundledSamples.VALID).toString(), "--out", cal.toString()).code())
         .isZero();
     Calibration c = CalibrationJson.read(cal);
     Path out = dir.resolve("results.json");
@@ -206,7 +207,7 @@ class StatisticsCommandsTest {
         within(1e-12));
     assertThat(spearman.get("p_one_sided").getAsDouble()).isBetween(1 / 301.0, 1.0);
     assertThat(j.has("human_ceiling")).as("single human scores: no ceiling").isFalse();
-    assertThat(Files.size(dir.resolve(Charts.INTERVALS))).isGreaterThan(1000);
+    assertThat(Files.size(dir.resolve(ReportCharts.INTERVALS))).isGreaterThan(1000);
 
     // The same seed gives the same intervals.
     Path again = dir.resolve("again.json");
@@ -223,7 +224,7 @@ class StatisticsCommandsTest {
     // The bundled results with a label and a group per sample: the samples whose response
     // answers another instruction (human score 1 or 2) are "unanswerable" here.
     JsonArray samples = JsonParser.parseString(Files.readString(bundled(dir,
-        ResultsInput.BUNDLED_DATA))).getAsJsonArray();
+        BundledSamples.DATA))).getAsJsonArray();
     for (JsonElement e : samples) {
       JsonObject s = e.getAsJsonObject();
       s.addProperty("answerable", s.get("human_score").getAsInt() >= 3);
@@ -276,7 +277,7 @@ class StatisticsCommandsTest {
   @Test
   void aHistogramRefusesAHumanScoreOutsideTheScale(@TempDir Path dir) throws Exception {
     JsonArray samples = JsonParser.parseString(Files.readString(bundled(dir,
-        ResultsInput.BUNDLED_DATA))).getAsJsonArray();
+        BundledSamples.DATA))).getAsJsonArray();
     samples.get(3).getAsJsonObject().addProperty("human_score", 7);
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, samples.toString());

@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.JsonFields;
+import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
 import java.io.IOException;
@@ -46,17 +47,7 @@ public final class CalibrationJson {
   private CalibrationJson() {}
 
   public static void write(Path file, Calibration calibration) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        write(w, calibration);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    JsonFile.write(file, w -> write(w, calibration));
   }
 
   public static void write(Writer writer, Calibration calibration) throws IOException {

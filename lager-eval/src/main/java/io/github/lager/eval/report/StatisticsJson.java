@@ -1,4 +1,4 @@
-package io.github.lager.cli;
+package io.github.lager.eval.report;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
@@ -21,10 +21,10 @@ import java.util.Map;
  * The JSON of the statistics sections (docs/formats.md): strict JSON, an undefined number
  * (a correlation of a constant column) is {@code null}.
  */
-final class StatisticsJson {
+public final class StatisticsJson {
   private StatisticsJson() {}
 
-  static JsonObject bootstrap(BootstrapReport r, long seed) {
+  public static JsonObject bootstrap(BootstrapReport r, long seed) {
     JsonObject o = new JsonObject();
     o.addProperty("resamples", r.resamples());
     o.addProperty("seed", seed);
@@ -36,7 +36,7 @@ final class StatisticsJson {
     return o;
   }
 
-  static JsonArray comparisons(BootstrapReport r) {
+  public static JsonArray comparisons(BootstrapReport r) {
     JsonArray a = new JsonArray();
     for (Comparison c : r.comparisons()) {
       JsonObject o = new JsonObject();
@@ -52,7 +52,7 @@ final class StatisticsJson {
     return a;
   }
 
-  static JsonObject ceiling(HumanCeiling c) {
+  public static JsonObject ceiling(HumanCeiling c) {
     JsonObject o = new JsonObject();
     o.addProperty("annotators", c.perAnnotator().size());
     JsonArray per = new JsonArray();
@@ -62,7 +62,7 @@ final class StatisticsJson {
     return o;
   }
 
-  static JsonObject answerability(Answerability.Report r, String field) {
+  public static JsonObject answerability(Answerability.Report r, String field) {
     JsonObject o = new JsonObject();
     o.addProperty("label_field", field);
     o.addProperty("frac", r.frac());
@@ -86,7 +86,7 @@ final class StatisticsJson {
     return o;
   }
 
-  static JsonObject calibration(CalibrationReport r) {
+  public static JsonObject calibration(CalibrationReport r) {
     JsonObject o = new JsonObject();
     o.addProperty("method", r.method().key());
     o.addProperty("applied", r.description());
@@ -104,7 +104,7 @@ final class StatisticsJson {
     return o;
   }
 
-  static JsonObject selection(Selection.Report r) {
+  public static JsonObject selection(Selection.Report r) {
     JsonObject o = new JsonObject();
     o.addProperty("n", r.n());
     o.addProperty("skipped_invalid", r.skippedInvalid());
@@ -139,7 +139,7 @@ final class StatisticsJson {
     return o;
   }
 
-  static JsonObject correlations(CorrelationRow r) {
+  public static JsonObject correlations(CorrelationRow r) {
     JsonObject o = new JsonObject();
     for (CorrelationKind k : CorrelationKind.values()) {
       o.add(k.key(), number(k.of(r)));
@@ -169,7 +169,7 @@ final class StatisticsJson {
     return o;
   }
 
-  static com.google.gson.JsonElement number(double v) {
+  public static com.google.gson.JsonElement number(double v) {
     return Double.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE;
   }
 }

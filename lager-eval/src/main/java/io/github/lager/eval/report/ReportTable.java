@@ -1,4 +1,4 @@
-package io.github.lager.cli;
+package io.github.lager.eval.report;
 
 import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
@@ -9,15 +9,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The evaluation table as the reference prints it (PrettyTable), with four decimals. */
-final class ReportTable {
+public final class ReportTable {
   /** An undefined correlation, as the reference prints it. */
-  static final String NAN = "nan";
-  static final String NOTE = "nan: the correlation is undefined (a constant score or constant"
+  public static final String NAN = "nan";
+  public static final String NOTE = "nan: the correlation is undefined (a constant score or constant"
       + " human scores, or fewer than two samples); --json writes it as null";
 
   private ReportTable() {}
 
-  static String render(EvaluationReport report) {
+  public static String render(EvaluationReport report) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"score_type", "pearson", "spearman", "kendall_tau"});
     for (Map.Entry<ScoreMethod, CorrelationRow> e : report.rows().entrySet()) {
@@ -32,12 +32,12 @@ final class ReportTable {
    * A PrettyTable-style table: the first row is the header; the first column is left-aligned,
    * the others right-aligned.
    */
-  static String table(List<String[]> rows) {
+  public static String table(List<String[]> rows) {
     return table(rows, NOTE);
   }
 
   /** {@link #table(List)} with {@code note} saying what a {@code nan} cell means. */
-  static String table(List<String[]> rows, String note) {
+  public static String table(List<String[]> rows, String note) {
     int columns = rows.get(0).length;
     int[] width = new int[columns];
     for (String[] row : rows) {
@@ -67,7 +67,7 @@ final class ReportTable {
     return sb.toString();
   }
 
-  static String fmt(double v) {
+  public static String fmt(double v) {
     return Double.isNaN(v) ? NAN : String.format(Locale.ROOT, "%.4f", v);
   }
 

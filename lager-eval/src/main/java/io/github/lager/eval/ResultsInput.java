@@ -1,4 +1,4 @@
-package io.github.lager.cli;
+package io.github.lager.eval;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.FileErrors;
@@ -7,9 +7,7 @@ import io.github.lager.core.io.SampleFields;
 import io.github.lager.core.io.Sha256;
 import io.github.lager.core.io.ScoredSample;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,19 +17,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A results file as the CLI reads it: from disk, or bundled with lager (the sample results made
- * from the fixtures, used when no file is given), with the SHA-256 of its bytes for provenance.
+ * A results file as an evaluation reads it: its samples, the SHA-256 of its bytes for provenance,
+ * and its text (for fields such as a group or answerability label).
  * Samples that cannot be used are left out and described in {@code problems} (one line each,
- * naming the file and the sample); the command reports them and exits with status 3 unless
+ * naming the file and the sample); the CLI reports them and exits with status 3 unless
  * {@code --skip-bad}.
  */
-record ResultsInput(String name, List<ScoredSample> samples, String sha256, List<String> problems,
+public record ResultsInput(String name, List<ScoredSample> samples, String sha256, List<String> problems,
     String text) {
-  static final String SAMPLES = "/io/github/lager/cli/samples/";
-  static final String BUNDLED_DATA = "tiny-llama-results.json";
-  static final String BUNDLED_VALID = "tiny-llama-valid.json";
-
-  static ResultsInput file(Path path) {
+  public static ResultsInput file(Path path) {
     try {
       return of(path.toString(), Files.readAllBytes(path));
     } catch (NoSuchFileException e) {
@@ -41,18 +35,8 @@ record ResultsInput(String name, List<ScoredSample> samples, String sha256, List
     }
   }
 
-  static ResultsInput bundled(String fileName) {
-    try (InputStream in = ResultsInput.class.getResourceAsStream(SAMPLES + fileName)) {
-      if (in == null) {
-        throw new IllegalStateException("bundled sample " + fileName + " is missing from the jar");
-      }
-      return of("(bundled) " + fileName, in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read bundled " + fileName, e);
-    }
-  }
-
-  private static ResultsInput of(String name, byte[] bytes) {
+  /** A results file's bytes read under {@code name} (a path, or what a bundled file is called). */
+  public static ResultsInput of(String name, byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);
     ResultsJson.Contents c = ResultsJson.read(new StringReader(text), name, true);
     return new ResultsInput(name, c.samples(), Sha256.of(bytes),
@@ -63,7 +47,7 @@ record ResultsInput(String name, List<ScoredSample> samples, String sha256, List
    * One top-level field of every sample of these files, by idx ({@link SampleFields}); an idx in
    * several files must have the same value in each.
    */
-  static Map<Long, String> field(List<ResultsInput> inputs, String field) {
+  public static Map<Long, String> field(List<ResultsInput> inputs, String field) {
     Map<Long, String> values = new LinkedHashMap<>();
     Map<Long, String> origin = new LinkedHashMap<>();
     for (ResultsInput in : inputs) {

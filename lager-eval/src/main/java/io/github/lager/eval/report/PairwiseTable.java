@@ -1,4 +1,4 @@
-package io.github.lager.cli;
+package io.github.lager.eval.report;
 
 import io.github.lager.eval.PairwiseEvaluation;
 import io.github.lager.core.math.PairwiseScore.Outcome;
@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The pairwise evaluation as `lager evaluate` prints it; outcomes are named with their labels. */
-final class PairwiseTable {
+public final class PairwiseTable {
   private PairwiseTable() {}
 
-  static void print(PairwiseEvaluation.Report r, PrintWriter out) {
+  public static void print(PairwiseEvaluation.Report r, PrintWriter out) {
     ScoreScale s = r.scale();
     out.printf(Locale.ROOT, "pairwise judgments on the labels %s (%s = A better, %s = tie, %s = B"
         + " better), %s: %d samples (%d invalid skipped: no score token%s)%n", s.describe(),

@@ -1,4 +1,4 @@
-package io.github.lager.cli;
+package io.github.lager.eval.report;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.eval.BootstrapReport;
@@ -40,12 +40,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * in its title; Pearson and Spearman are never drawn on one set of axes; an undefined value (the
  * correlation of a constant column) is a gap, never a 0.
  */
-final class Charts {
-  static final String LAYERS = "layer-correlation.png";
-  static final String HISTOGRAM = "score-histogram.png";
-  static final String INTERVALS = "correlation-intervals.png";
-  static final String CALIBRATION = "calibration.png";
-  static final String SELECTION = "selection.png";
+public final class ReportCharts {
+  public static final String LAYERS = "layer-correlation.png";
+  public static final String HISTOGRAM = "score-histogram.png";
+  public static final String INTERVALS = "correlation-intervals.png";
+  public static final String CALIBRATION = "calibration.png";
+  public static final String SELECTION = "selection.png";
 
   /**
    * One look per score, the same in every chart. lager_wo is a wide light line and lager_w a thin
@@ -73,14 +73,14 @@ final class Charts {
   private static final int WIDTH = 1000;
   private static final int PANEL_HEIGHT = 460;
 
-  private Charts() {}
+  private ReportCharts() {}
 
   /**
    * Two panels, Spearman above Pearson: the correlation of each hidden-state entry's own E-score
    * (a gap where it is undefined: entry 0, the embeddings, usually gives every sample the same
    * score) and the aggregated scores as horizontal lines, the printed score as the baseline.
    */
-  static Path layerCurve(Path dir, EvaluationReport report) {
+  public static Path layerCurve(Path dir, EvaluationReport report) {
     List<XYChart> panels = new ArrayList<>();
     for (CorrelationKind k : List.of(CorrelationKind.SPEARMAN, CorrelationKind.PEARSON)) {
       int n = report.perEntry().size();
@@ -141,7 +141,7 @@ final class Charts {
    * @param idx each sample's idx, for messages
    * @param series name to one value per sample
    */
-  static Path histogram(Path dir, ScoreScale scale, long[] idx, Map<String, double[]> series) {
+  public static Path histogram(Path dir, ScoreScale scale, long[] idx, Map<String, double[]> series) {
     int bins = 2 * (scale.points() - 1);
     double min = scale.minValue();
     double width = (scale.maxValue() - min) / bins;
@@ -178,7 +178,7 @@ final class Charts {
    * Counts in the bins of {@link #histogram}; a value outside the label set's range fails naming
    * the series and the sample.
    */
-  static int[] binCounts(ScoreScale scale, long[] idx, String name, double[] values) {
+  public static int[] binCounts(ScoreScale scale, long[] idx, String name, double[] values) {
     int bins = 2 * (scale.points() - 1);
     double min = scale.minValue();
     double max = scale.maxValue();
@@ -200,7 +200,7 @@ final class Charts {
    * One panel per correlation: each score's estimate (dot) and bootstrap percentile interval
    * (bar), and the human ceiling when there is one.
    */
-  static Path intervals(Path dir, BootstrapReport report, int n) {
+  public static Path intervals(Path dir, BootstrapReport report, int n) {
     Map<String, Map<CorrelationKind, Interval>> rows = new LinkedHashMap<>();
     report.rows().forEach((m, r) -> rows.put(m.key(), r));
     report.humanCeiling().ifPresent(c -> rows.put("human ceiling", c));
@@ -244,7 +244,7 @@ final class Charts {
    * One panel per score: each sample's raw score against its human score, the fitted map, and
    * the identity line (a calibrated score should fall near it on average).
    */
-  static Path calibration(Path dir, String method, Map<ScoreMethod, double[]> scores,
+  public static Path calibration(Path dir, String method, Map<ScoreMethod, double[]> scores,
       double[] human, Map<ScoreMethod, CalibrationMap> maps, ScoreScale scale) {
     double lo = scale.minValue();
     double hi = scale.maxValue();
@@ -285,7 +285,7 @@ final class Charts {
   }
 
   /** The mean human score of each score's selection and of all samples, as bars. */
-  static Path selection(Path dir, Selection.Report report) {
+  public static Path selection(Path dir, Selection.Report report) {
     int kept = report.selected().selectedIdx().size();
     List<String> names = new ArrayList<>();
     List<Double> means = new ArrayList<>();

@@ -1,6 +1,5 @@
-package io.github.lager.cli;
+package io.github.lager.eval.report;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -10,13 +9,11 @@ import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
 import io.github.lager.eval.PairwiseEvaluation;
 import io.github.lager.eval.ScoreColumns;
-import io.github.lager.core.io.FileErrors;
+import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -29,10 +26,10 @@ import java.util.Map;
  * correlation (a constant score, fewer than two samples) is {@code null}, never a bare
  * {@code NaN}.
  */
-final class ReportJson {
+public final class ReportJson {
   private ReportJson() {}
 
-  static void write(Path file, EvaluationReport report, int leftOut, int duplicatesDropped,
+  public static void write(Path file, EvaluationReport report, int leftOut, int duplicatesDropped,
       LayerWeights weights, JsonObject sections) {
     JsonObject root = new JsonObject();
     root.addProperty("n", report.n());
@@ -69,7 +66,7 @@ final class ReportJson {
    * The report of samples without human scores (answerability alone): what was evaluated and
    * the statistics' sections, no correlations.
    */
-  static void writeWithoutCorrelations(Path file, ScoreColumns columns, int leftOut,
+  public static void writeWithoutCorrelations(Path file, ScoreColumns columns, int leftOut,
       int duplicatesDropped, JsonObject sections) {
     JsonObject root = new JsonObject();
     root.addProperty("n", columns.n());
@@ -89,7 +86,7 @@ final class ReportJson {
    * "accuracy_without_ties", "without_ties_n", "cohen_kappa", "swap_consistency",
    * "predicted": {"A", "tie", "B"}}}, "human_ceiling": {...}}} plus what it was computed on.
    */
-  static void writePairwise(Path file, PairwiseEvaluation.Report r, int entries, int leftOut,
+  public static void writePairwise(Path file, PairwiseEvaluation.Report r, int entries, int leftOut,
       int duplicatesDropped, LayerWeights weights) {
     JsonObject root = new JsonObject();
     root.addProperty("judgment", "pairwise");
@@ -155,18 +152,9 @@ final class ReportJson {
     root.add("label_values", values);
   }
 
-  /** Writes {@code root} as pretty-printed JSON; an undefined number is {@code null}. */
-  static void save(Path file, JsonObject root) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file,
-          new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
-    } catch (IOException e) {
-      throw FileErrors.writing(file, e);
-    }
+  /** Writes {@code root} as pretty-printed JSON ({@link JsonFile}); an undefined number is null. */
+  public static void save(Path file, JsonObject root) {
+    JsonFile.write(file, root);
   }
 
   private static JsonObject row(CorrelationRow r) {
@@ -178,7 +166,7 @@ final class ReportJson {
   }
 
   /** A finite number, or JSON null for an undefined (NaN) value. */
-  static JsonElement number(double v) {
+  public static JsonElement number(double v) {
     return Double.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE;
   }
 }
