@@ -310,7 +310,7 @@ class BadInputTest {
     var debug = lager("evaluate", "--data", missing.toString(), "--debug");
     assertThat(debug.code()).isEqualTo(1);
     assertThat(debug.err()).startsWith("lager evaluate: bad input: results file not found")
-        .contains("\tat io.github.lager.cli.ResultsInput.file");
+        .contains("\tat io.github.lager.eval.ResultsInput.file");
   }
 
   // --- evaluate and tune ----------------------------------------------------------------------

@@ -7,6 +7,8 @@ import io.github.lager.eval.CorrelationKind;
 import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
 import io.github.lager.eval.Interval;
+import io.github.lager.eval.Report;
+import io.github.lager.eval.ScoreColumns;
 import io.github.lager.eval.Selection;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
@@ -74,6 +76,42 @@ public final class ReportCharts {
   private static final int PANEL_HEIGHT = 460;
 
   private ReportCharts() {}
+
+  /**
+   * The charts of {@code lager evaluate --plots} for {@code report} into {@code dir}: the
+   * bootstrap intervals (with a bootstrap), the per-layer curve and the score histogram, in that
+   * order; returns the files written.
+   */
+  public static List<Path> write(Path dir, Report report) {
+    List<Path> files = new ArrayList<>();
+    report.bootstrap().ifPresent(b -> files.add(intervals(dir, b.report(), report.columns().n())));
+    EvaluationReport correlations = report.correlations().orElseThrow(() ->
+        new IllegalArgumentException("charts need correlations with human scores"));
+    files.add(layerCurve(dir, correlations));
+    files.add(histogram(dir, correlations.scale(), report.columns().idx(),
+        histogramSeries(report.columns())));
+    return files;
+  }
+
+  /**
+   * The human scores and the expected-value scores. The E-score is recomputed from the logits in
+   * double precision: the stored one (the reference's bf16) can exceed the scale (83 of 539 on
+   * FLASK are above 5.0), and the histogram refuses values outside it. direct_score is an
+   * integer and left out.
+   */
+  private static Map<String, double[]> histogramSeries(ScoreColumns columns) {
+    Map<String, double[]> series = new LinkedHashMap<>();
+    series.put("human (mean)", columns.human());
+    series.put("e_score (from the logits)", columns.samples().stream()
+        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.labels()))
+        .toArray());
+    for (ScoreMethod m : List.of(ScoreMethod.LAGER_WO, ScoreMethod.LAGER_W)) {
+      if (columns.has(m)) {
+        series.put(m.key(), columns.scores(m));
+      }
+    }
+    return series;
+  }
 
   /**
    * Two panels, Spearman above Pearson: the correlation of each hidden-state entry's own E-score

@@ -8,6 +8,7 @@ import com.google.gson.JsonPrimitive;
 import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
 import io.github.lager.eval.PairwiseEvaluation;
+import io.github.lager.eval.Report;
 import io.github.lager.eval.ScoreColumns;
 import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.math.LayerWeights;
@@ -29,7 +30,41 @@ import java.util.Map;
 public final class ReportJson {
   private ReportJson() {}
 
-  public static void write(Path file, EvaluationReport report, int leftOut, int duplicatesDropped,
+  /** Writes {@code report} as {@code lager evaluate --json} does. */
+  public static void write(Path file, Report report) {
+    LayerWeights weights = report.layerWeights().orElse(null);
+    if (report.pairwise().isPresent()) {
+      writePairwise(file, report.pairwise().get(), report.pairwiseEntries(), report.leftOut(),
+          report.duplicatesDropped(), weights);
+    } else if (report.correlations().isEmpty()) {
+      writeWithoutCorrelations(file, report.columns(), report.leftOut(),
+          report.duplicatesDropped(), sections(report));
+    } else {
+      write(file, report.correlations().get(), report.leftOut(), report.duplicatesDropped(),
+          weights, sections(report));
+    }
+  }
+
+  /** The statistics' sections, in the order they were computed. */
+  private static JsonObject sections(Report r) {
+    JsonObject sections = new JsonObject();
+    r.ceiling().ifPresent(c -> sections.add("human_ceiling", StatisticsJson.ceiling(c)));
+    r.bootstrap().ifPresent(b -> {
+      sections.add("bootstrap", StatisticsJson.bootstrap(b.report(), b.seed()));
+      if (!b.report().comparisons().isEmpty()) {
+        sections.add("comparisons", StatisticsJson.comparisons(b.report()));
+      }
+    });
+    r.groups().ifPresent(g -> sections.add("groups", StatisticsJson.groups(g,
+        r.bootstrap().map(Report.BootstrapSection::seed).orElse(0L))));
+    r.answerability().ifPresent(a -> sections.add("answerability",
+        StatisticsJson.answerability(a.report(), a.field())));
+    r.calibration().ifPresent(c -> sections.add("calibration",
+        StatisticsJson.calibration(c.report())));
+    return sections;
+  }
+
+  static void write(Path file, EvaluationReport report, int leftOut, int duplicatesDropped,
       LayerWeights weights, JsonObject sections) {
     JsonObject root = new JsonObject();
     root.addProperty("n", report.n());
@@ -66,7 +101,7 @@ public final class ReportJson {
    * The report of samples without human scores (answerability alone): what was evaluated and
    * the statistics' sections, no correlations.
    */
-  public static void writeWithoutCorrelations(Path file, ScoreColumns columns, int leftOut,
+  static void writeWithoutCorrelations(Path file, ScoreColumns columns, int leftOut,
       int duplicatesDropped, JsonObject sections) {
     JsonObject root = new JsonObject();
     root.addProperty("n", columns.n());
@@ -86,7 +121,7 @@ public final class ReportJson {
    * "accuracy_without_ties", "without_ties_n", "cohen_kappa", "swap_consistency",
    * "predicted": {"A", "tie", "B"}}}, "human_ceiling": {...}}} plus what it was computed on.
    */
-  public static void writePairwise(Path file, PairwiseEvaluation.Report r, int entries, int leftOut,
+  static void writePairwise(Path file, PairwiseEvaluation.Report r, int entries, int leftOut,
       int duplicatesDropped, LayerWeights weights) {
     JsonObject root = new JsonObject();
     root.addProperty("judgment", "pairwise");

@@ -12,6 +12,7 @@ import io.github.lager.eval.CorrelationKind;
 import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.HumanCeiling;
 import io.github.lager.eval.Interval;
+import io.github.lager.eval.Report;
 import io.github.lager.eval.Selection;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.metrics.PrecisionRecall;
@@ -137,6 +138,27 @@ public final class StatisticsJson {
     }
     o.add("baselines", baselines);
     return o;
+  }
+
+  /** {@code {"by", "groups": [{"group", "n", "rows"?, "bootstrap"?}]}}. */
+  public static JsonObject groups(Report.GroupsSection g, long seed) {
+    JsonArray json = new JsonArray();
+    for (Report.Group group : g.groups()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("group", group.name());
+      o.addProperty("n", group.n());
+      group.correlations().ifPresent(report -> {
+        JsonObject rows = new JsonObject();
+        report.rows().forEach((m, r) -> rows.add(m.key(), correlations(r)));
+        o.add("rows", rows);
+      });
+      group.bootstrap().ifPresent(b -> o.add("bootstrap", bootstrap(b, seed)));
+      json.add(o);
+    }
+    JsonObject section = new JsonObject();
+    section.addProperty("by", g.by());
+    section.add("groups", json);
+    return section;
   }
 
   public static JsonObject correlations(CorrelationRow r) {
