@@ -231,11 +231,6 @@ public record ModelConfig(
     return numKeyValueHeads * headDim;
   }
 
-  /** Whether layer {@code layer} attends within the sliding window. */
-  public boolean isSliding(int layer) {
-    return layerKinds.charAt(layer) == 'S';
-  }
-
   /**
    * The longest sequence (prompt plus new tokens) this config's rotary embeddings are read for;
    * 0 when unbounded (Phi-3's longrope switches to other factors beyond it, which lager refuses).

@@ -104,10 +104,6 @@ public final class ModelDirectory implements AutoCloseable {
     return config;
   }
 
-  public TokenizerConfig tokenizerConfig() {
-    return tokenizerConfig;
-  }
-
   /** The weights: safetensors headers parsed, tensors read or mapped on demand. */
   public Checkpoint checkpoint() {
     return checkpoint;

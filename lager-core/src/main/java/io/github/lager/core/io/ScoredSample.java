@@ -161,11 +161,6 @@ public record ScoredSample(
     return logits.isPresent();
   }
 
-  /** Whether both orders were judged and both have a score token. */
-  public boolean isValidInBothOrders() {
-    return isValid() && swapped.isPresent() && swapped.get().isValid();
-  }
-
   /** The label set of a valid sample. */
   public ScoreScale labels() {
     return scale.orElseThrow(() -> new IllegalStateException("sample " + idx
