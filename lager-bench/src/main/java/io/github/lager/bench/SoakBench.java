@@ -7,7 +7,7 @@ import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.RunManifest;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.hf.DjlSettings;
+import io.github.lager.hf.DjlOffline;
 import io.github.lager.hf.run.ScoringRun;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.backend.ProviderOptions;
@@ -68,7 +68,7 @@ public final class SoakBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     Path root = Path.of(System.getProperty("lager.project.root", "."));
     Path dir = model != null ? model : root.resolve("fixtures/tiny-qwen2");
     Path tmp = Files.createTempDirectory("lager-soak");

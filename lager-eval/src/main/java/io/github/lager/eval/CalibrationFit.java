@@ -5,7 +5,12 @@ import io.github.lager.core.LagerVersion;
 import io.github.lager.core.calibration.Calibration;
 import io.github.lager.core.calibration.CalibrationMap;
 import io.github.lager.core.calibration.CalibrationMethod;
+import io.github.lager.core.io.LayerWeightsJson;
+import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +20,30 @@ import java.util.Optional;
  * judged on labelled samples: errors and correlations before and after.
  */
 public final class CalibrationFit {
+  /**
+   * What {@code lager calibrate} fits: the maps, the scores they were fitted on, and their
+   * in-sample errors before and after.
+   */
+  public record Fitted(Calibration calibration, ScoreColumns columns, CalibrationReport inSample) {}
+
   private CalibrationFit() {}
+
+  /**
+   * Fits {@code method} maps for the main scores of the labelled results {@code data} (lager_w
+   * too with {@code weights}, a weights file or null), with their in-sample report.
+   */
+  public static Fitted fit(ResultsInput data, CalibrationMethod method, Path weights,
+      boolean reuseWeights) {
+    LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
+    List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);
+    if (w == null) {
+      methods.removeIf(ScoreMethod::isTuned);
+    }
+    String weightsName = weights == null ? null : weights.toString();
+    ScoreColumns columns = ScoreColumns.of(data.samples(), methods, w, weightsName, reuseWeights);
+    Calibration calibration = fit(columns, method, data.name(), data.sha256(), weightsName);
+    return new Fitted(calibration, columns, evaluate(calibration, columns, "in-sample"));
+  }
 
   /**
    * Fits one map per score of {@code columns} on its human scores.

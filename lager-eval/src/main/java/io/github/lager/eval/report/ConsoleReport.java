@@ -1,12 +1,16 @@
 package io.github.lager.eval.report;
 
 import io.github.lager.core.calibration.Calibration;
+import io.github.lager.core.calibration.CalibrationMap;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.eval.BootstrapReport;
+import io.github.lager.eval.CalibrationFit;
 import io.github.lager.eval.CalibrationReport;
 import io.github.lager.eval.Comparison;
 import io.github.lager.eval.CorrelationKind;
 import io.github.lager.eval.CorrelationRow;
+import io.github.lager.eval.DataSelection;
+import io.github.lager.eval.Selection;
 import io.github.lager.eval.EvaluationReport;
 import io.github.lager.eval.Groups;
 import io.github.lager.eval.HumanCeiling;
@@ -89,6 +93,87 @@ public final class ConsoleReport {
     r.calibration().ifPresent(c -> calibration(c, out));
     wrote(json, out);
     rest.forEach(f -> out.println("wrote " + f));
+  }
+
+  /**
+   * A selection as {@code lager select} prints it: what was ranked, the rule, and each score's
+   * selection of the same size with its mean human score and overlap.
+   *
+   * @param aspects whether the files were aspects (else one judgment, merged by idx)
+   */
+  public static void selection(DataSelection.Result result, boolean aspects, PrintWriter pw) {
+    Selection.Report r = result.report();
+    if (result.files() > 0) {
+      pw.printf("data: %d file%s, %d unique samples%s%n", result.files(),
+          result.files() == 1 ? "" : "s", result.uniqueSamples(), result.duplicatesDropped() > 0
+              ? " (" + result.duplicatesDropped() + " repeated idx dropped)" : "");
+    } else if (aspects) {
+      pw.printf("aspects: %d files%n", r.aspects());
+    }
+    pw.printf("ranked %d valid samples by %s%s (%d invalid skipped: no score token); ties broken"
+        + " by the smaller idx%n", r.n(), r.by().key(), r.aspects() > 1
+            ? ", the mean z-score over " + r.aspects() + " aspects" : "", r.skippedInvalid());
+    pw.printf("kept the %s samples%n", r.rule().describe(r.n()));
+    boolean human = r.meanHumanAll().isPresent();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(human ? new String[] {"selected by", "selected", "mean human selected",
+        "overlap with " + r.by().key()}
+        : new String[] {"selected by", "selected", "overlap with " + r.by().key()});
+    for (Map.Entry<ScoreMethod, Selection.Choice> e : r.selections().entrySet()) {
+      Selection.Choice c = e.getValue();
+      String name = e.getKey().key() + (e.getKey() == r.by() ? " (ranking)" : "");
+      String size = Integer.toString(c.selectedIdx().size());
+      String overlap = Integer.toString(c.overlap());
+      rows.add(human ? new String[] {name, size,
+          ReportTable.fmt(c.meanHumanSelected().orElseThrow()), overlap}
+          : new String[] {name, size, overlap});
+    }
+    if (human) {
+      rows.add(new String[] {"all samples", Integer.toString(r.n()),
+          ReportTable.fmt(r.meanHumanAll().getAsDouble()), ""});
+    }
+    pw.print(ReportTable.table(rows));
+    if (!human) {
+      pw.println("not every sample has a human score: no mean human score to report");
+    }
+  }
+
+  /**
+   * Fitted calibration maps as {@code lager calibrate} prints them: each map in words and the
+   * in-sample errors before and after.
+   *
+   * @param source the results file fitted on, as given
+   */
+  public static void calibrationFit(CalibrationFit.Fitted f, String source, PrintWriter pw) {
+    Calibration calibration = f.calibration();
+    ScoreColumns columns = f.columns();
+    String method = calibration.method().key();
+    pw.printf("fitted %s calibration maps on %d samples of %s (%d invalid skipped), labels %s%n",
+        method, columns.n(), source, columns.skippedInvalid(), columns.scale().describe());
+    calibration.maps().forEach((score, map) -> pw.println("  " + score.key() + ": "
+        + describe(map)));
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"score_type", "mae", "mae calibrated", "rmse", "rmse calibrated"});
+    f.inSample().rows().forEach((score, r) -> rows.add(new String[] {score.key(),
+        ReportTable.fmt(r.before().mae()), ReportTable.fmt(r.after().mae()),
+        ReportTable.fmt(r.before().rmse()), ReportTable.fmt(r.after().rmse())}));
+    pw.println("on the data fitted on (in-sample; `lager evaluate --calibrate " + method
+        + " --cv K` estimates the errors on unseen samples):");
+    pw.print(ReportTable.table(rows));
+  }
+
+  private static String describe(CalibrationMap map) {
+    if (map instanceof CalibrationMap.Linear l) {
+      return String.format(Locale.ROOT, "human = %.4f + %.4f x score", l.intercept(), l.slope())
+          + (l.slope() == 0 ? " (the least-squares slope is negative: the score ranks against"
+              + " the humans here; a flat map at the mean human score, never a reversed one)"
+              : "");
+    }
+    CalibrationMap.Isotonic i = (CalibrationMap.Isotonic) map;
+    double[] y = i.y();
+    return String.format(Locale.ROOT, "non-decreasing steps through %d knots, from %.4f (score"
+        + " <= %.4f) to %.4f (score >= %.4f)", y.length, y[0], i.x()[0], y[y.length - 1],
+        i.x()[y.length - 1]);
   }
 
   private static void wrote(Path file, PrintWriter out) {

@@ -9,6 +9,7 @@ import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
 import io.github.lager.eval.PairwiseEvaluation;
 import io.github.lager.eval.Report;
+import io.github.lager.eval.Selection;
 import io.github.lager.eval.ScoreColumns;
 import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.math.LayerWeights;
@@ -29,6 +30,18 @@ import java.util.Map;
  */
 public final class ReportJson {
   private ReportJson() {}
+
+  /**
+   * Writes a selection as {@code lager select --json} does ({@link StatisticsJson#selection});
+   * {@code out} is the file the selected lines went to, or null.
+   */
+  public static void writeSelection(Path file, Selection.Report report, Path out) {
+    JsonObject o = StatisticsJson.selection(report);
+    if (out != null) {
+      o.addProperty("out", out.toString());
+    }
+    save(file, o);
+  }
 
   /** Writes {@code report} as {@code lager evaluate --json} does. */
   public static void write(Path file, Report report) {

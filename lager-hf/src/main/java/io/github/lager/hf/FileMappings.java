@@ -16,12 +16,12 @@ import java.nio.MappedByteBuffer;
  *
  * <p>Only for mappings nothing reads any more: touching an unmapped buffer crashes the JVM.
  */
-final class Unmapper {
+final class FileMappings {
   private static final MethodHandle CLEANER = cleaner();
 
-  private Unmapper() {}
+  private FileMappings() {}
 
-  static void unmap(MappedByteBuffer buffer) {
+  static void release(MappedByteBuffer buffer) {
     if (CLEANER == null || buffer == null) {
       return;
     }
