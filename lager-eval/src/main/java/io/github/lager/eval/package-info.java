@@ -1,5 +1,9 @@
 /**
- * The reference's evaluation and the statistics around it. Merge results files by idx, leave out
+ * The evaluation of results files: {@link io.github.lager.eval.ResultsEvaluation} takes results
+ * in and returns one {@link io.github.lager.eval.Report}, which {@code eval.report} writes;
+ * {@link io.github.lager.eval.DataSelection} and {@link io.github.lager.eval.CalibrationFit} are
+ * {@code lager select} and {@code lager calibrate}. Underneath, the reference's evaluation and
+ * the statistics around it. Merge results files by idx, leave out
  * the tuning samples ({@link io.github.lager.eval.SampleSets}), take every score of every
  * valid sample once ({@link io.github.lager.eval.ScoreColumns}) and correlate it with the
  * human scores ({@link io.github.lager.eval.Evaluation}); then:
