@@ -111,6 +111,49 @@ class ExamplesTest {
   }
 
   /**
+   * An interrupted run resumed from Java ends as the CLI's uninterrupted run: the partial file an
+   * interrupted `lager score` leaves (its manifest, then the first samples' lines) is continued by
+   * ScoreFile into the same bytes.
+   */
+  @Test
+  void scoreFileResumesAnInterruptedCliRunToTheSameBytes(@TempDir Path dir) throws Exception {
+    Path model = Path.of(System.getProperty("lager.project.root", ".."), "fixtures/tiny-llama");
+    Path prompts = Path.of(System.getProperty("lager.project.root", ".."),
+        "lager-cli/src/main/resources/io/github/lager/cli/judge/prompts.jsonl");
+    Path whole = dir.resolve("whole.json");
+    cli("score", "--model", model.toString(), "--data", prompts.toString(), "--out",
+        whole.toString(), "--batch-size", "2", "--quiet");
+    // what a run killed after its first batches leaves: the manifest line, then whole lines
+    String manifest = JsonParser.parseString(Files.readString(
+        dir.resolve("whole.json.manifest.json"))).getAsJsonObject().get("lager_manifest")
+        .toString();
+    String body = Files.readString(whole);
+    List<String> lines = List.of(body.substring(2, body.length() - 3).split(",\n"));
+    assertThat(lines).hasSize(8);
+    Path resumed = dir.resolve("resumed.json");
+    Files.writeString(dir.resolve("resumed.json.partial.jsonl"), "{\"lager_manifest\":"
+        + manifest + "}\n" + String.join("\n", lines.subList(0, 5)) + "\n");
+    String printed = captureStdout(() -> ScoreFileBatch2.main(
+        new String[] {model.toString(), prompts.toString(), resumed.toString()}));
+    assertThat(printed).contains("scored").doesNotContain("kept 0"); // whole batches were kept
+    assertThat(Files.readAllBytes(resumed)).isEqualTo(Files.readAllBytes(whole));
+    assertThat(Files.readAllBytes(dir.resolve("resumed.json.manifest.json")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("whole.json.manifest.json")));
+    assertThat(dir.resolve("resumed.json.partial.jsonl")).doesNotExist();
+  }
+
+  /** ScoreFile with --batch-size 2 (more batches, so that a partial file holds whole ones). */
+  static final class ScoreFileBatch2 {
+    static void main(String[] args) {
+      io.github.lager.hf.run.ScoringRun.Result r = io.github.lager.hf.run.ScoringRun.builder(
+          Path.of(args[0]), Path.of(args[1]))
+          .options(io.github.lager.hf.JudgeOptions.builder().batchSize(2))
+          .out(Path.of(args[2]), io.github.lager.core.io.IncrementalResults.Mode.RESUME).run();
+      System.out.println("scored " + r.summary().scored() + ", kept " + r.summary().kept());
+    }
+  }
+
+  /**
    * EvaluateWithStatistics is `lager evaluate --bootstrap 200 --calibrate isotonic --json`: the
    * same JSON report byte for byte and the same console output.
    */
