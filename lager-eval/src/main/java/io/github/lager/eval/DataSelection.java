@@ -1,15 +1,11 @@
 package io.github.lager.eval;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.io.FileErrors;
 import io.github.lager.core.io.InputLines;
+import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -132,24 +128,16 @@ public final class DataSelection {
             + " has no line with that idx (are these the inputs that were judged?)");
       }
     }
-    int written = 0;
-    try {
-      Path parent = out.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        for (Map.Entry<Long, String> e : lines.entrySet()) {
-          if (wanted.contains(e.getKey())) {
-            w.write(e.getValue());
-            w.write('\n');
-            written++;
-          }
+    int[] written = {0};
+    JsonFile.write(out, w -> {
+      for (Map.Entry<Long, String> e : lines.entrySet()) {
+        if (wanted.contains(e.getKey())) {
+          w.write(e.getValue());
+          w.write('\n');
+          written[0]++;
         }
       }
-    } catch (IOException e) {
-      throw FileErrors.writing(out, e);
-    }
-    return written;
+    });
+    return written[0];
   }
 }

@@ -9,9 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The one place lager writes a JSON file (weights, calibration maps, reports): the parent folders
- * are created, the text is UTF-8, and a failure is one line naming the file
- * ({@link FileErrors#writing}).
+ * The one place lager writes a JSON or JSON Lines file (weights, calibration maps, reports, the
+ * selected input lines): the parent folders are created, the text is UTF-8, and a failure is one
+ * line naming the file ({@link FileErrors#writing}). (The results of a scoring run are written
+ * batch by batch by {@link IncrementalResults}.)
  */
 public final class JsonFile {
   /** Writes a document to a {@link Writer}. */
