@@ -4,13 +4,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.io.RunManifest;
-import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.hf.DjlOffline;
-import io.github.lager.hf.run.ScoringRun;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.run.ScoringRun;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -19,14 +17,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The soak harness: scores many short judge prompts through the public SPI

@@ -1,9 +1,9 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.io.IncrementalResults;
-import io.github.lager.hf.run.ScoringRun;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.hf.run.ScoringRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

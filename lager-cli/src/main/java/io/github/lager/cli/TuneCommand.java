@@ -1,8 +1,8 @@
 package io.github.lager.cli;
 
-import io.github.lager.eval.ResultsInput;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.eval.ResultsInput;
 import io.github.lager.train.LayerWeightTuner;
 import io.github.lager.train.TrainingData;
 import io.github.lager.train.TuningResult;

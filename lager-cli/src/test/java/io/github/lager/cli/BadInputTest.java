@@ -1,7 +1,5 @@
 package io.github.lager.cli;
 
-import io.github.lager.eval.report.ReportTable;
-import io.github.lager.eval.ResultsInput;
 import static io.github.lager.cli.EvaluateCommandTest.lager;
 import static io.github.lager.cli.ScoreCommandTest.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +17,8 @@ import io.github.lager.core.io.OutputLock;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.eval.ResultsInput;
+import io.github.lager.eval.report.ReportTable;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

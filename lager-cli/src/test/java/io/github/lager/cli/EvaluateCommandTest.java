@@ -1,6 +1,5 @@
 package io.github.lager.cli;
 
-import io.github.lager.eval.report.ReportCharts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.eval.report.ReportCharts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -10,8 +10,8 @@ import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package io.github.lager.eval;
 
+import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.calibration.CalibrationMap;
 import io.github.lager.core.calibration.CalibrationMethod;
-import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.ScoreMethod;
 import java.util.LinkedHashMap;
 import java.util.List;

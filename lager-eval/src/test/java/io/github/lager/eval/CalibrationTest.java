@@ -1,14 +1,14 @@
 package io.github.lager.eval;
 
-import io.github.lager.core.calibration.Calibration;
-import io.github.lager.core.calibration.CalibrationMap;
-import io.github.lager.core.calibration.CalibrationMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.calibration.Calibration;
 import io.github.lager.core.calibration.CalibrationJson;
+import io.github.lager.core.calibration.CalibrationMap;
+import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerLogits;

@@ -3,7 +3,6 @@ package io.github.lager.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.lager.core.TestData;
 import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
 import java.util.List;

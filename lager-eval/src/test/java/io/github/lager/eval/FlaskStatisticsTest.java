@@ -1,12 +1,11 @@
 package io.github.lager.eval;
 
-import io.github.lager.core.calibration.Calibration;
-import io.github.lager.core.calibration.CalibrationMap;
-import io.github.lager.core.calibration.CalibrationMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.lager.core.TestData;
+import io.github.lager.core.calibration.Calibration;
+import io.github.lager.core.calibration.CalibrationMap;
+import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
 import java.util.List;

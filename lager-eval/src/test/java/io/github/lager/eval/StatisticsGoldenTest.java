@@ -1,7 +1,5 @@
 package io.github.lager.eval;
 
-import io.github.lager.core.calibration.CalibrationMap;
-import io.github.lager.core.calibration.CalibrationMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +7,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.lager.core.TestData;
+import io.github.lager.core.calibration.CalibrationMap;
+import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerLogits;

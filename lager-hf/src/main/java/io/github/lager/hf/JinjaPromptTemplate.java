@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.io.RunManifest;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PromptTemplate;

@@ -1,9 +1,9 @@
 package io.github.lager.eval.report;
 
-import io.github.lager.eval.PairwiseEvaluation;
 import io.github.lager.core.math.PairwiseScore.Outcome;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
+import io.github.lager.eval.PairwiseEvaluation;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

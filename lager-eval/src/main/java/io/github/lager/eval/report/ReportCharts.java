@@ -1,8 +1,10 @@
 package io.github.lager.eval.report;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.eval.BootstrapReport;
 import io.github.lager.core.calibration.CalibrationMap;
+import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.math.ScoreScale;
+import io.github.lager.eval.BootstrapReport;
 import io.github.lager.eval.CorrelationKind;
 import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
@@ -10,8 +12,6 @@ import io.github.lager.eval.Interval;
 import io.github.lager.eval.Report;
 import io.github.lager.eval.ScoreColumns;
 import io.github.lager.eval.Selection;
-import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.github.lager.eval.report;
 
+import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
-import io.github.lager.core.math.ScoreMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.core.metrics.PrecisionRecall;
 import io.github.lager.eval.Answerability;
 import io.github.lager.eval.BootstrapReport;
 import io.github.lager.eval.CalibrationReport;
@@ -14,8 +16,6 @@ import io.github.lager.eval.HumanCeiling;
 import io.github.lager.eval.Interval;
 import io.github.lager.eval.Report;
 import io.github.lager.eval.Selection;
-import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.metrics.PrecisionRecall;
 import java.util.Map;
 
 /**

@@ -7,7 +7,6 @@ import io.github.lager.core.LagerVersion;
 import io.github.lager.core.calibration.Calibration;
 import io.github.lager.core.calibration.CalibrationJson;
 import io.github.lager.core.io.IncrementalResults;
-import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.RunManifest;
