@@ -9,11 +9,11 @@ import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.hf.BatchingJudge;
-import io.github.lager.hf.DjlSettings;
+import io.github.lager.hf.DjlOffline;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.langchain4j.LagerDecisionMetadata;
 import io.github.lager.langchain4j.LagerDecisionModel;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ public final class ConcurrentCallersBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     Path root = Path.of(System.getProperty("lager.project.root", "."));
     Path dir = model != null ? model : root.resolve("fixtures/tiny-qwen2");
     Path tmp = null;
