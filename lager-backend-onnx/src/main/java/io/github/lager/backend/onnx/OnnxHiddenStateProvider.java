@@ -10,9 +10,10 @@ import io.github.lager.core.LagerException;
 import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -39,23 +40,34 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   private final ModelConfig config;
   private final OrtEnvironment env;
   private final OrtSession session;
+  private final String device;
 
-  private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session) {
+  private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session,
+      String device) {
     this.config = config;
     this.env = env;
     this.session = session;
+    this.device = device;
   }
 
-  /** Opens {@code model.onnx} of {@code options.modelDir()} and checks it against config.json. */
-  public static OnnxHiddenStateProvider load(ProviderOptions options) {
+  /**
+   * Opens {@code model.onnx} beside the parsed model {@code model} (which stays the caller's) and
+   * checks it against config.json. The graph computes in float32: another dtype is refused.
+   */
+  public static OnnxHiddenStateProvider load(ModelDirectory model, ProviderOptions options) {
+    Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
-    Path dir = options.modelDir();
+    options.dtype().filter(d -> !d.equals("float32")).ifPresent(d -> {
+      throw new InvalidInputException("--dtype " + d + ": the onnx backend's model.onnx computes"
+          + " in float32; use --dtype float32 or --backend djl");
+    });
+    Path dir = model.dir();
     Path graph = dir.resolve(GRAPH);
     if (!Files.isRegularFile(graph)) {
       throw new InvalidInputException(dir + " has no " + GRAPH + ": the onnx backend runs a"
           + " hidden-state graph beside the Hugging Face files; " + GraphContract.HOW_TO_EXPORT);
     }
-    ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
+    ModelConfig config = model.config();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -65,7 +77,8 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       GraphContract.check(GraphContract.describe(session), config, graph);
       LOG.info("ONNX backend: {} on {} (ONNX Runtime {})", config.modelType(), where,
           env.getVersion());
-      return new OnnxHiddenStateProvider(config, env, session);
+      return new OnnxHiddenStateProvider(config, env, session,
+          where.startsWith("CUDA") ? "gpu:0" : "cpu");
     } catch (OrtException e) {
       close(session);
       throw new LagerException("ONNX Runtime cannot load " + graph + ": " + e.getMessage(), e);
@@ -99,6 +112,16 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       LOG.warn("CUDA execution provider unavailable ({}); running on the CPU", e.getMessage());
       return "CPU (CUDA provider failed to start)";
     }
+  }
+
+  @Override
+  public String device() {
+    return device;
+  }
+
+  @Override
+  public String dtype() {
+    return "float32";
   }
 
   @Override

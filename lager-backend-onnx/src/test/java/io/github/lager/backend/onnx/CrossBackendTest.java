@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lager.backend.djl.DjlHiddenStateProvider;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,11 +31,12 @@ class CrossBackendTest {
       }
     }
     GenerationOptions options = new GenerationOptions(16, f.scale(), new int[] {2}, 0);
-    ProviderOptions cpu = new ProviderOptions(f.dir(), ProviderOptions.Device.CPU, Map.of());
+    ProviderOptions cpu = ProviderOptions.of(ProviderOptions.Device.CPU, null);
     List<ScorePositionOutput> djl;
     List<ScorePositionOutput> onnx;
-    try (HiddenStateProvider a = DjlHiddenStateProvider.load(cpu);
-        HiddenStateProvider b = OnnxHiddenStateProvider.load(cpu)) {
+    try (ModelDirectory model = ModelDirectory.open(f.dir());
+        HiddenStateProvider a = DjlHiddenStateProvider.load(model, cpu);
+        HiddenStateProvider b = OnnxHiddenStateProvider.load(model, cpu)) {
       djl = a.generate(prompts, options);
       onnx = b.generate(prompts, options);
     }
