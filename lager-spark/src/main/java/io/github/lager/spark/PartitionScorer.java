@@ -23,14 +23,13 @@ import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.core.spi.ProviderOptions;
-import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.DjlSettings;
 import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.JudgePrompts;
 import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
@@ -112,7 +111,8 @@ final class PartitionScorer implements Serializable {
    * task runs, what {@code lager score} refuses: options out of range, a model directory whose
    * config.json does not describe its checkpoint, labels that are not single tokens of the
    * model's vocabulary, weights of another model or label set. Opens only the model's cheap
-   * parts (config, tokenizer, safetensors headers); no backend is loaded.
+   * parts ({@code ModelDirectory.open}: config, tokenizer, safetensors headers checked against
+   * the config); no backend is loaded.
    *
    * @return the settings with the files' contents, ready to ship to the executors
    */
@@ -154,9 +154,6 @@ final class PartitionScorer implements Serializable {
         w.checkLabels(scale, o.reuseWeights(), "the layer weights " + s.weightsSource,
             "reuseWeights");
       });
-      try (Checkpoint ckpt = Checkpoint.open(dir)) {
-        config.architecture().layout(config, ckpt.tensorNames()).check(ckpt);
-      }
     }
     return s;
   }
