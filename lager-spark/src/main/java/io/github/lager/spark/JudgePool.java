@@ -73,8 +73,17 @@ final class JudgePool {
   /** Gives {@code judge} back for the next task of its key. */
   static void giveBack(String key, AutoCloseable judge) {
     synchronized (ENTRIES) {
-      ENTRIES.get(key).idle.push(judge);
-      ENTRIES.notifyAll();
+      Entry e = ENTRIES.get(key);
+      if (e != null && e.all.contains(judge)) {
+        e.idle.push(judge);
+        ENTRIES.notifyAll();
+        return;
+      }
+    }
+    try { // the pool was closed while the task ran (JVM shutdown)
+      judge.close();
+    } catch (Exception ignored) {
+      // shutting down
     }
   }
 

@@ -54,6 +54,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 
 /**
@@ -66,6 +68,7 @@ import scala.collection.JavaConverters;
  */
 final class PartitionScorer implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
 
   static final String VALID = "valid";
   static final String WEIGHTED_DIRECT_SCORE = "weighted_direct_score";
@@ -135,6 +138,7 @@ final class PartitionScorer implements Serializable {
       throw new InvalidInputException("values gives the values of labels, which is not set");
     }
     device(s.device);
+    DjlSettings.ensureOffline(); // the tokenizer's natives load here
     if (s.template != null && !JinjaPromptTemplate.BUILT_IN.containsKey(s.template)) {
       Path file = Path.of(s.template);
       s.templateSource = readFile(file, "the prompt template");
@@ -285,7 +289,9 @@ final class PartitionScorer implements Serializable {
       }
       boolean onGpu = gpu;
       String key = settings.key() + "|" + device;
+      long t0 = System.nanoTime();
       Judge judge = JudgePool.borrow(key, gpu ? 1 : Integer.MAX_VALUE, () -> open(onGpu));
+      long t1 = System.nanoTime();
       try {
         weights = judge.weights().orElse(null);
         BatchPlan plan = judge.plan(samples);
@@ -294,6 +300,9 @@ final class PartitionScorer implements Serializable {
             scored[rowOf.get(s.idx())] = s;
           }
         }, (done, total, tokens) -> { });
+        LOG.info(String.format(Locale.ROOT, "lager: %d rows on %s: judge ready in %.1f s, scored"
+            + " in %.1f s (%.2f samples/s)", n, device, (t1 - t0) / 1e9, summary.seconds(),
+            summary.samplesPerSecond()));
         for (String p : summary.problems()) {
           Integer row = rowOfProblem(p, rowOf);
           if (row != null && scored[row] == null && errors[row] == null) {
@@ -376,7 +385,7 @@ final class PartitionScorer implements Serializable {
         text.append(jsonLine(r)).append('\n');
       }
       // a last line that always reads, so that a partition of bad rows still reports each row
-      long sentinel = Long.MIN_VALUE;
+      long sentinel = -(1L << 53); // the most negative idx lager's reader takes
       text.append("{\"idx\":").append(sentinel).append(",\"user_prompt\":\"\"}\n");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       JudgeSamplesJsonl.Contents c = JudgeSamplesJsonl.read(tmp, false,

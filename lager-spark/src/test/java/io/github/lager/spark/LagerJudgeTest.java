@@ -235,6 +235,12 @@ class LagerJudgeTest {
     assertThat(rows.values().stream().filter(r -> r.getAs("error") == null)
         .allMatch(r -> r.getAs("valid") != null)).isTrue();
 
+    // a partition of bad rows alone: each still gets its own message
+    List<Row> allBad = judge.transform(frame(List.of(samples.get(2))).coalesce(1)).collectAsList();
+    assertThat(allBad).hasSize(1);
+    assertThat(allBad.get(0).<String>getAs("error")).startsWith("idx " + missing + ": ")
+        .contains("'user_prompt' is missing");
+
     judge.setFailOnError(true);
     assertThatThrownBy(() -> judge.transform(frame(samples)).count())
         .isInstanceOf(SparkException.class)
