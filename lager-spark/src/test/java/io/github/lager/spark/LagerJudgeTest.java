@@ -178,6 +178,69 @@ class LagerJudgeTest {
   }
 
   @Test
+  void pairwiseFromTemplateFieldsEqualsLagerScore() {
+    StructType schema = DataTypes.createStructType(List.of(
+        DataTypes.createStructField("idx", DataTypes.LongType, false),
+        DataTypes.createStructField("instruction", DataTypes.StringType, true),
+        DataTypes.createStructField("response_a", DataTypes.StringType, true),
+        DataTypes.createStructField("response_b", DataTypes.StringType, true)));
+    String[][] pairs = {
+        {"Name a primary colour.", "Red.", "Banana."},
+        {"What is 2 + 2?", "It is 5.", "4"},
+        {"Say hello in French.", "Bonjour.", "Hola."},
+        {"Give an even number.", "7", "8"},
+        {"Capital of Italy?", "Rome.", "Rome, in Lazio."}};
+    List<Row> rows = new ArrayList<>();
+    List<JudgeSample> samples = new ArrayList<>();
+    for (int i = 0; i < pairs.length; i++) {
+      rows.add(RowFactory.create((long) i, pairs[i][0], pairs[i][1], pairs[i][2]));
+      Map<String, JsonElement> fields = new java.util.LinkedHashMap<>();
+      fields.put("idx", new com.google.gson.JsonPrimitive(i));
+      fields.put("instruction", new com.google.gson.JsonPrimitive(pairs[i][0]));
+      fields.put("response_a", new com.google.gson.JsonPrimitive(pairs[i][1]));
+      fields.put("response_b", new com.google.gson.JsonPrimitive(pairs[i][2]));
+      samples.add(new JudgeSample(i, java.util.Optional.empty(), java.util.Optional.empty(),
+          java.util.Optional.empty(), fields));
+    }
+    Map<Long, ScoredSample> ref = new HashMap<>();
+    try (Judge judge = Judge.open(fixture("tiny-qwen2"), JudgeOptions.builder()
+        .template(io.github.lager.hf.JinjaPromptTemplate.builtIn("pairwise")).pairwise(true)
+        .build())) {
+      judge.score(samples, x -> ref.put(x.idx(), x));
+    }
+    LagerJudge judge = new LagerJudge().setModelDir(fixture("tiny-qwen2").toString())
+        .setTemplate("pairwise").setPairwise(true);
+    List<Row> out = judge.transform(spark.createDataFrame(rows, schema).repartition(1))
+        .collectAsList();
+    assertThat(out).hasSize(pairs.length);
+    int compared = 0;
+    for (Row r : out) {
+      ScoredSample s = ref.get(r.<Long>getAs("idx"));
+      assertThat(r.<String>getAs("error")).isNull();
+      assertThat(r.<Boolean>getAs("valid")).isEqualTo(s.isValid());
+      var p = s.pairwiseScores(null);
+      for (ScoreMethod m : List.of(ScoreMethod.E_SCORE, ScoreMethod.LAGER_WO)) {
+        if (p.containsKey(m)) {
+          compared++;
+          assertThat(r.<Double>getAs(m.key() + "_p_a")).isCloseTo(p.get(m).mean().a(), within(1e-9));
+          assertThat(r.<Double>getAs(m.key() + "_p_tie"))
+              .isCloseTo(p.get(m).mean().tie(), within(1e-9));
+          assertThat(r.<Double>getAs(m.key() + "_p_b")).isCloseTo(p.get(m).mean().b(), within(1e-9));
+          assertThat(r.<Double>getAs(m.key() + "_pairwise")).isCloseTo(p.get(m).score(),
+              within(1e-9));
+        } else {
+          assertThat(r.<Double>getAs(m.key() + "_pairwise")).isNull();
+        }
+      }
+      if (p.containsKey(ScoreMethod.E_SCORE)) {
+        assertThat(r.<Boolean>getAs("swap_consistent"))
+            .isEqualTo(p.get(ScoreMethod.E_SCORE).swapConsistent().orElseThrow());
+      }
+    }
+    assertThat(compared).as("samples valid in both orders").isPositive();
+  }
+
+  @Test
   void oneJudgePerJvmSharedByItsTasks() throws IOException {
     List<JudgeSample> samples = goldenSamples("tiny-qwen3");
     LagerJudge judge = new LagerJudge().setModelDir(fixture("tiny-qwen3").toString());
