@@ -76,24 +76,72 @@ public final class JudgeJob implements Callable<Integer> {
       description = "Fail the job on a row that cannot be scored (default: an error row).")
   boolean failOnError;
 
-  @Option(names = "--template", paramLabel = "NAME|FILE") String template;
-  @Option(names = "--labels", paramLabel = "LABELS") String labels;
-  @Option(names = "--values", paramLabel = "NUMBERS") String values;
-  @Option(names = "--points", paramLabel = "N", defaultValue = "0") int points;
-  @Option(names = "--reasoning") boolean reasoning;
-  @Option(names = "--pairwise") boolean pairwise;
-  @Option(names = "--no-special-tokens") boolean noSpecialTokens;
-  @Option(names = "--batch-size", defaultValue = "4") int batchSize;
-  @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "0") int maxNewTokens;
-  @Option(names = "--max-length", defaultValue = "2048") int maxLength;
-  @Option(names = "--anchor", paramLabel = "TEXT") String anchor;
-  @Option(names = "--backend", paramLabel = "NAME") String backend;
-  @Option(names = "--device", defaultValue = "auto") String device;
-  @Option(names = "--dtype", paramLabel = "TYPE") String dtype;
-  @Option(names = "--stop-at-first-score") boolean stopAtFirstScore;
-  @Option(names = "--logit-lens") boolean logitLens;
-  @Option(names = "--weights", paramLabel = "FILE") String weights;
-  @Option(names = "--reuse-weights") boolean reuseWeights;
+  // lager score's score options, with its defaults (lager score --help says more)
+  @Option(names = "--template", paramLabel = "NAME|FILE",
+      description = "Render each row's fields with a built-in template (absolute, pairwise,"
+          + " emotion, answerability) or a Jinja file; without it rows hold user_prompt.")
+  String template;
+
+  @Option(names = "--labels", paramLabel = "LABELS",
+      description = "The judge's labels, each one token: 0,1,2 or 1-9 (default: the template's,"
+          + " else 1-5).")
+  String labels;
+
+  @Option(names = "--values", paramLabel = "NUMBERS", description = "One number per label.")
+  String values;
+
+  @Option(names = "--points", paramLabel = "N", defaultValue = "0",
+      description = "Shorthand for --labels 1-N.")
+  int points;
+
+  @Option(names = "--reasoning", description = "Reasoning condition (256 new tokens).")
+  boolean reasoning;
+
+  @Option(names = "--pairwise", description = "Judge every row in both orders (needs --template).")
+  boolean pairwise;
+
+  @Option(names = "--no-special-tokens",
+      description = "Tokenize without the tokenizer's special tokens.")
+  boolean noSpecialTokens;
+
+  @Option(names = "--batch-size", defaultValue = "4", description = "Default ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "0",
+      description = "Greedy decoding length (default 10, or 256 with --reasoning).")
+  int maxNewTokens;
+
+  @Option(names = "--max-length", defaultValue = "2048",
+      description = "Rows longer than this many tokens are error rows (default ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(names = "--anchor", paramLabel = "TEXT",
+      description = "The score is the first label token generated after TEXT.")
+  String anchor;
+
+  @Option(names = "--backend", paramLabel = "NAME", description = "djl or onnx.")
+  String backend;
+
+  @Option(names = "--device", defaultValue = "auto",
+      description = "auto, cpu or gpu (a task given a GPU by Spark runs on it).")
+  String device;
+
+  @Option(names = "--dtype", paramLabel = "TYPE", description = "float32, bfloat16 or float16.")
+  String dtype;
+
+  @Option(names = "--stop-at-first-score",
+      description = "End a row at its first score token (deviates from the reference).")
+  boolean stopAtFirstScore;
+
+  @Option(names = "--logit-lens", description = "Apply the final norm to every layer.")
+  boolean logitLens;
+
+  @Option(names = "--weights", paramLabel = "FILE",
+      description = "Layer weights (lager tune), read on the driver; adds lager_w.")
+  String weights;
+
+  @Option(names = "--reuse-weights", description = "Use weights tuned on another label set.")
+  boolean reuseWeights;
 
   /**
    * What a run wrote.
