@@ -47,6 +47,21 @@ final class SyntheticCheckpoint {
 
   private SyntheticCheckpoint() {}
 
+  /**
+   * Writes a synthetic checkpoint to a directory, for benchmarks run outside this harness
+   * (lager-spark/scale-bench): {@code SyntheticCheckpoint SHAPE DIR}, float32, seed 7.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: SyntheticCheckpoint SHAPE DIR (SHAPE: qwen2.5-0.5b, llama-3.1-8b,"
+          + " tiny)");
+      System.exit(2);
+    }
+    Path root = Path.of(System.getProperty("lager.project.root", "."));
+    write(Path.of(args[1]), Shape.named(args[0], 1536), root.resolve("fixtures/tiny-qwen2"), false,
+        7);
+  }
+
   static void write(Path dir, Shape s, Path tokenizerFrom, boolean bf16, long seed)
       throws IOException {
     Files.createDirectories(dir);
