@@ -23,7 +23,7 @@ import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.hf.DjlSettings;
+import io.github.lager.hf.DjlOffline;
 import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
@@ -138,7 +138,7 @@ final class PartitionScorer implements Serializable {
       throw new InvalidInputException("values gives the values of labels, which is not set");
     }
     device(s.device);
-    DjlSettings.ensureOffline(); // the tokenizer's natives load here
+    DjlOffline.ensure(); // the tokenizer's natives load here
     if (s.template != null && !JinjaPromptTemplate.BUILT_IN.containsKey(s.template)) {
       Path file = Path.of(s.template);
       s.templateSource = readFile(file, "the prompt template");
@@ -336,7 +336,7 @@ final class PartitionScorer implements Serializable {
   }
 
   private Judge open(boolean gpu) {
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     return Judge.open(Path.of(settings.modelDir), options(settings, gpu));
   }
 
