@@ -12,67 +12,151 @@ import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.architecture.TensorLayout;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link HiddenStateProvider} on ONNX Runtime, running {@code model.onnx} graphs in the
- * hidden-state graph contract v1 ({@link GraphContract}) beside a Hugging Face model directory.
+ * The {@link HiddenStateProvider} on ONNX Runtime. Two kinds of graph:
  *
- * <p>Contract v1 has no KV cache: each greedy step re-runs the graph on the whole (left-padded)
- * sequence so far. The CUDA execution provider is used when ONNX Runtime offers it (the
- * {@code onnxruntime_gpu} jar, with CUDA 12 libraries present) and the device is not CPU;
- * otherwise the CPU, with a log line saying which.
+ * <ul>
+ *   <li><b>built</b> (the default when the directory has no {@code model.onnx}): the decoder
+ *       written from the architecture registry at load time ({@link DecoderGraph}), weights read
+ *       in place from the safetensors files, greedy decoding with a KV cache
+ *       ({@link KvCacheDecoder}); nothing but the Hugging Face directory is needed;
+ *   <li><b>contract v1</b> (when the directory has {@code model.onnx}): a graph exported by
+ *       {@code tools/export_onnx.py} in the hidden-state graph contract v1 ({@link GraphContract}),
+ *       which has no KV cache: each greedy step re-runs the whole (left-padded) sequence.
+ * </ul>
+ *
+ * <p>Properties: {@code graph} = {@code auto} (default), {@code built} or {@code contract-v1};
+ * {@code dtype} = {@code float32} (the only one this backend computes in; others are refused);
+ * {@code intra_op_threads} = ONNX Runtime's intra-op threads (default: its own choice, the
+ * physical cores).
+ *
+ * <p>The CUDA execution provider is used when ONNX Runtime offers it (the {@code onnxruntime_gpu}
+ * jar with its CUDA libraries present) and the device is not CPU; otherwise the CPU, with a log
+ * line saying which. With the built graph on CUDA, ONNX Runtime's Java API (no IO binding) copies
+ * the cache to the host and back at every step (docs/onnx.md).
  */
 public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   public static final String GRAPH = "model.onnx";
+  /** ONNX Runtime's session setting: where external data lies for a model loaded from bytes. */
+  static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
   private static final Logger LOG = LoggerFactory.getLogger(OnnxHiddenStateProvider.class);
+
+  /** Which graph a directory's model runs as. */
+  enum GraphKind {
+    BUILT,
+    CONTRACT_V1;
+
+    static GraphKind choose(String property, Path dir) {
+      String p = property == null ? "auto" : property.trim().toLowerCase(Locale.ROOT);
+      return switch (p) {
+        case "auto", "" -> Files.isRegularFile(dir.resolve(GRAPH)) ? CONTRACT_V1 : BUILT;
+        case "built" -> BUILT;
+        case "contract-v1", "v1" -> CONTRACT_V1;
+        default -> throw new InvalidInputException("onnx backend property graph='" + property
+            + "': use auto, built or contract-v1");
+      };
+    }
+  }
 
   private final ModelConfig config;
   private final OrtEnvironment env;
   private final OrtSession session;
+  private final GraphKind kind;
+  private final KvCacheDecoder decoder;
+  private final String device;
 
-  private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session) {
+  private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session,
+      GraphKind kind, String device) {
     this.config = config;
     this.env = env;
     this.session = session;
+    this.kind = kind;
+    this.decoder = kind == GraphKind.BUILT ? new KvCacheDecoder(env, session, config) : null;
+    this.device = device;
   }
 
-  /** Opens {@code model.onnx} of {@code options.modelDir()} and checks it against config.json. */
+  /**
+   * Opens the model of {@code options.modelDir()}: its {@code model.onnx} (contract v1, checked
+   * against config.json), or the decoder graph built from its config.json and safetensors.
+   */
   public static OnnxHiddenStateProvider load(ProviderOptions options) {
     Objects.requireNonNull(options, "options");
     Path dir = options.modelDir();
-    Path graph = dir.resolve(GRAPH);
-    if (!Files.isRegularFile(graph)) {
-      throw new InvalidInputException(dir + " has no " + GRAPH + ": the onnx backend runs a"
-          + " hidden-state graph beside the Hugging Face files; " + GraphContract.HOW_TO_EXPORT);
+    String dtype = options.properties().get("dtype");
+    if (dtype != null && !dtype.isBlank() && !List.of("float32", "fp32", "f32", "float")
+        .contains(dtype.trim().toLowerCase(Locale.ROOT))) {
+      throw new InvalidInputException("dtype '" + dtype + "' is not available on the onnx backend:"
+          + " it computes in float32 (half-precision checkpoints are widened once at load); use"
+          + " --dtype float32, or the djl backend for float16 and bfloat16");
     }
+    GraphKind kind = GraphKind.choose(options.properties().get("graph"), dir);
     ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      String threads = options.properties().get("intra_op_threads");
+      if (threads != null && !threads.isBlank()) {
+        so.setIntraOpNumThreads(Integer.parseInt(threads.trim()));
+      }
       String where = device(so, options.device());
-      session = env.createSession(graph.toString(), so);
-      GraphContract.check(GraphContract.describe(session), config, graph);
-      LOG.info("ONNX backend: {} on {} (ONNX Runtime {})", config.modelType(), where,
-          env.getVersion());
-      return new OnnxHiddenStateProvider(config, env, session);
+      if (kind == GraphKind.CONTRACT_V1) {
+        Path graph = dir.resolve(GRAPH);
+        if (!Files.isRegularFile(graph)) {
+          throw new InvalidInputException(dir + " has no " + GRAPH + " (graph=contract-v1): "
+              + GraphContract.HOW_TO_EXPORT + ", or leave graph=auto to build the decoder");
+        }
+        session = env.createSession(graph.toString(), so);
+        GraphContract.check(GraphContract.describe(session), config, graph);
+        LOG.info("ONNX backend: {} contract-v1 graph {} on {} in float32 (ONNX Runtime {})",
+            config.modelType(), graph, where, env.getVersion());
+      } else {
+        session = builtSession(env, so, config, dir, where);
+      }
+      return new OnnxHiddenStateProvider(config, env, session, kind, where);
     } catch (OrtException e) {
       close(session);
-      throw new LagerException("ONNX Runtime cannot load " + graph + ": " + e.getMessage(), e);
+      throw new LagerException("ONNX Runtime cannot load the model of " + dir + ": "
+          + e.getMessage(), e);
     } catch (RuntimeException e) {
       close(session);
       throw e;
     }
+  }
+
+  /** Builds the decoder graph of {@code dir}'s checkpoint and opens it. */
+  private static OrtSession builtSession(OrtEnvironment env, OrtSession.SessionOptions so,
+      ModelConfig config, Path dir, String where) throws OrtException {
+    byte[] model;
+    long t0 = System.nanoTime();
+    try (Checkpoint ckpt = Checkpoint.open(dir)) {
+      TensorLayout layout = config.architecture().layout(config, ckpt.tensorNames());
+      layout.check(ckpt);
+      model = DecoderGraph.build(config, layout, ckpt).toByteArray();
+    }
+    long t1 = System.nanoTime();
+    so.addConfigEntry(EXTERNAL_DATA_FOLDER, dir.toAbsolutePath().normalize().toString());
+    OrtSession session = env.createSession(model, so);
+    LOG.info("ONNX backend: {} decoder graph built in {} ms ({} KiB, weights in place),"
+        + " session ready in {} ms, on {} in float32 (ONNX Runtime {})", config.modelType(),
+        (t1 - t0) / 1_000_000, model.length / 1024, (System.nanoTime() - t1) / 1_000_000, where,
+        env.getVersion());
+    return session;
   }
 
   private static String device(OrtSession.SessionOptions so, ProviderOptions.Device device)
@@ -111,31 +195,98 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     return config.hiddenSize();
   }
 
+  /** Where the session runs, as resolved at load ({@code CPU (requested)}, {@code CUDA device 0}). */
+  public String device() {
+    return device;
+  }
+
+  /** The dtype the backend computes in: always float32. */
+  public String dtype() {
+    return "float32";
+  }
+
   @Override
   public List<ScorePositionOutput> generate(List<int[]> promptIds, GenerationOptions options) {
     if (promptIds.isEmpty()) {
       return List.of();
     }
-    int entries = config.numHiddenLayers() + 1;
-    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
-    boolean more = true;
     try {
-      while (more) {
-        // contract v1 has no KV cache: the whole sequence every step
-        long[] shape = {decoding.batch(), decoding.length()};
-        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(BatchDecoding.rowMajor(decoding.tokens())), shape);
-            OnnxTensor mask = OnnxTensor.createTensor(env,
-                LongBuffer.wrap(BatchDecoding.rowMajor(decoding.attentionMask())), shape);
-            OrtSession.Result out = session.run(Map.of("input_ids", ids, "attention_mask", mask))) {
-          OnnxTensor hidden = (OnnxTensor) out.get("hidden_states").orElseThrow();
-          OnnxTensor logits = (OnnxTensor) out.get("logits").orElseThrow();
-          more = decoding.accept(argmax(logits.getFloatBuffer(), decoding.batch()),
-              () -> toArray(hidden.getFloatBuffer()));
-        }
-      }
+      return kind == GraphKind.BUILT ? generateWithCache(promptIds, options)
+          : generateContractV1(promptIds, options);
     } catch (OrtException e) {
       throw new LagerException("ONNX Runtime failed on a batch of " + promptIds.size() + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Greedy decoding with the KV cache: the prefill of the right-padded prompts, then one token
+   * per row per step; hidden states are copied to Java only at steps whose token is a score token.
+   * Rows that ended are fed the pad token until the batch ends (their results are final).
+   */
+  private List<ScorePositionOutput> generateWithCache(List<int[]> promptIds,
+      GenerationOptions options) throws OrtException {
+    int entries = config.numHiddenLayers() + 1;
+    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
+    int batch = promptIds.size();
+    int promptLength = decoding.promptLength();
+    int maxPositions = config.maxPositions();
+    if (maxPositions > 0 && promptLength + options.maxNewTokens() > maxPositions) {
+      throw new InvalidInputException("a prompt of " + promptLength + " tokens plus "
+          + options.maxNewTokens() + " new tokens is longer than the " + maxPositions
+          + " positions (original_max_position_embeddings) within which lager reads this model's "
+          + config.rope().type() + " rotary scaling; beyond them transformers switches to other"
+          + " factors, which lager does not implement");
+    }
+    long[][] ids = new long[batch][promptLength];
+    long[] lengths = new long[batch];
+    for (int b = 0; b < batch; b++) {
+      int[] p = promptIds.get(b);
+      Arrays.fill(ids[b], options.padTokenId());
+      for (int i = 0; i < p.length; i++) {
+        ids[b][i] = p[i];
+      }
+      lengths[b] = p.length;
+    }
+    KvCacheDecoder.Step step = decoder.prefill(ids, lengths);
+    try {
+      for (int fed = 0; ; fed++) {
+        if (!decoding.accept(step.next, step::hiddenStates)) {
+          break;
+        }
+        long[][] column = decoding.newTokens();
+        long[] next = new long[batch];
+        for (int b = 0; b < batch; b++) {
+          next[b] = column[b][0];
+        }
+        KvCacheDecoder.Step following = decoder.decode(step, next, lengths, promptLength, fed);
+        step.close();
+        step = following;
+      }
+    } finally {
+      step.close();
+    }
+    return decoding.outputs();
+  }
+
+  private List<ScorePositionOutput> generateContractV1(List<int[]> promptIds,
+      GenerationOptions options) throws OrtException {
+    int entries = config.numHiddenLayers() + 1;
+    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
+    boolean more = true;
+    while (more) {
+      // contract v1 has no KV cache: the whole sequence every step
+      long[] shape = {decoding.batch(), decoding.length()};
+      try (OnnxTensor ids = OnnxTensor.createTensor(env,
+              LongBuffer.wrap(BatchDecoding.rowMajor(decoding.tokens())), shape);
+          OnnxTensor mask = OnnxTensor.createTensor(env,
+              LongBuffer.wrap(BatchDecoding.rowMajor(decoding.attentionMask())), shape);
+          OrtSession.Result out = session.run(Map.of("input_ids", ids, "attention_mask", mask))) {
+        OnnxTensor hidden = (OnnxTensor) out.get("hidden_states").orElseThrow();
+        OnnxTensor logits = (OnnxTensor) out.get("logits").orElseThrow();
+        more = decoding.accept(argmax(logits.getFloatBuffer(), decoding.batch()),
+            () -> toArray(hidden.getFloatBuffer()));
+      }
     }
     return decoding.outputs();
   }
