@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>Properties: {@code graph} = {@code auto} (default), {@code built} or {@code contract-v1};
  * {@code dtype} = {@code float32} (the only one this backend computes in; others are refused);
  * {@code intra_op_threads} = ONNX Runtime's intra-op threads (default: its own choice, the
- * physical cores).
+ * physical cores). The system properties {@value #GRAPH_PROPERTY} and {@value #THREADS_PROPERTY}
+ * set them when the options do not.
  *
  * <p>The CUDA execution provider is used when ONNX Runtime offers it (the {@code onnxruntime_gpu}
  * jar with its CUDA libraries present) and the device is not CPU; otherwise the CPU, with a log
@@ -54,6 +55,10 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   public static final String GRAPH = "model.onnx";
   /** ONNX Runtime's session setting: where external data lies for a model loaded from bytes. */
   static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+  /** The system property that sets {@code graph} when the options do not. */
+  static final String GRAPH_PROPERTY = "lager.onnx.graph";
+  /** The system property that sets {@code intra_op_threads} when the options do not. */
+  static final String THREADS_PROPERTY = "lager.onnx.intra_op_threads";
   private static final Logger LOG = LoggerFactory.getLogger(OnnxHiddenStateProvider.class);
 
   /** Which graph a directory's model runs as. */
@@ -104,13 +109,15 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
           + " it computes in float32 (half-precision checkpoints are widened once at load); use"
           + " --dtype float32, or the djl backend for float16 and bfloat16");
     }
-    GraphKind kind = GraphKind.choose(options.properties().get("graph"), dir);
+    GraphKind kind = GraphKind.choose(options.properties().getOrDefault("graph",
+        System.getProperty(GRAPH_PROPERTY)), dir);
     ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      String threads = options.properties().get("intra_op_threads");
+      String threads = options.properties().getOrDefault("intra_op_threads",
+          System.getProperty(THREADS_PROPERTY));
       if (threads != null && !threads.isBlank()) {
         so.setIntraOpNumThreads(Integer.parseInt(threads.trim()));
       }
@@ -198,6 +205,11 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   /** Where the session runs, as resolved at load ({@code CPU (requested)}, {@code CUDA device 0}). */
   public String device() {
     return device;
+  }
+
+  /** Which graph this provider runs. */
+  GraphKind graphKind() {
+    return kind;
   }
 
   /** The dtype the backend computes in: always float32. */

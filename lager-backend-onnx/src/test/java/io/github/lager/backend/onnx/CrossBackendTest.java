@@ -16,13 +16,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * DJL and ONNX Runtime agree on inputs the golden traces do not hold, on every fixture: six golden
- * prompts cut short at three lengths, in one batch of mixed lengths, 16 new tokens.
+ * DJL, ONNX Runtime on the contract-v1 graph and ONNX Runtime on the built decoder graph (KV
+ * cache) agree on inputs the golden traces do not hold, on every fixture: six golden prompts cut
+ * short at three lengths, in one batch of mixed lengths, 16 new tokens.
  */
 class CrossBackendTest {
   @ParameterizedTest
   @MethodSource("io.github.lager.testkit.GoldenFixture#names")
-  void djlAndOnnxAgree(String fixture) {
+  void djlAndBothOnnxGraphsAgree(String fixture) {
     GoldenFixture f = GoldenFixture.load(fixture);
     List<int[]> prompts = new ArrayList<>();
     for (GoldenFixture.Prompt p : f.prompts().subList(0, 6)) {
@@ -32,16 +33,31 @@ class CrossBackendTest {
     }
     GenerationOptions options = new GenerationOptions(16, f.scale(), new int[] {2}, 0);
     ProviderOptions cpu = new ProviderOptions(f.dir(), ProviderOptions.Device.CPU, Map.of());
+    ProviderOptions v1 = new ProviderOptions(f.dir(), ProviderOptions.Device.CPU,
+        Map.of("graph", "contract-v1"));
+    ProviderOptions built = new ProviderOptions(f.dir(), ProviderOptions.Device.CPU,
+        Map.of("graph", "built"));
     List<ScorePositionOutput> djl;
     List<ScorePositionOutput> onnx;
+    List<ScorePositionOutput> kv;
     try (HiddenStateProvider a = DjlHiddenStateProvider.load(cpu);
-        HiddenStateProvider b = OnnxHiddenStateProvider.load(cpu)) {
+        HiddenStateProvider b = OnnxHiddenStateProvider.load(v1);
+        HiddenStateProvider c = OnnxHiddenStateProvider.load(built)) {
       djl = a.generate(prompts, options);
       onnx = b.generate(prompts, options);
+      kv = c.generate(prompts, options);
     }
+    agree(djl, onnx, "DJL vs contract-v1 graph");
+    agree(djl, kv, "DJL vs built graph");
+    agree(onnx, kv, "contract-v1 graph vs built graph");
+  }
+
+  private static void agree(List<ScorePositionOutput> djl, List<ScorePositionOutput> onnx,
+      String what) {
+    int n = djl.size();
     int found = 0;
-    for (int i = 0; i < prompts.size(); i++) {
-      assertThat(onnx.get(i).generatedIds()).as("generated ids, prompt %d", i)
+    for (int i = 0; i < n; i++) {
+      assertThat(onnx.get(i).generatedIds()).as("%s: generated ids, prompt %d", what, i)
           .containsExactly(djl.get(i).generatedIds());
       assertThat(onnx.get(i).getClass()).isEqualTo(djl.get(i).getClass());
       if (djl.get(i) instanceof ScorePositionOutput.Found x
@@ -50,12 +66,12 @@ class CrossBackendTest {
         float[] p = x.hiddenStates().toArray();
         float[] q = y.hiddenStates().toArray();
         for (int k = 0; k < p.length; k++) {
-          assertThat(Math.abs(p[k] - q[k])).as("prompt %d value %d", i, k)
+          assertThat(Math.abs(p[k] - q[k])).as("%s: prompt %d value %d", what, i, k)
               .isLessThanOrEqualTo((float) (GoldenFixture.RELATIVE_TOLERANCE * Math.max(1, Math.abs(p[k]))));
         }
         found++;
       }
     }
-    assertThat(found).isGreaterThan(prompts.size() / 2);
+    assertThat(found).as(what).isGreaterThan(n / 2);
   }
 }

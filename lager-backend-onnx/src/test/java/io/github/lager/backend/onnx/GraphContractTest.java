@@ -71,10 +71,20 @@ class GraphContractTest {
   @Test
   void aMissingGraphSaysHowToMakeOne(@TempDir Path dir) throws Exception {
     Files.copy(GoldenFixture.fixturesDir().resolve("tiny-qwen2/config.json"), dir.resolve("config.json"));
-    assertThatThrownBy(() -> OnnxHiddenStateProvider.load(ProviderOptions.of(dir)))
+    assertThatThrownBy(() -> OnnxHiddenStateProvider.load(new ProviderOptions(dir,
+        ProviderOptions.Device.CPU, Map.of("graph", "contract-v1"))))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("has no model.onnx")
         .hasMessageContaining("tools/export_onnx.py");
+  }
+
+  @Test
+  void withoutAGraphTheCheckpointIsNeeded(@TempDir Path dir) throws Exception {
+    // graph=auto builds the decoder from config.json and the safetensors
+    Files.copy(GoldenFixture.fixturesDir().resolve("tiny-qwen2/config.json"), dir.resolve("config.json"));
+    assertThatThrownBy(() -> OnnxHiddenStateProvider.load(ProviderOptions.of(dir)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("has no model.safetensors and no model.safetensors.index.json");
   }
 
   @Test
