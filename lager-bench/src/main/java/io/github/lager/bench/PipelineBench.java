@@ -13,11 +13,11 @@ import io.github.lager.core.pipeline.PromptEncoder;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.hf.DjlSettings;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
@@ -27,9 +27,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * The pipeline benchmark harness: scores judge prompts of realistic lengths through a backend and

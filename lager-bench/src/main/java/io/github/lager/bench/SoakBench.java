@@ -7,10 +7,10 @@ import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.RunManifest;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.hf.DjlSettings;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -24,9 +24,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * The soak harness: scores many short judge prompts through the public SPI

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.lager.backend.djl.DjlHiddenStateProvider;
 import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.ModelConfig;
 import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,8 +44,8 @@ class SyntheticCheckpointTest {
         assertThat(ckpt.read("model.layers.0.input_layernorm.weight")).containsOnly(1f);
       }
       try (ModelDirectory md = ModelDirectory.open(model);
-          DjlHiddenStateProvider p = DjlHiddenStateProvider.load(
-              new ProviderOptions(model, ProviderOptions.Device.CPU, java.util.Map.of()))) {
+          DjlHiddenStateProvider p = DjlHiddenStateProvider.load(md,
+              ProviderOptions.of(ProviderOptions.Device.CPU, null))) {
         GenerationOptions three = new GenerationOptions(3, md.scoreScale(5), md.eosTokenIds(),
             md.padTokenId());
         int[] shortIds = md.encoder(true).tokenize(md.encoder(true).render("Score this."));

@@ -179,6 +179,19 @@ public final class Checkpoint implements Closeable {
     return names.isEmpty() ? "nothing" : String.join(", ", names.stream().sorted().toList());
   }
 
+  /**
+   * Releases every mapping {@link #mapRows} handed out, keeping the files open (a backend calls it
+   * once its weights are loaded; {@link SafetensorsFile#releaseMappings()}).
+   */
+  public void releaseMappings() {
+    files.forEach(SafetensorsFile::releaseMappings);
+  }
+
+  /** The safetensors files, in the checkpoint's order (one, or the shards). */
+  public List<SafetensorsFile> files() {
+    return List.copyOf(files);
+  }
+
   @Override
   public void close() {
     files.forEach(SafetensorsFile::close);

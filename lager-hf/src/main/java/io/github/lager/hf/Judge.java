@@ -9,12 +9,11 @@ import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.JudgePipeline;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.core.spi.Backends;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.HiddenStateProviderFactory;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionRule;
+import io.github.lager.hf.backend.Backends;
+import io.github.lager.hf.backend.HiddenStateProviderFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +59,17 @@ public final class Judge implements AutoCloseable {
   public static Judge open(Path modelDir, JudgeOptions options) {
     Objects.requireNonNull(modelDir, "modelDir");
     Objects.requireNonNull(options, "options");
-    ModelDirectory model = ModelDirectory.open(modelDir);
+    return open(ModelDirectory.open(modelDir), options);
+  }
+
+  /**
+   * Opens the judge of an opened model directory, which the judge then owns (closing the judge
+   * closes it; it is closed here too when opening fails). The directory's parsed config,
+   * checkpoint and tensor layout go to the backend as they are: nothing is parsed twice.
+   */
+  public static Judge open(ModelDirectory model, JudgeOptions options) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(options, "options");
     HiddenStateProvider provider = null;
     try {
       ModelConfig config = model.config();
@@ -71,14 +80,9 @@ public final class Judge implements AutoCloseable {
         w.checkLabels(scale, options.reuseWeights(), "the layer weights",
             "--reuse-weights (JudgeOptions.reuseWeights)");
       });
-      ScoreHead head;
-      try (Checkpoint ckpt = Checkpoint.open(modelDir)) {
-        config.architecture().layout(config, ckpt.tensorNames()).check(ckpt);
-        head = model.scoreHead(scale, ckpt);
-      }
+      ScoreHead head = model.scoreHead(scale);
       HiddenStateProviderFactory factory = Backends.select(options.backend().orElse(null));
-      provider = factory.create(new ProviderOptions(modelDir, options.device(),
-          options.providerProperties()));
+      provider = factory.create(model, options.providerOptions());
       HfTokenizer tokenizer = model.tokenizer();
       ScorePositionRule rule = options.anchor()
           .map(a -> ScorePositionRule.firstLabelTokenAfter(a, ids -> tokenizer.decode(ids, true)))
@@ -99,13 +103,12 @@ public final class Judge implements AutoCloseable {
 
   /**
    * What a model's results depend on, read without loading it: the hashes of config.json,
-   * generation_config.json, the tokenizer files and the safetensors headers. A resumed run
-   * compares these before the model loads.
+   * generation_config.json, the tokenizer files and the safetensors headers ({@link
+   * ModelDirectory#fingerprint()}). A resumed run compares these before the model loads.
    */
   public static Map<String, String> fingerprint(Path modelDir) {
-    try (ModelDirectory model = ModelDirectory.open(modelDir);
-        Checkpoint ckpt = Checkpoint.open(modelDir)) {
-      return model.fingerprint(ckpt);
+    try (ModelDirectory model = ModelDirectory.open(modelDir)) {
+      return model.fingerprint();
     }
   }
 

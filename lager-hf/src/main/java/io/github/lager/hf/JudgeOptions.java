@@ -6,9 +6,7 @@ import io.github.lager.core.math.Projection;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PipelineOptions;
-import io.github.lager.core.spi.ProviderOptions;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -157,13 +155,9 @@ public final class JudgeOptions {
     return Optional.ofNullable(weights);
   }
 
-  /** What the backend is told: {@code dtype} when set. */
-  Map<String, String> providerProperties() {
-    Map<String, String> p = new LinkedHashMap<>();
-    if (dtype != null) {
-      p.put("dtype", dtype);
-    }
-    return p;
+  /** What the backend is told: the device and the dtype. */
+  public ProviderOptions providerOptions() {
+    return ProviderOptions.of(device, dtype);
   }
 
   public Builder toBuilder() {

@@ -21,12 +21,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A Hugging Face judge-model directory as both backends read it: {@code config.json},
+ * A Hugging Face judge-model directory, parsed once: {@code config.json} ({@link #config()}),
  * {@code tokenizer.json}, {@code tokenizer_config.json} with its chat template, optional
- * {@code generation_config.json}, and safetensors weights (one file or sharded).
+ * {@code generation_config.json}, and the safetensors checkpoint (one file or sharded: {@link
+ * #checkpoint()}, headers read, tensors mapped on demand) with its {@link TensorLayout} checked
+ * against config.json. {@link io.github.lager.hf.Judge#open} opens it once and hands it to the
+ * backend, so no file of the directory is parsed twice in a run.
  *
- * <p>{@link #open} checks that every file is there and names what is missing; the tokenizer is
- * loaded on first use of {@link #encoder}. Close it to release the tokenizer's native memory.
+ * <p>{@link #open} checks that every file is there and names what is missing, and refuses a
+ * config.json that does not describe its checkpoint; the tokenizer is loaded on first use of
+ * {@link #encoder}. Close it to release the tokenizer's native memory and the checkpoint's files.
  */
 public final class ModelDirectory implements AutoCloseable {
   public static final String CONFIG = "config.json";
@@ -36,14 +40,18 @@ public final class ModelDirectory implements AutoCloseable {
   private final ModelConfig config;
   private final TokenizerConfig tokenizerConfig;
   private final Optional<JsonObject> generationConfig;
+  private final Checkpoint checkpoint;
+  private final TensorLayout layout;
   private HfTokenizer tokenizer;
 
   private ModelDirectory(Path dir, ModelConfig config, TokenizerConfig tokenizerConfig,
-      Optional<JsonObject> generationConfig) {
+      Optional<JsonObject> generationConfig, Checkpoint checkpoint, TensorLayout layout) {
     this.dir = dir;
     this.config = config;
     this.tokenizerConfig = tokenizerConfig;
     this.generationConfig = generationConfig;
+    this.checkpoint = checkpoint;
+    this.layout = layout;
   }
 
   public static ModelDirectory open(Path dir) {
@@ -75,8 +83,17 @@ public final class ModelDirectory implements AutoCloseable {
         throw new InvalidInputException(gen + ": malformed JSON: " + e.getMessage(), e);
       }
     }
-    return new ModelDirectory(dir, ModelConfig.read(dir.resolve(CONFIG)), TokenizerConfig.read(dir),
-        generation);
+    ModelConfig config = ModelConfig.read(dir.resolve(CONFIG));
+    TokenizerConfig tokenizerConfig = TokenizerConfig.read(dir);
+    Checkpoint checkpoint = Checkpoint.open(dir);
+    try {
+      TensorLayout layout = config.architecture().layout(config, checkpoint.tensorNames());
+      layout.check(checkpoint);
+      return new ModelDirectory(dir, config, tokenizerConfig, generation, checkpoint, layout);
+    } catch (RuntimeException | Error e) {
+      checkpoint.close();
+      throw e;
+    }
   }
 
   public Path dir() {
@@ -89,6 +106,16 @@ public final class ModelDirectory implements AutoCloseable {
 
   public TokenizerConfig tokenizerConfig() {
     return tokenizerConfig;
+  }
+
+  /** The weights: safetensors headers parsed, tensors read or mapped on demand. */
+  public Checkpoint checkpoint() {
+    return checkpoint;
+  }
+
+  /** The checkpoint's tensors by role, checked against config.json when the directory opened. */
+  public TensorLayout layout() {
+    return layout;
   }
 
   /** The tokenizer, loaded on first use. */
@@ -156,8 +183,7 @@ public final class ModelDirectory implements AutoCloseable {
    * io.github.lager.hf.architecture.Architecture}. The norm's weight is given as the factor it
    * multiplies by ({@code 1 + w} for Gemma), so that the logit lens is the same for every family.
    */
-  public ScoreHead scoreHead(ScoreScale scale, Checkpoint checkpoint) {
-    TensorLayout layout = config.architecture().layout(config, checkpoint.tensorNames());
+  public ScoreHead scoreHead(ScoreScale scale) {
     String head = layout.lmHead().name();
     SafetensorsFile.TensorInfo info = checkpoint.info(head);
     if (info.shape().length != 2 || info.shape()[1] != config.hiddenSize()) {
@@ -187,7 +213,7 @@ public final class ModelDirectory implements AutoCloseable {
    * tokenizer files with the chat template, and of the safetensors headers (names, dtypes, shapes,
    * places of every tensor; the weights themselves are not read).
    */
-  public java.util.Map<String, String> fingerprint(Checkpoint checkpoint) {
+  public java.util.Map<String, String> fingerprint() {
     java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
     f.put("model_config_sha256", RunManifest.sha256(dir.resolve(CONFIG)));
     Path gen = dir.resolve(GENERATION_CONFIG);
@@ -256,9 +282,13 @@ public final class ModelDirectory implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (tokenizer != null) {
-      tokenizer.close();
-      tokenizer = null;
+    try {
+      if (tokenizer != null) {
+        tokenizer.close();
+        tokenizer = null;
+      }
+    } finally {
+      checkpoint.close();
     }
   }
 }

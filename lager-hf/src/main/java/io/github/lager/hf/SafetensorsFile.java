@@ -333,15 +333,24 @@ public final class SafetensorsFile implements Closeable {
   }
 
   /**
+   * Releases the mappings {@link #mapRows} handed out, keeping the file open: after this, a buffer
+   * it returned must not be read. A backend calls it once its weights are on the device, so the
+   * checkpoint's pages are no longer held by this process.
+   */
+  public void releaseMappings() {
+    synchronized (mapped) {
+      mapped.forEach(Unmapper::unmap);
+      mapped.clear();
+    }
+  }
+
+  /**
    * Closes the file and releases the mappings {@link #mapRows} handed out: after this, a buffer it
    * returned must not be read.
    */
   @Override
   public void close() {
-    synchronized (mapped) {
-      mapped.forEach(Unmapper::unmap);
-      mapped.clear();
-    }
+    releaseMappings();
     try {
       channel.close();
     } catch (IOException e) {

@@ -53,12 +53,11 @@ class ModelDirectoryTest {
       assertThat(scale.tokenIds()).containsExactly(golden);
       assertThat(dir.eosTokenIds()).containsExactly(2);
       assertThat(dir.padTokenId()).isZero();
-      try (Checkpoint ckpt = Checkpoint.open(fixture(model))) {
-        ScoreHead head = dir.scoreHead(scale, ckpt);
-        assertThat(head.points()).isEqualTo(5);
-        assertThat(head.hasFinalNorm()).isTrue();
-        assertThat(head.row(2)).containsExactly(ckpt.readRows("lm_head.weight", golden[2]));
-      }
+      ScoreHead head = dir.scoreHead(scale);
+      assertThat(head.points()).isEqualTo(5);
+      assertThat(head.hasFinalNorm()).isTrue();
+      assertThat(head.row(2))
+          .containsExactly(dir.checkpoint().readRows("lm_head.weight", golden[2]));
     }
   }
 
@@ -130,10 +129,11 @@ class ModelDirectoryTest {
     Path cfg = dir.resolve("config.json");
     Files.writeString(cfg, Files.readString(cfg).replace("\"tie_word_embeddings\": false",
         "\"tie_word_embeddings\": true"));
-    try (ModelDirectory d = ModelDirectory.open(dir); Checkpoint ckpt = Checkpoint.open(dir)) {
+    try (ModelDirectory d = ModelDirectory.open(dir)) {
+      Checkpoint ckpt = d.checkpoint();
       assertThat(d.config().tieWordEmbeddings()).isTrue();
       ScoreScale scale = d.scoreScale(5);
-      assertThat(d.scoreHead(scale, ckpt).row(0))
+      assertThat(d.scoreHead(scale).row(0))
           .containsExactly(ckpt.readRows("model.embed_tokens.weight", scale.tokenIds()[0]));
     }
   }

@@ -32,9 +32,8 @@ class ScoreHeadGoldenTest {
     int[] ids = golden.getAsJsonArray("score_token_ids").asList().stream()
         .mapToInt(JsonElement::getAsInt).toArray();
     ScoreHead head;
-    try (ModelDirectory md = ModelDirectory.open(TestData.fixture(model));
-        Checkpoint ckpt = Checkpoint.open(TestData.fixture(model))) {
-      head = md.scoreHead(ScoreScale.ofTokenIds(ids), ckpt);
+    try (ModelDirectory md = ModelDirectory.open(TestData.fixture(model))) {
+      head = md.scoreHead(ScoreScale.ofTokenIds(ids));
     }
     int traces = 0;
     for (JsonElement el : golden.getAsJsonArray("traces")) {

@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,8 +94,8 @@ public record GoldenFixture(String name, Path dir, ScoreScale scale, int numHidd
 
   /** The fixture's score head: its LM-head rows (the embedding rows when tied) of "1".."5". */
   public ScoreHead scoreHead() {
-    try (ModelDirectory md = ModelDirectory.open(dir); Checkpoint ckpt = Checkpoint.open(dir)) {
-      return md.scoreHead(scale, ckpt);
+    try (ModelDirectory md = ModelDirectory.open(dir)) {
+      return md.scoreHead(scale);
     }
   }
 

@@ -10,11 +10,11 @@ import io.github.lager.core.LagerException;
 import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
-import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.DjlSettings;
 import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * The {@link HiddenStateProvider} on DJL's PyTorch engine: the judge's decoder as TorchScript
  * written in this project ({@link TorchScriptDecoder}), greedy decoding with a KV cache.
  *
- * <p>Device: a GPU when DJL sees one, else the CPU; the {@code device} option forces one.
- * Properties: {@code dtype} = {@code float32} (the CPU default), {@code bfloat16} (the GPU
- * default, as transformers runs the reference) or {@code float16}; {@code graph_optimizer} =
+ * <p>Device: a GPU when DJL sees one, else the CPU; the {@code device} option forces one. Dtype:
+ * {@code float32} (the CPU default), {@code bfloat16} (the GPU default, as transformers runs the
+ * reference) or {@code float16}. Properties: {@code graph_optimizer} =
  * {@code true|false}, libtorch's graph-executor optimizations (default {@value
  * #GRAPH_OPTIMIZER_DEFAULT}, or the system property {@value #GRAPH_OPTIMIZER_PROPERTY}; see
  * docs/backends.md).
@@ -49,18 +49,28 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
   private final ModelConfig config;
   private final NDManager manager;
   private final TorchScriptDecoder decoder;
+  private final String device;
+  private final ComputeDtype dtype;
 
-  private DjlHiddenStateProvider(ModelConfig config, NDManager manager, TorchScriptDecoder decoder) {
+  private DjlHiddenStateProvider(ModelConfig config, NDManager manager, TorchScriptDecoder decoder,
+      String device, ComputeDtype dtype) {
     this.config = config;
     this.manager = manager;
     this.decoder = decoder;
+    this.device = device;
+    this.dtype = dtype;
   }
 
-  /** Loads the model of {@code options.modelDir()}. */
-  public static DjlHiddenStateProvider load(ProviderOptions options) {
+  /**
+   * Loads the parsed model {@code model} (which stays the caller's): its weights go to the device
+   * a layer at a time from the checkpoint's mappings, which are released once the decoder holds
+   * them.
+   */
+  public static DjlHiddenStateProvider load(ModelDirectory model, ProviderOptions options) {
+    Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
     DjlSettings.ensureOffline();
-    ModelConfig config = ModelConfig.read(options.modelDir().resolve("config.json"));
+    ModelConfig config = model.config();
     String optimizer = options.properties().getOrDefault("graph_optimizer",
         System.getProperty(GRAPH_OPTIMIZER_PROPERTY));
     boolean graphOptimizer = optimizer == null ? GRAPH_OPTIMIZER_DEFAULT
@@ -83,20 +93,32 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
       case AUTO -> engine.getGpuCount() > 0;
     };
     Device device = gpu ? Device.gpu() : Device.cpu();
-    String requested = options.properties().get("dtype");
-    ComputeDtype dtype = requested == null || requested.isBlank() ? ComputeDtype.defaultFor(gpu)
-        : ComputeDtype.parse(requested);
+    ComputeDtype dtype = options.dtype().map(ComputeDtype::parse)
+        .orElse(ComputeDtype.defaultFor(gpu));
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-    try (Checkpoint ckpt = Checkpoint.open(options.modelDir())) {
-      TorchScriptDecoder decoder = TorchScriptDecoder.load(config, ckpt, manager, dtype,
-          graphOptimizer);
+    try {
+      TorchScriptDecoder decoder = TorchScriptDecoder.load(config, model.checkpoint(), manager,
+          dtype, graphOptimizer);
       LOG.info("DJL backend: {} on {} in {} (libtorch {}, TorchScript decoder, graph optimizer {})",
           config.modelType(), device, dtype, engine.getVersion(), graphOptimizer ? "on" : "off");
-      return new DjlHiddenStateProvider(config, manager, decoder);
+      return new DjlHiddenStateProvider(config, manager, decoder,
+          gpu ? "gpu:" + device.getDeviceId() : "cpu", dtype);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    } finally {
+      model.checkpoint().releaseMappings();
     }
+  }
+
+  @Override
+  public String device() {
+    return device;
+  }
+
+  @Override
+  public String dtype() {
+    return dtype.toString();
   }
 
   @Override

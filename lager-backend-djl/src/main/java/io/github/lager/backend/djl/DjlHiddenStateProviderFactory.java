@@ -1,10 +1,11 @@
 package io.github.lager.backend.djl;
 
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.HiddenStateProviderFactory;
-import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.HiddenStateProviderFactory;
+import io.github.lager.hf.backend.ProviderOptions;
 
-/** Registers the DJL backend ({@code djl}) with {@link io.github.lager.core.spi.Backends}. */
+/** Registers the DJL backend ({@code djl}) with {@link io.github.lager.hf.backend.Backends}. */
 public final class DjlHiddenStateProviderFactory implements HiddenStateProviderFactory {
   @Override
   public String name() {
@@ -23,7 +24,7 @@ public final class DjlHiddenStateProviderFactory implements HiddenStateProviderF
   }
 
   @Override
-  public HiddenStateProvider create(ProviderOptions options) {
-    return DjlHiddenStateProvider.load(options);
+  public HiddenStateProvider create(ModelDirectory model, ProviderOptions options) {
+    return DjlHiddenStateProvider.load(model, options);
   }
 }

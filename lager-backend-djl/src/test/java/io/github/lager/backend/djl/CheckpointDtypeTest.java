@@ -3,17 +3,17 @@ package io.github.lager.backend.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.SafetensorsFile;
 import io.github.lager.hf.SafetensorsWriter;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
+import io.github.lager.testkit.Providers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,8 +49,8 @@ class CheckpointDtypeTest {
 
   private static List<ScorePositionOutput> run(Path dir, List<int[]> prompts,
       GenerationOptions options) {
-    try (DjlHiddenStateProvider p = DjlHiddenStateProvider.load(
-        new ProviderOptions(dir, ProviderOptions.Device.CPU, Map.of("dtype", "float32")))) {
+    try (DjlHiddenStateProvider p = Providers.load(DjlHiddenStateProvider::load,
+        dir, ProviderOptions.of(ProviderOptions.Device.CPU, "float32"))) {
       return p.generate(prompts, options);
     }
   }
@@ -59,7 +59,9 @@ class CheckpointDtypeTest {
   private static Path copy(Path from, Path to, SafetensorsFile.DType dtype, boolean widen)
       throws Exception {
     Files.createDirectories(to);
-    Files.copy(from.resolve("config.json"), to.resolve("config.json"));
+    for (String file : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
+      Files.copy(from.resolve(file), to.resolve(file));
+    }
     Path rounded = to.resolve("rounded.safetensors");
     List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
     try (Checkpoint ckpt = Checkpoint.open(from)) {

@@ -8,11 +8,11 @@ import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.Projection;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
+import io.github.lager.testkit.Providers;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -66,8 +66,8 @@ class HalfPrecisionTest {
     int comparedLogits = 0;
     double worst = 0;
     ScoreHead head = f.scoreHead();
-    try (DjlHiddenStateProvider provider = DjlHiddenStateProvider.load(
-            new ProviderOptions(f.dir(), device, Map.of("dtype", dtype)))) {
+    try (DjlHiddenStateProvider provider = Providers.load(DjlHiddenStateProvider::load,
+            f.dir(), ProviderOptions.of(device, dtype))) {
       List<ScorePositionOutput> outs = provider.generate(
           prompts.stream().map(GoldenFixture.Prompt::inputIds).toList(),
           new GenerationOptions(10, f.scale(), new int[] {2}, 0));

@@ -8,17 +8,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.SafetensorsFile;
 import io.github.lager.hf.SafetensorsWriter;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
+import io.github.lager.testkit.Providers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +86,9 @@ class RealWorldLayoutsTest {
     rope.add("long_factor", ones.deepCopy());
     Path dir = Files.createDirectories(tmp.resolve("phi3-longrope"));
     Files.writeString(dir.resolve("config.json"), c.toString());
-    Files.createSymbolicLink(dir.resolve(Checkpoint.SINGLE), f.dir().resolve(Checkpoint.SINGLE).toAbsolutePath());
+    for (String file : new String[] {Checkpoint.SINGLE, "tokenizer.json", "tokenizer_config.json"}) {
+      Files.createSymbolicLink(dir.resolve(file), f.dir().resolve(file).toAbsolutePath());
+    }
     List<int[]> prompts = f.prompts().subList(0, 3).stream().map(GoldenFixture.Prompt::inputIds).toList();
     List<ScorePositionOutput> out = run(dir, prompts);
     for (int i = 0; i < prompts.size(); i++) {
@@ -100,8 +102,8 @@ class RealWorldLayoutsTest {
   }
 
   private static List<ScorePositionOutput> run(Path dir, List<int[]> prompts) {
-    try (DjlHiddenStateProvider p = DjlHiddenStateProvider.load(
-        new ProviderOptions(dir, ProviderOptions.Device.CPU, Map.of()))) {
+    try (DjlHiddenStateProvider p = Providers.load(DjlHiddenStateProvider::load,
+        dir, ProviderOptions.of(ProviderOptions.Device.CPU, null))) {
       return p.generate(prompts, TEN);
     }
   }

@@ -10,11 +10,10 @@ import io.github.lager.core.LagerException;
 import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
-import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.ModelConfig;
-import io.github.lager.hf.architecture.TensorLayout;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.ProviderOptions;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -40,8 +39,7 @@ import org.slf4j.LoggerFactory;
  *       which has no KV cache: each greedy step re-runs the whole (left-padded) sequence.
  * </ul>
  *
- * <p>Properties: {@code graph} = {@code auto} (default), {@code built} or {@code contract-v1};
- * {@code dtype} = {@code float32} (the only one this backend computes in; others are refused);
+ * <p>Dtype: float32 only (others are refused). Properties: {@code graph} = {@code auto} (default), {@code built} or {@code contract-v1};
  * {@code intra_op_threads} = ONNX Runtime's intra-op threads (default: its own choice, the
  * physical cores). The system properties {@value #GRAPH_PROPERTY} and {@value #THREADS_PROPERTY}
  * set them when the options do not.
@@ -96,22 +94,22 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   }
 
   /**
-   * Opens the model of {@code options.modelDir()}: its {@code model.onnx} (contract v1, checked
-   * against config.json), or the decoder graph built from its config.json and safetensors.
+   * Loads the parsed model {@code model} (which stays the caller's): its {@code model.onnx}
+   * (contract v1, checked against config.json), or the decoder graph built from its config.json and
+   * safetensors. Both compute in float32: another dtype is refused, never approximated.
    */
-  public static OnnxHiddenStateProvider load(ProviderOptions options) {
+  public static OnnxHiddenStateProvider load(ModelDirectory model, ProviderOptions options) {
+    Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
-    Path dir = options.modelDir();
-    String dtype = options.properties().get("dtype");
-    if (dtype != null && !dtype.isBlank() && !List.of("float32", "fp32", "f32", "float")
-        .contains(dtype.trim().toLowerCase(Locale.ROOT))) {
-      throw new InvalidInputException("dtype '" + dtype + "' is not available on the onnx backend:"
-          + " it computes in float32 (half-precision checkpoints are widened once at load); use"
-          + " --dtype float32, or the djl backend for float16 and bfloat16");
-    }
+    options.dtype().filter(d -> !d.equals("float32")).ifPresent(d -> {
+      throw new InvalidInputException("--dtype " + d + ": the onnx backend computes in float32"
+          + " (half-precision checkpoints are widened once at load); use --dtype float32 or"
+          + " --backend djl");
+    });
+    Path dir = model.dir();
     GraphKind kind = GraphKind.choose(options.properties().getOrDefault("graph",
         System.getProperty(GRAPH_PROPERTY)), dir);
-    ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
+    ModelConfig config = model.config();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -133,9 +131,10 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
         LOG.info("ONNX backend: {} contract-v1 graph {} on {} in float32 (ONNX Runtime {})",
             config.modelType(), graph, where, env.getVersion());
       } else {
-        session = builtSession(env, so, config, dir, where);
+        session = builtSession(env, so, model, where);
       }
-      return new OnnxHiddenStateProvider(config, env, session, kind, where);
+      return new OnnxHiddenStateProvider(config, env, session, kind,
+          where.startsWith("CUDA") ? "gpu:0" : "cpu");
     } catch (OrtException e) {
       close(session);
       throw new LagerException("ONNX Runtime cannot load the model of " + dir + ": "
@@ -146,23 +145,22 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     }
   }
 
-  /** Builds the decoder graph of {@code dir}'s checkpoint and opens it. */
+  /**
+   * Builds the decoder graph of {@code model}'s checkpoint and opens it: ONNX Runtime reads the
+   * weights from the safetensors files itself (external data), so the graph holds no weight.
+   */
   private static OrtSession builtSession(OrtEnvironment env, OrtSession.SessionOptions so,
-      ModelConfig config, Path dir, String where) throws OrtException {
-    byte[] model;
+      ModelDirectory model, String where) throws OrtException {
     long t0 = System.nanoTime();
-    try (Checkpoint ckpt = Checkpoint.open(dir)) {
-      TensorLayout layout = config.architecture().layout(config, ckpt.tensorNames());
-      layout.check(ckpt);
-      model = DecoderGraph.build(config, layout, ckpt).toByteArray();
-    }
+    byte[] graph = DecoderGraph.build(model.config(), model.layout(), model.checkpoint())
+        .toByteArray();
     long t1 = System.nanoTime();
-    so.addConfigEntry(EXTERNAL_DATA_FOLDER, dir.toAbsolutePath().normalize().toString());
-    OrtSession session = env.createSession(model, so);
+    so.addConfigEntry(EXTERNAL_DATA_FOLDER, model.dir().toAbsolutePath().normalize().toString());
+    OrtSession session = env.createSession(graph, so);
     LOG.info("ONNX backend: {} decoder graph built in {} ms ({} KiB, weights in place),"
-        + " session ready in {} ms, on {} in float32 (ONNX Runtime {})", config.modelType(),
-        (t1 - t0) / 1_000_000, model.length / 1024, (System.nanoTime() - t1) / 1_000_000, where,
-        env.getVersion());
+        + " session ready in {} ms, on {} in float32 (ONNX Runtime {})",
+        model.config().modelType(), (t1 - t0) / 1_000_000, graph.length / 1024,
+        (System.nanoTime() - t1) / 1_000_000, where, env.getVersion());
     return session;
   }
 
@@ -202,7 +200,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     return config.hiddenSize();
   }
 
-  /** Where the session runs, as resolved at load ({@code CPU (requested)}, {@code CUDA device 0}). */
+  @Override
   public String device() {
     return device;
   }
@@ -212,7 +210,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     return kind;
   }
 
-  /** The dtype the backend computes in: always float32. */
+  @Override
   public String dtype() {
     return "float32";
   }

@@ -1,17 +1,18 @@
 package io.github.lager.backend.onnx;
 
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.HiddenStateProviderFactory;
-import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.HiddenStateProviderFactory;
+import io.github.lager.hf.backend.ProviderOptions;
 
-/** Registers the ONNX Runtime backend ({@code onnx}) with {@link io.github.lager.core.spi.Backends}. */
+/** Registers the ONNX Runtime backend ({@code onnx}) with {@link io.github.lager.hf.backend.Backends}. */
 public final class OnnxHiddenStateProviderFactory implements HiddenStateProviderFactory {
   @Override
   public String name() {
     return "onnx";
   }
 
-  /** Below DJL: the ONNX backend needs an exported graph beside the model. */
+  /** Below DJL, the default backend. */
   @Override
   public int rank() {
     return 10;
@@ -24,7 +25,7 @@ public final class OnnxHiddenStateProviderFactory implements HiddenStateProvider
   }
 
   @Override
-  public HiddenStateProvider create(ProviderOptions options) {
-    return OnnxHiddenStateProvider.load(options);
+  public HiddenStateProvider create(ModelDirectory model, ProviderOptions options) {
+    return OnnxHiddenStateProvider.load(model, options);
   }
 }

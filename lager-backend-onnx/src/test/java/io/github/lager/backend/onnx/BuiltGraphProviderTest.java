@@ -1,10 +1,12 @@
 package io.github.lager.backend.onnx;
 
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.HiddenStateProviderContract;
+import io.github.lager.testkit.Providers;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The ONNX backend on the decoder graphs it builds from the fixtures' config.json and
@@ -12,9 +14,12 @@ import java.util.Map;
  * {@code model.onnx} is ignored ({@code graph=built}).
  */
 class BuiltGraphProviderTest extends HiddenStateProviderContract {
+  /** On the CPU, the built graph even where the fixture has a model.onnx. */
+  static final ProviderOptions BUILT = new ProviderOptions(ProviderOptions.Device.CPU,
+      Optional.empty(), Map.of("graph", "built"));
+
   @Override
   protected HiddenStateProvider create(Path modelDir) {
-    return OnnxHiddenStateProvider.load(
-        new ProviderOptions(modelDir, ProviderOptions.Device.CPU, Map.of("graph", "built")));
+    return Providers.load(OnnxHiddenStateProvider::load, modelDir, BUILT);
   }
 }

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.lager.backend.onnx.proto.Onnx;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.testkit.Providers;
 import io.github.lager.hf.SafetensorsFile;
 import io.github.lager.hf.SafetensorsWriter;
 import io.github.lager.hf.architecture.TensorLayout;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,11 +33,10 @@ class BuiltGraphTest {
   @ParameterizedTest
   @MethodSource("io.github.lager.testkit.GoldenFixture#names")
   void everyWeightStaysInTheSafetensorsAtItsByteOffset(String fixture) {
-    Path dir = GoldenFixture.load(fixture).dir();
-    ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
-    try (Checkpoint ckpt = Checkpoint.open(dir)) {
-      TensorLayout layout = config.architecture().layout(config, ckpt.tensorNames());
-      Onnx.ModelProto model = DecoderGraph.build(config, layout, ckpt);
+    try (ModelDirectory dir = ModelDirectory.open(GoldenFixture.load(fixture).dir())) {
+      Checkpoint ckpt = dir.checkpoint();
+      TensorLayout layout = dir.layout();
+      Onnx.ModelProto model = DecoderGraph.build(dir.config(), layout, ckpt);
       Map<String, Onnx.TensorProto> initializers = new HashMap<>();
       for (Onnx.TensorProto t : model.getGraph().getInitializerList()) {
         initializers.put(t.getName(), t);
@@ -64,18 +65,18 @@ class BuiltGraphTest {
     GoldenFixture f = GoldenFixture.load("tiny-gemma3");
     Path dir = tmp.resolve("hf");
     Files.createDirectories(dir);
-    for (String name : new String[] {"config.json", "model.safetensors"}) {
-      Files.copy(f.dir().resolve(name), dir.resolve(name));
-    }
+    GraphContractTest.copyWithoutGraph("tiny-gemma3", dir);
     List<int[]> prompts = f.prompts().subList(0, 3).stream().map(GoldenFixture.Prompt::inputIds)
         .toList();
     GenerationOptions options = new GenerationOptions(8, f.scale(), new int[] {2}, 0);
-    try (OnnxHiddenStateProvider plain = OnnxHiddenStateProvider.load(ProviderOptions.of(dir));
-        OnnxHiddenStateProvider v1 = OnnxHiddenStateProvider.load(ProviderOptions.of(f.dir()))) {
+    try (OnnxHiddenStateProvider plain = Providers.load(OnnxHiddenStateProvider::load, dir,
+            ProviderOptions.defaults());
+        OnnxHiddenStateProvider v1 = Providers.load(OnnxHiddenStateProvider::load, f.dir(),
+            ProviderOptions.defaults())) {
       assertThat(plain.graphKind()).isEqualTo(OnnxHiddenStateProvider.GraphKind.BUILT);
       assertThat(v1.graphKind()).isEqualTo(OnnxHiddenStateProvider.GraphKind.CONTRACT_V1);
       assertThat(plain.dtype()).isEqualTo("float32");
-      assertThat(plain.device()).startsWith("CPU");
+      assertThat(plain.device()).isEqualTo("cpu");
       List<ScorePositionOutput> a = plain.generate(prompts, options);
       List<ScorePositionOutput> b = v1.generate(prompts, options);
       for (int i = 0; i < prompts.size(); i++) {
@@ -89,19 +90,20 @@ class BuiltGraphTest {
   void aHalfPrecisionDtypeIsRefusedNotComputedInFloat32() {
     Path dir = GoldenFixture.load("tiny-qwen2").dir();
     for (String dtype : new String[] {"bfloat16", "float16"}) {
-      assertThatThrownBy(() -> OnnxHiddenStateProvider.load(new ProviderOptions(dir,
-          ProviderOptions.Device.CPU, Map.of("dtype", dtype))))
+      assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
+          ProviderOptions.of(ProviderOptions.Device.CPU, dtype)))
           .isInstanceOf(InvalidInputException.class)
-          .hasMessageStartingWith("dtype '" + dtype + "' is not available on the onnx backend")
-          .hasMessageContaining("the djl backend");
+          .hasMessageStartingWith("--dtype " + dtype + ": the onnx backend computes in float32")
+          .hasMessageContaining("--backend djl");
     }
   }
 
   @Test
   void anUnknownGraphKindIsRefused() {
     Path dir = GoldenFixture.load("tiny-qwen2").dir();
-    assertThatThrownBy(() -> OnnxHiddenStateProvider.load(new ProviderOptions(dir,
-        ProviderOptions.Device.CPU, Map.of("graph", "traced"))))
+    assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
+        new ProviderOptions(ProviderOptions.Device.CPU, Optional.empty(),
+            Map.of("graph", "traced"))))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("onnx backend property graph='traced': use auto, built or contract-v1");
   }
@@ -137,8 +139,8 @@ class BuiltGraphTest {
 
   private static List<ScorePositionOutput> run(Path dir, List<int[]> prompts,
       GenerationOptions options) {
-    try (OnnxHiddenStateProvider p = OnnxHiddenStateProvider.load(
-        new ProviderOptions(dir, ProviderOptions.Device.CPU, Map.of()))) {
+    try (OnnxHiddenStateProvider p = Providers.load(OnnxHiddenStateProvider::load, dir,
+        ProviderOptions.of(ProviderOptions.Device.CPU, null))) {
       return p.generate(prompts, options);
     }
   }
@@ -147,7 +149,8 @@ class BuiltGraphTest {
   private static Path copy(Path from, Path to, SafetensorsFile.DType dtype, boolean widen)
       throws Exception {
     Files.createDirectories(to);
-    Files.copy(from.resolve("config.json"), to.resolve("config.json"));
+    GraphContractTest.copyWithoutGraph(from.getFileName().toString(), to);
+    Files.delete(to.resolve(Checkpoint.SINGLE));
     List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
     try (Checkpoint ckpt = Checkpoint.open(from)) {
       for (String name : ckpt.tensorNames()) {

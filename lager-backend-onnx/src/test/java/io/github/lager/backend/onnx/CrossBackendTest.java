@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lager.backend.djl.DjlHiddenStateProvider;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,17 +34,16 @@ class CrossBackendTest {
       }
     }
     GenerationOptions options = new GenerationOptions(16, f.scale(), new int[] {2}, 0);
-    ProviderOptions cpu = new ProviderOptions(f.dir(), ProviderOptions.Device.CPU, Map.of());
-    ProviderOptions v1 = new ProviderOptions(f.dir(), ProviderOptions.Device.CPU,
+    ProviderOptions cpu = ProviderOptions.of(ProviderOptions.Device.CPU, null);
+    ProviderOptions v1 = new ProviderOptions(ProviderOptions.Device.CPU, Optional.empty(),
         Map.of("graph", "contract-v1"));
-    ProviderOptions built = new ProviderOptions(f.dir(), ProviderOptions.Device.CPU,
-        Map.of("graph", "built"));
     List<ScorePositionOutput> djl;
     List<ScorePositionOutput> onnx;
     List<ScorePositionOutput> kv;
-    try (HiddenStateProvider a = DjlHiddenStateProvider.load(cpu);
-        HiddenStateProvider b = OnnxHiddenStateProvider.load(v1);
-        HiddenStateProvider c = OnnxHiddenStateProvider.load(built)) {
+    try (ModelDirectory model = ModelDirectory.open(f.dir());
+        HiddenStateProvider a = DjlHiddenStateProvider.load(model, cpu);
+        HiddenStateProvider b = OnnxHiddenStateProvider.load(model, v1);
+        HiddenStateProvider c = OnnxHiddenStateProvider.load(model, BuiltGraphProviderTest.BUILT)) {
       djl = a.generate(prompts, options);
       onnx = b.generate(prompts, options);
       kv = c.generate(prompts, options);

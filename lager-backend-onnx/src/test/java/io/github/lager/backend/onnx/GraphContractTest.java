@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OnnxJavaType;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.spi.ProviderOptions;
 import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
+import io.github.lager.testkit.Providers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -70,31 +71,36 @@ class GraphContractTest {
 
   @Test
   void aMissingGraphSaysHowToMakeOne(@TempDir Path dir) throws Exception {
-    Files.copy(GoldenFixture.fixturesDir().resolve("tiny-qwen2/config.json"), dir.resolve("config.json"));
-    assertThatThrownBy(() -> OnnxHiddenStateProvider.load(new ProviderOptions(dir,
-        ProviderOptions.Device.CPU, Map.of("graph", "contract-v1"))))
+    // graph=auto would build the decoder; contract-v1 asks for the exported graph
+    copyWithoutGraph("tiny-qwen2", dir);
+    assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
+        new ProviderOptions(ProviderOptions.Device.CPU, java.util.Optional.empty(),
+            Map.of("graph", "contract-v1"))))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("has no model.onnx")
+        .hasMessageContaining("has no model.onnx (graph=contract-v1)")
         .hasMessageContaining("tools/export_onnx.py");
-  }
-
-  @Test
-  void withoutAGraphTheCheckpointIsNeeded(@TempDir Path dir) throws Exception {
-    // graph=auto builds the decoder from config.json and the safetensors
-    Files.copy(GoldenFixture.fixturesDir().resolve("tiny-qwen2/config.json"), dir.resolve("config.json"));
-    assertThatThrownBy(() -> OnnxHiddenStateProvider.load(ProviderOptions.of(dir)))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("has no model.safetensors and no model.safetensors.index.json");
   }
 
   @Test
   void aGraphForAnotherConfigIsRefusedOnLoad(@TempDir Path dir) throws Exception {
     // the tiny-llama graph beside the tiny-qwen2 config
-    Files.copy(GoldenFixture.fixturesDir().resolve("tiny-qwen2/config.json"), dir.resolve("config.json"));
+    copyWithoutGraph("tiny-qwen2", dir);
     Files.copy(GoldenFixture.fixturesDir().resolve("tiny-llama/model.onnx"), dir.resolve("model.onnx"));
-    assertThatThrownBy(() -> OnnxHiddenStateProvider.load(ProviderOptions.of(dir)))
+    assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
+        ProviderOptions.defaults()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("metadata lager.num_hidden_layers is '5', config.json says '4'")
         .hasMessageContaining("metadata lager.model_type is 'llama', config.json says 'qwen2'");
+  }
+
+  /** The fixture's Hugging Face files without its model.onnx. */
+  static void copyWithoutGraph(String fixture, Path to) throws java.io.IOException {
+    try (var files = Files.list(GoldenFixture.fixturesDir().resolve(fixture))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        if (!f.getFileName().toString().equals(OnnxHiddenStateProvider.GRAPH)) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
   }
 }

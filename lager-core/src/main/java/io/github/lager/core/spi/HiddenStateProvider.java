@@ -26,6 +26,22 @@ public interface HiddenStateProvider extends AutoCloseable {
    */
   List<ScorePositionOutput> generate(List<int[]> promptIds, GenerationOptions options);
 
+  /**
+   * Where the model runs, as resolved by the backend ({@code cpu}, {@code gpu:0}, ...): recorded
+   * in a run's manifest, so a resumed run on another device is refused.
+   */
+  default String device() {
+    return "unreported";
+  }
+
+  /**
+   * The dtype the model computes in, as resolved by the backend ({@code float32}, {@code
+   * bfloat16}, {@code float16}): recorded in a run's manifest.
+   */
+  default String dtype() {
+    return "unreported";
+  }
+
   @Override
   void close();
 }

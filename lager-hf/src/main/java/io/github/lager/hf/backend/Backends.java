@@ -1,4 +1,4 @@
-package io.github.lager.core.spi;
+package io.github.lager.hf.backend;
 
 import io.github.lager.core.LagerException;
 import java.util.ArrayList;

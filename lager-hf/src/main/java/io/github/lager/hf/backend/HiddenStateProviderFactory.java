@@ -1,8 +1,11 @@
-package io.github.lager.core.spi;
+package io.github.lager.hf.backend;
+
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.hf.ModelDirectory;
 
 /**
  * A backend's cheap entry point, found by {@link java.util.ServiceLoader} (list the class in
- * {@code META-INF/services/io.github.lager.core.spi.HiddenStateProviderFactory}). Nothing heavy
+ * {@code META-INF/services/io.github.lager.hf.backend.HiddenStateProviderFactory}). Nothing heavy
  * happens until {@link #create}: no natives are loaded to answer {@link #isAvailable()}.
  *
  * <p>Selection: see {@link Backends#select(String)}.
@@ -37,6 +40,10 @@ public interface HiddenStateProviderFactory {
     }
   }
 
-  /** Loads the model; the caller closes the provider. */
-  HiddenStateProvider create(ProviderOptions options);
+  /**
+   * Loads the model: {@code model} is already parsed and checked (config.json against the
+   * checkpoint's tensors), and stays the caller's to close; the backend reads its config, layout
+   * and tensors from it and parses no file of the directory again. The caller closes the provider.
+   */
+  HiddenStateProvider create(ModelDirectory model, ProviderOptions options);
 }

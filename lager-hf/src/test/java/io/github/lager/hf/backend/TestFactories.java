@@ -1,4 +1,7 @@
-package io.github.lager.core.spi;
+package io.github.lager.hf.backend;
+
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.hf.ModelDirectory;
 
 /** Two factories registered through META-INF/services, to test discovery and ranking. */
 public final class TestFactories {
@@ -11,7 +14,7 @@ public final class TestFactories {
     }
 
     @Override
-    public HiddenStateProvider create(ProviderOptions options) {
+    public HiddenStateProvider create(ModelDirectory model, ProviderOptions options) {
       throw new UnsupportedOperationException("discovery test");
     }
   }

@@ -1,10 +1,11 @@
-package io.github.lager.core.spi;
+package io.github.lager.hf.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lager.core.LagerException;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.spi.HiddenStateProvider;
+import io.github.lager.hf.ModelDirectory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class BackendsTest {
     }
 
     @Override
-    public HiddenStateProvider create(ProviderOptions options) {
+    public HiddenStateProvider create(ModelDirectory model, ProviderOptions options) {
       throw new UnsupportedOperationException("selection test");
     }
   }
@@ -56,13 +57,5 @@ class BackendsTest {
     // src/test/resources/META-INF/services registers TestFactories.Low and .High
     assertThat(Backends.all()).extracting(HiddenStateProviderFactory::name)
         .containsExactly("test-high", "test-low");
-  }
-
-  @Test
-  void lastScoreStepScansBackwards() {
-    ScoreScale scale = ScoreScale.ofTokenIds(19, 20, 21, 22, 23);
-    assertThat(ScorePositionOutput.lastScoreStep(new int[] {1476, 22, 249, 21, 249}, scale))
-        .hasValue(3);
-    assertThat(ScorePositionOutput.lastScoreStep(new int[] {5, 6, 7}, scale)).isEmpty();
   }
 }

@@ -1,0 +1,42 @@
+package io.github.lager.hf.backend;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a backend runs a judge model (the model itself is handed over parsed, as a {@link
+ * io.github.lager.hf.ModelDirectory}).
+ *
+ * @param device where to run
+ * @param dtype the compute dtype ({@code float32}, {@code float16}, {@code bfloat16}, lower case);
+ *     empty: the backend's default for the device. A backend that cannot run the dtype refuses
+ *     it; it never computes in another one.
+ * @param properties backend-specific settings (documented by each backend)
+ */
+public record ProviderOptions(Device device, Optional<String> dtype, Map<String, String> properties) {
+  /** Where a provider runs. */
+  public enum Device {
+    /** A GPU when the backend sees one, else the CPU. */
+    AUTO,
+    CPU,
+    GPU
+  }
+
+  public ProviderOptions {
+    Objects.requireNonNull(device, "device");
+    dtype = dtype.map(d -> d.trim().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty());
+    properties = Map.copyOf(properties);
+  }
+
+  /** The backend's defaults: any device, its default dtype, no properties. */
+  public static ProviderOptions defaults() {
+    return new ProviderOptions(Device.AUTO, Optional.empty(), Map.of());
+  }
+
+  /** On {@code device} in {@code dtype} (null: the default), no properties. */
+  public static ProviderOptions of(Device device, String dtype) {
+    return new ProviderOptions(device, Optional.ofNullable(dtype), Map.of());
+  }
+}
