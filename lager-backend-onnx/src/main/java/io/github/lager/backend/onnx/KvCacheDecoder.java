@@ -37,18 +37,18 @@ final class KvCacheDecoder {
   static final class Step implements AutoCloseable {
     private final OrtSession.Result result;
     final long[] next;
+    /** Hidden states gathered from several prefill chunks, or null: read from {@code result}. */
+    private final float[] gathered;
 
-    private Step(OrtSession.Result result, long[] next) {
+    private Step(OrtSession.Result result, long[] next, float[] gathered) {
       this.result = result;
       this.next = next;
+      this.gathered = gathered;
     }
 
     /** The hidden states, {@code [L+1][rows][hidden]} row-major; copied on each call. */
     float[] hiddenStates() {
-      FloatBuffer b = tensor(result, DecoderGraph.HIDDEN_STATES).getFloatBuffer();
-      float[] out = new float[b.remaining()];
-      b.get(out);
-      return out;
+      return gathered != null ? gathered.clone() : read(result);
     }
 
     @Override
@@ -70,42 +70,90 @@ final class KvCacheDecoder {
   }
 
   /**
-   * Runs the prompts.
+   * Runs the prompts, {@code chunk} query positions per call (so that attention scores are
+   * {@code chunk x keys}, not {@code prompt x prompt}); each chunk attends to the cache the
+   * previous ones filled.
    *
    * @param ids {@code [rows][promptLength]}, each prompt followed by padding
    * @param lengths real tokens per row
    */
-  Step prefill(long[][] ids, long[] lengths) throws OrtException {
+  Step prefill(long[][] ids, long[] lengths, int chunk) throws OrtException {
     int rows = ids.length;
     int t = ids[0].length;
+    OrtSession.Result cache = null;
+    long[] next = new long[rows];
+    float[] gathered = null;
+    int entries = c.numHiddenLayers() + 1;
+    int hidden = c.hiddenSize();
+    try {
+      for (int from = 0; from < t; from += chunk) {
+        int to = Math.min(t, from + chunk);
+        OrtSession.Result result = prefillChunk(ids, lengths, from, to, cache);
+        if (cache != null) {
+          cache.close();
+        }
+        cache = result;
+        long[] chunkNext = longs(result, DecoderGraph.NEXT_IDS);
+        boolean whole = from == 0 && to == t;
+        float[] states = whole ? null : read(result);
+        if (!whole && gathered == null) {
+          gathered = new float[entries * rows * hidden];
+        }
+        for (int b = 0; b < rows; b++) {
+          long last = lengths[b] - 1;
+          if (last >= from && last < to) {
+            next[b] = chunkNext[b];
+            if (states != null) {
+              for (int l = 0; l < entries; l++) {
+                int at = (l * rows + b) * hidden;
+                System.arraycopy(states, at, gathered, at, hidden);
+              }
+            }
+          }
+        }
+      }
+      return new Step(cache, next, gathered);
+    } catch (OrtException | RuntimeException e) {
+      if (cache != null) {
+        cache.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Prompt positions {@code [from, to)} of every row against the cache of {@code [0, from)}. */
+  private OrtSession.Result prefillChunk(long[][] ids, long[] lengths, int from, int to,
+      OrtSession.Result past) throws OrtException {
+    int rows = ids.length;
+    int t = to - from;
     long[] flat = new long[rows * t];
     long[] positions = new long[rows * t];
     for (int b = 0; b < rows; b++) {
-      System.arraycopy(ids[b], 0, flat, b * t, t);
+      System.arraycopy(ids[b], from, flat, b * t, t);
       for (int i = 0; i < t; i++) {
-        positions[b * t + i] = i;
+        positions[b * t + i] = from + i;
       }
     }
     // causal, and within the window on sliding layers; one mask for every row (right padding
     // keeps the pads after each prompt's real tokens)
-    float[] causal = new float[t * t];
-    float[] windowed = sliding ? new float[t * t] : null;
+    float[] causal = new float[t * to];
+    float[] windowed = sliding ? new float[t * to] : null;
     int window = c.slidingWindow().orElse(0);
     for (int i = 0; i < t; i++) {
-      for (int j = 0; j < t; j++) {
-        boolean visible = j <= i;
-        causal[i * t + j] = visible ? 0f : MASKED;
+      int query = from + i;
+      for (int j = 0; j < to; j++) {
+        boolean visible = j <= query;
+        causal[i * to + j] = visible ? 0f : MASKED;
         if (windowed != null) {
-          windowed[i * t + j] = visible && i - j < window ? 0f : MASKED;
+          windowed[i * to + j] = visible && query - j < window ? 0f : MASKED;
         }
       }
     }
     long[] last = new long[rows];
     for (int b = 0; b < rows; b++) {
-      last[b] = lengths[b] - 1;
+      last[b] = Math.max(0, Math.min(t - 1, lengths[b] - 1 - from));
     }
-    long[] maskShape = {1, 1, 1, t, t};
-    long[] empty = {rows, c.numKeyValueHeads(), 0, c.headDim()};
+    long[] maskShape = {1, 1, 1, t, to};
     List<OnnxTensor> owned = new ArrayList<>();
     try {
       Map<String, OnnxTensor> in = new HashMap<>();
@@ -116,12 +164,15 @@ final class KvCacheDecoder {
         in.put(DecoderGraph.SLIDING_ATTENTION_BIAS, floats(owned, windowed, maskShape));
       }
       in.put(DecoderGraph.LAST_INDEX, longs(owned, last, rows));
-      OnnxTensor none = floats(owned, new float[0], empty);
+      OnnxTensor none = past != null ? null
+          : floats(owned, new float[0], new long[] {rows, c.numKeyValueHeads(), 0, c.headDim()});
       for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
-        in.put(DecoderGraph.pastKey(layer), none);
-        in.put(DecoderGraph.pastValue(layer), none);
+        in.put(DecoderGraph.pastKey(layer),
+            past != null ? tensor(past, DecoderGraph.presentKey(layer)) : none);
+        in.put(DecoderGraph.pastValue(layer),
+            past != null ? tensor(past, DecoderGraph.presentValue(layer)) : none);
       }
-      return run(in);
+      return session.run(in);
     } finally {
       owned.forEach(OnnxTensor::close);
     }
@@ -180,14 +231,25 @@ final class KvCacheDecoder {
   private Step run(Map<String, OnnxTensor> in) throws OrtException {
     OrtSession.Result result = session.run(in);
     try {
-      LongBuffer next = tensor(result, DecoderGraph.NEXT_IDS).getLongBuffer();
-      long[] ids = new long[next.remaining()];
-      next.get(ids);
-      return new Step(result, ids);
+      return new Step(result, longs(result, DecoderGraph.NEXT_IDS), null);
     } catch (RuntimeException e) {
       result.close();
       throw e;
     }
+  }
+
+  private static long[] longs(OrtSession.Result result, String name) {
+    LongBuffer b = tensor(result, name).getLongBuffer();
+    long[] out = new long[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  private static float[] read(OrtSession.Result result) {
+    FloatBuffer b = tensor(result, DecoderGraph.HIDDEN_STATES).getFloatBuffer();
+    float[] out = new float[b.remaining()];
+    b.get(out);
+    return out;
   }
 
   private static OnnxTensor tensor(OrtSession.Result result, String name) {

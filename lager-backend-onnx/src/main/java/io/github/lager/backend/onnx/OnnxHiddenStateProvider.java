@@ -57,6 +57,12 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   static final String GRAPH_PROPERTY = "lager.onnx.graph";
   /** The system property that sets {@code intra_op_threads} when the options do not. */
   static final String THREADS_PROPERTY = "lager.onnx.intra_op_threads";
+  /** The system property that sets {@code prefill_chunk} when the options do not. */
+  static final String CHUNK_PROPERTY = "lager.onnx.prefill_chunk";
+  /** Prompt positions per prefill call of the built graph (docs/benchmarks.md). */
+  static final int PREFILL_CHUNK_DEFAULT = 512;
+  /** The system property that sets {@code prepack} when the options do not. */
+  static final String PREPACK_PROPERTY = "lager.onnx.prepack";
   private static final Logger LOG = LoggerFactory.getLogger(OnnxHiddenStateProvider.class);
 
   /** Which graph a directory's model runs as. */
@@ -82,9 +88,11 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   private final GraphKind kind;
   private final KvCacheDecoder decoder;
   private final String device;
+  private final int prefillChunk;
 
   private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session,
-      GraphKind kind, String device) {
+      GraphKind kind, String device, int prefillChunk) {
+    this.prefillChunk = prefillChunk;
     this.config = config;
     this.env = env;
     this.session = session;
@@ -119,6 +127,17 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       if (threads != null && !threads.isBlank()) {
         so.setIntraOpNumThreads(Integer.parseInt(threads.trim()));
       }
+      String prepack = options.properties().getOrDefault("prepack",
+          System.getProperty(PREPACK_PROPERTY, "true"));
+      if (!Boolean.parseBoolean(prepack.trim())) {
+        so.addConfigEntry("session.disable_prepacking", "1");
+      }
+      int chunk = Integer.parseInt(options.properties().getOrDefault("prefill_chunk",
+          System.getProperty(CHUNK_PROPERTY, Integer.toString(PREFILL_CHUNK_DEFAULT))).trim());
+      if (chunk < 1) {
+        throw new InvalidInputException("onnx backend property prefill_chunk=" + chunk
+            + ": must be at least 1");
+      }
       String where = device(so, options.device());
       if (kind == GraphKind.CONTRACT_V1) {
         Path graph = dir.resolve(GRAPH);
@@ -134,7 +153,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
         session = builtSession(env, so, model, where);
       }
       return new OnnxHiddenStateProvider(config, env, session, kind,
-          where.startsWith("CUDA") ? "gpu:0" : "cpu");
+          where.startsWith("CUDA") ? "gpu:0" : "cpu", chunk);
     } catch (OrtException e) {
       close(session);
       throw new LagerException("ONNX Runtime cannot load the model of " + dir + ": "
@@ -258,7 +277,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       }
       lengths[b] = p.length;
     }
-    KvCacheDecoder.Step step = decoder.prefill(ids, lengths);
+    KvCacheDecoder.Step step = decoder.prefill(ids, lengths, prefillChunk);
     try {
       for (int fed = 0; ; fed++) {
         if (!decoding.accept(step.next, step::hiddenStates)) {

@@ -14,9 +14,12 @@ import java.util.Optional;
  * {@code model.onnx} is ignored ({@code graph=built}).
  */
 class BuiltGraphProviderTest extends HiddenStateProviderContract {
-  /** On the CPU, the built graph even where the fixture has a model.onnx. */
+  /**
+   * On the CPU, the built graph even where the fixture has a model.onnx, with prefill chunks of
+   * 64 positions (the golden prompts take two to four; single-chunk prefills run elsewhere).
+   */
   static final ProviderOptions BUILT = new ProviderOptions(ProviderOptions.Device.CPU,
-      Optional.empty(), Map.of("graph", "built"));
+      Optional.empty(), Map.of("graph", "built", "prefill_chunk", "64"));
 
   @Override
   protected HiddenStateProvider create(Path modelDir) {
