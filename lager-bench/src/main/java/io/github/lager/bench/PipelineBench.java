@@ -58,7 +58,8 @@ public final class PipelineBench implements Callable<Integer> {
   @Option(names = "--weights-dtype", defaultValue = "float32", description = "Synthetic safetensors: float32 or bfloat16.")
   String weightsDtype;
 
-  @Option(names = "--backend", defaultValue = "djl", description = "djl or onnx (onnx needs model.onnx: --model).")
+  @Option(names = "--backend", defaultValue = "djl", description = "djl or onnx (onnx builds the decoder graph from the checkpoint, synthetic ones"
+          + " included; a --model with model.onnx runs that graph unless -Dlager.onnx.graph=built).")
   String backend;
 
   @Option(names = "--device", defaultValue = "CPU", description = "CPU or GPU.")
@@ -156,6 +157,11 @@ public final class PipelineBench implements Callable<Integer> {
         out.addProperty("peak_rss_mb", peakRssMb());
         out.addProperty("peak_heap_mb", peakHeapMb());
         out.addProperty("scoring_seconds", summary.seconds());
+        // decoding steps after the prefill, per second: exact when no row ends early (synthetic
+        // weights rarely emit EOS), an upper bound of the steps otherwise
+        int batches = (samples.size() + batchSize - 1) / batchSize;
+        out.addProperty("decode_steps_per_s_estimate",
+            batches * (maxNewTokens - 1) / Math.max(1e-9, summary.seconds() - prefillSeconds));
       }
       System.out.println(out);
     } finally {

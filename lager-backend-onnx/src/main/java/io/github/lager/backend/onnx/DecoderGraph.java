@@ -101,6 +101,31 @@ final class DecoderGraph {
     return new DecoderGraph(config, layout, ckpt).write();
   }
 
+  /** The input of {@link #keepGraph}: which cache rows to keep, in order. */
+  static final String ROWS = "rows";
+
+  /**
+   * The graph that keeps some rows of a cache (when rows of a batch have ended): inputs
+   * {@value #ROWS} int64 {@code [kept]} and the {@code past_key_values.*}, outputs the kept rows
+   * as {@code present.*}, so that its result feeds a decoding step like a decoding step's does.
+   */
+  static ModelProto keepGraph(ModelConfig c) {
+    GraphWriter g = new GraphWriter("lager_keep_rows");
+    String rows = g.input(ROWS, GraphWriter.INT64, "kept");
+    long kvh = c.numKeyValueHeads();
+    long hd = c.headDim();
+    for (int i = 0; i < c.numHiddenLayers(); i++) {
+      for (boolean key : new boolean[] {true, false}) {
+        String past = g.input(key ? pastKey(i) : pastValue(i), GraphWriter.FLOAT, "batch", kvh,
+            "past_sequence", hd);
+        g.output(g.op("Gather", List.of(past, rows), Attr.i("axis", 0)),
+            key ? presentKey(i) : presentValue(i), GraphWriter.FLOAT, "kept", kvh,
+            "past_sequence", hd);
+      }
+    }
+    return g.model(Map.of("lager.graph", "keep-rows-v1"));
+  }
+
   /** Whether the graph has {@value #SLIDING_ATTENTION_BIAS}. */
   static boolean hasSlidingLayers(ModelConfig c) {
     return c.slidingWindow().isPresent() && c.layerKinds().indexOf('S') >= 0;

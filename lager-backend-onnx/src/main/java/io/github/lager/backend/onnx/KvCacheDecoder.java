@@ -59,14 +59,49 @@ final class KvCacheDecoder {
 
   private final OrtEnvironment env;
   private final OrtSession session;
+  private final OrtSession keep;
   private final ModelConfig c;
   private final boolean sliding;
 
-  KvCacheDecoder(OrtEnvironment env, OrtSession session, ModelConfig config) {
+  /**
+   * @param session the {@link DecoderGraph} session
+   * @param keep the {@link DecoderGraph#keepGraph} session
+   */
+  KvCacheDecoder(OrtEnvironment env, OrtSession session, OrtSession keep, ModelConfig config) {
     this.env = env;
     this.session = session;
+    this.keep = keep;
     this.c = config;
     this.sliding = DecoderGraph.hasSlidingLayers(config);
+  }
+
+  /**
+   * The cache of {@code rows} only (indices into {@code previous}'s rows, in that order), as a
+   * step to decode from (its {@code next} is empty); {@code previous} stays the caller's to close.
+   */
+  Step keep(Step previous, long[] rows) throws OrtException {
+    List<OnnxTensor> owned = new ArrayList<>();
+    try {
+      Map<String, OnnxTensor> in = new HashMap<>();
+      in.put(DecoderGraph.ROWS, longs(owned, rows, rows.length));
+      for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
+        in.put(DecoderGraph.pastKey(layer), tensor(previous.result, DecoderGraph.presentKey(layer)));
+        in.put(DecoderGraph.pastValue(layer),
+            tensor(previous.result, DecoderGraph.presentValue(layer)));
+      }
+      return new Step(keep.run(in), new long[0], null);
+    } finally {
+      owned.forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Closes the sessions. */
+  void close() throws OrtException {
+    try {
+      keep.close();
+    } finally {
+      session.close();
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,15 +91,16 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   private final String device;
   private final int prefillChunk;
 
+  /** {@code session} (contract v1) or {@code decoder} (built), the other null. */
   private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session,
-      GraphKind kind, String device, int prefillChunk) {
-    this.prefillChunk = prefillChunk;
+      KvCacheDecoder decoder, String device, int prefillChunk) {
     this.config = config;
     this.env = env;
     this.session = session;
-    this.kind = kind;
-    this.decoder = kind == GraphKind.BUILT ? new KvCacheDecoder(env, session, config) : null;
+    this.kind = decoder != null ? GraphKind.BUILT : GraphKind.CONTRACT_V1;
+    this.decoder = decoder;
     this.device = device;
+    this.prefillChunk = prefillChunk;
   }
 
   /**
@@ -120,6 +122,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     ModelConfig config = model.config();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
+    OrtSession keep = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       String threads = options.properties().getOrDefault("intra_op_threads",
@@ -151,14 +154,20 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
             config.modelType(), graph, where, env.getVersion());
       } else {
         session = builtSession(env, so, model, where);
+        keep = env.createSession(DecoderGraph.keepGraph(config).toByteArray(), so);
       }
-      return new OnnxHiddenStateProvider(config, env, session, kind,
-          where.startsWith("CUDA") ? "gpu:0" : "cpu", chunk);
+      String resolved = where.startsWith("CUDA") ? "gpu:0" : "cpu";
+      return kind == GraphKind.CONTRACT_V1
+          ? new OnnxHiddenStateProvider(config, env, session, null, resolved, chunk)
+          : new OnnxHiddenStateProvider(config, env, null,
+              new KvCacheDecoder(env, session, keep, config), resolved, chunk);
     } catch (OrtException e) {
+      close(keep);
       close(session);
       throw new LagerException("ONNX Runtime cannot load the model of " + dir + ": "
           + e.getMessage(), e);
     } catch (RuntimeException e) {
+      close(keep);
       close(session);
       throw e;
     }
@@ -251,7 +260,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   /**
    * Greedy decoding with the KV cache: the prefill of the right-padded prompts, then one token
    * per row per step; hidden states are copied to Java only at steps whose token is a score token.
-   * Rows that ended are fed the pad token until the batch ends (their results are final).
+   * Rows that end leave the batch (their cache rows are dropped), so they cost no more compute.
    */
   private List<ScorePositionOutput> generateWithCache(List<int[]> promptIds,
       GenerationOptions options) throws OrtException {
@@ -277,18 +286,34 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       }
       lengths[b] = p.length;
     }
+    // rows[i]: the batch row of the decoder's row i (rows that ended are dropped, as the DJL
+    // backend drops them)
+    int[] rows = IntStream.range(0, batch).toArray();
+    long[] rowLengths = lengths;
     KvCacheDecoder.Step step = decoder.prefill(ids, lengths, prefillChunk);
     try {
       for (int fed = 0; ; fed++) {
-        if (!decoding.accept(step.next, step::hiddenStates)) {
+        BatchDecoding.Step decided = decoding.accept(forBatch(step.next, rows, batch));
+        keepScoreStates(decoding, step, rows, decided.scoredRows());
+        if (!decided.more()) {
           break;
         }
-        long[][] column = decoding.newTokens();
-        long[] next = new long[batch];
-        for (int b = 0; b < batch; b++) {
-          next[b] = column[b][0];
+        long[] live = live(decoding, rows);
+        if (live.length < rows.length) {
+          KvCacheDecoder.Step kept = decoder.keep(step, live);
+          step.close();
+          step = kept;
+          rows = select(rows, live);
+          rowLengths = new long[rows.length];
+          for (int i = 0; i < rows.length; i++) {
+            rowLengths[i] = lengths[rows[i]];
+          }
         }
-        KvCacheDecoder.Step following = decoder.decode(step, next, lengths, promptLength, fed);
+        long[] next = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          next[i] = decoding.lastToken(rows[i]);
+        }
+        KvCacheDecoder.Step following = decoder.decode(step, next, rowLengths, promptLength, fed);
         step.close();
         step = following;
       }
@@ -296,6 +321,55 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       step.close();
     }
     return decoding.outputs();
+  }
+
+  /** The decoder rows (indices into {@code rows}) that have not ended. */
+  private static long[] live(BatchDecoding decoding, int[] rows) {
+    long[] out = new long[rows.length];
+    int n = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (!decoding.isFinished(rows[i])) {
+        out[n++] = i;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static int[] select(int[] rows, long[] indices) {
+    int[] out = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      out[i] = rows[(int) indices[i]];
+    }
+    return out;
+  }
+
+  /** The decoder rows' tokens as a whole-batch array (rows that ended get 0, ignored). */
+  private static long[] forBatch(long[] next, int[] rows, int batch) {
+    long[] out = new long[batch];
+    for (int i = 0; i < rows.length; i++) {
+      out[rows[i]] = next[i];
+    }
+    return out;
+  }
+
+  /** Copies the step's hidden states once, for the rows whose token is a score token. */
+  private void keepScoreStates(BatchDecoding decoding, KvCacheDecoder.Step step, int[] rows,
+      int[] scoredRows) {
+    if (scoredRows.length == 0) {
+      return;
+    }
+    float[] states = step.hiddenStates();
+    int entries = config.numHiddenLayers() + 1;
+    for (int row : scoredRows) {
+      int local = -1;
+      for (int i = 0; i < rows.length; i++) {
+        if (rows[i] == row) {
+          local = i;
+        }
+      }
+      decoding.keepScoreState(row,
+          BatchDecoding.rowOf(states, local, entries, rows.length, config.hiddenSize()));
+    }
   }
 
   private List<ScorePositionOutput> generateContractV1(List<int[]> promptIds,
@@ -358,7 +432,11 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   @Override
   public void close() {
     try {
-      session.close();
+      if (decoder != null) {
+        decoder.close();
+      } else {
+        session.close();
+      }
     } catch (OrtException e) {
       throw new LagerException("cannot close the ONNX session", e);
     }
