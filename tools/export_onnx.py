@@ -5,7 +5,7 @@ Any *ForCausalLM transformers can load works here (lager's Java side decides, by
 whether it runs the model: Llama, Mistral, Qwen2, Qwen3, Gemma 3, Phi-3); a multimodal checkpoint
 (Gemma3ForConditionalGeneration) is exported through its text model.
 
-Writes MODEL_DIR/model.onnx in the hidden-state graph contract v1 (docs/LAGER.md section 6):
+Writes MODEL_DIR/model.onnx in the hidden-state graph contract v1 (docs/method.md section 6):
 
   inputs   input_ids       int64   [batch, seq]   left padded
            attention_mask  int64   [batch, seq]

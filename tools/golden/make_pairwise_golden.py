@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes lager-core/src/test/resources/golden/pairwise.json: the expected numbers of lager's
+"""Writes lager-eval/src/test/resources/golden/pairwise.json: the expected numbers of lager's
 pairwise evaluation (PairwiseEvaluation, PairwiseScore), computed with numpy only.
 PairwiseGoldenTest must agree to 1e-9.
 
@@ -222,7 +222,7 @@ def strict(x):
     return x
 
 
-out = ROOT / "lager-core/src/test/resources/golden/pairwise.json"
+out = ROOT / "lager-eval/src/test/resources/golden/pairwise.json"
 out.write_text(json.dumps(strict({
     "generator": "tools/golden/make_pairwise_golden.py",
     "numpy": np.__version__,

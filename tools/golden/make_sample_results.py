@@ -8,7 +8,7 @@ and the judge prompts that `./lager judge` scores with the embedded tiny-llama c
 
   lager-cli/src/main/resources/io/github/lager/cli/judge/prompts.jsonl  (8 prompts, input format)
 
-They are the reference results format (docs/LAGER.md section 5, pandas to_dict layout) built from
+They are the reference results format (docs/method.md section 5, pandas to_dict layout) built from
 fixtures/tiny-llama/golden/golden.json (batch1: the reference code's per-layer score logits,
 direct and weighted scores) and the human scores below.
 

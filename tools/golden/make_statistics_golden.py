@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes lager-core/src/test/resources/golden/statistics.json: the expected numbers of lager's
+"""Writes lager-eval/src/test/resources/golden/statistics.json: the expected numbers of lager's
 statistics (bootstrap intervals, paired comparisons, the human ceiling, answerability
 precision/recall/F1, calibration maps, cross-validated calibration errors, selection by mean
 z-score), computed with numpy and scipy only. StatisticsGoldenTest must agree to 1e-9.
@@ -273,7 +273,7 @@ answerability = [
 ]
 
 out = pathlib.Path(__file__).resolve().parents[2] / \
-    "lager-core/src/test/resources/golden/statistics.json"
+    "lager-eval/src/test/resources/golden/statistics.json"
 out.write_text(json.dumps({
     "generator": "tools/golden/make_statistics_golden.py",
     "numpy": np.__version__, "scipy": scipy.__version__,

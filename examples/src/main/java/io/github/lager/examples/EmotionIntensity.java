@@ -1,11 +1,11 @@
 package io.github.lager.examples;
 
-import io.github.lager.core.eval.Evaluation;
-import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.pipeline.ScoringSummary;
+import io.github.lager.eval.Evaluation;
+import io.github.lager.eval.EvaluationReport;
 import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;

@@ -1,14 +1,14 @@
 package io.github.lager.examples;
 
-import io.github.lager.core.eval.CorrelationRow;
-import io.github.lager.core.eval.Evaluation;
-import io.github.lager.core.eval.EvaluationReport;
-import io.github.lager.core.eval.SampleSets;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.eval.CorrelationRow;
+import io.github.lager.eval.Evaluation;
+import io.github.lager.eval.EvaluationReport;
+import io.github.lager.eval.SampleSets;
 import io.github.lager.train.LayerWeightTuner;
 import io.github.lager.train.TrainingData;
 import io.github.lager.train.TunerConfig;

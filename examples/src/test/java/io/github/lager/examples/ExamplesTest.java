@@ -73,16 +73,104 @@ class ExamplesTest {
     throw new IllegalStateException("no idx " + idx + " in the golden eval_uniform");
   }
 
+  /** Runs the CLI in this JVM; returns its standard output, failing on a non-zero exit. */
+  static String cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = io.github.lager.cli.LagerCli.run(new java.io.PrintWriter(out),
+        new java.io.PrintWriter(err), args);
+    assertThat(code).as(err.toString()).isZero();
+    return out.toString();
+  }
+
+  /**
+   * ScoreFile is `lager score --resume`: the same results and manifest, byte for byte, and each
+   * accepts the other's finished output as the same run.
+   */
   @Test
-  void scoreFileWithTheFixtureJudge(@TempDir Path dir) throws Exception {
+  void scoreFileIsTheRunOfLagerScore(@TempDir Path dir) throws Exception {
     Path model = Path.of(System.getProperty("lager.project.root", ".."), "fixtures/tiny-llama");
     Path prompts = Path.of(System.getProperty("lager.project.root", ".."),
         "lager-cli/src/main/resources/io/github/lager/cli/judge/prompts.jsonl");
-    Path out = dir.resolve("results.json");
+    Path java = dir.resolve("java.json");
+    Path cli = dir.resolve("cli.json");
     String printed = captureStdout(() -> ScoreFile.main(
-        new String[] {model.toString(), prompts.toString(), out.toString()}));
+        new String[] {model.toString(), prompts.toString(), java.toString()}));
     assertThat(printed).contains("7 scored, 1 without a score token, 0 failed");
-    assertThat(io.github.lager.core.io.ResultsJson.read(out)).hasSize(8);
+    cli("score", "--model", model.toString(), "--data", prompts.toString(), "--out",
+        cli.toString(), "--resume", "--quiet");
+    assertThat(Files.readAllBytes(java)).isEqualTo(Files.readAllBytes(cli));
+    assertThat(Files.readAllBytes(dir.resolve("java.json.manifest.json")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("cli.json.manifest.json")));
+    assertThat(io.github.lager.core.io.ResultsJson.read(java)).hasSize(8);
+    assertThat(cli("score", "--model", model.toString(), "--data", prompts.toString(), "--out",
+        java.toString(), "--resume", "--quiet")).contains("is already complete (8 samples");
+    assertThat(captureStdout(() -> ScoreFile.main(
+        new String[] {model.toString(), prompts.toString(), cli.toString()})))
+        .contains("is already complete");
+  }
+
+  /**
+   * An interrupted run resumed from Java ends as the CLI's uninterrupted run: the partial file an
+   * interrupted `lager score` leaves (its manifest, then the first samples' lines) is continued by
+   * ScoreFile into the same bytes.
+   */
+  @Test
+  void scoreFileResumesAnInterruptedCliRunToTheSameBytes(@TempDir Path dir) throws Exception {
+    Path model = Path.of(System.getProperty("lager.project.root", ".."), "fixtures/tiny-llama");
+    Path prompts = Path.of(System.getProperty("lager.project.root", ".."),
+        "lager-cli/src/main/resources/io/github/lager/cli/judge/prompts.jsonl");
+    Path whole = dir.resolve("whole.json");
+    cli("score", "--model", model.toString(), "--data", prompts.toString(), "--out",
+        whole.toString(), "--batch-size", "2", "--quiet");
+    // what a run killed after its first batches leaves: the manifest line, then whole lines
+    String manifest = JsonParser.parseString(Files.readString(
+        dir.resolve("whole.json.manifest.json"))).getAsJsonObject().get("lager_manifest")
+        .toString();
+    String body = Files.readString(whole);
+    List<String> lines = List.of(body.substring(2, body.length() - 3).split(",\n"));
+    assertThat(lines).hasSize(8);
+    Path resumed = dir.resolve("resumed.json");
+    Files.writeString(dir.resolve("resumed.json.partial.jsonl"), "{\"lager_manifest\":"
+        + manifest + "}\n" + String.join("\n", lines.subList(0, 5)) + "\n");
+    String printed = captureStdout(() -> ScoreFileBatch2.main(
+        new String[] {model.toString(), prompts.toString(), resumed.toString()}));
+    assertThat(printed).contains("scored").doesNotContain("kept 0"); // whole batches were kept
+    assertThat(Files.readAllBytes(resumed)).isEqualTo(Files.readAllBytes(whole));
+    assertThat(Files.readAllBytes(dir.resolve("resumed.json.manifest.json")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("whole.json.manifest.json")));
+    assertThat(dir.resolve("resumed.json.partial.jsonl")).doesNotExist();
+  }
+
+  /** ScoreFile with --batch-size 2 (more batches, so that a partial file holds whole ones). */
+  static final class ScoreFileBatch2 {
+    static void main(String[] args) {
+      io.github.lager.hf.run.ScoringRun.Result r = io.github.lager.hf.run.ScoringRun.builder(
+          Path.of(args[0]), Path.of(args[1]))
+          .options(io.github.lager.hf.JudgeOptions.builder().batchSize(2))
+          .out(Path.of(args[2]), io.github.lager.core.io.IncrementalResults.Mode.RESUME).run();
+      System.out.println("scored " + r.summary().scored() + ", kept " + r.summary().kept());
+    }
+  }
+
+  /**
+   * EvaluateWithStatistics is `lager evaluate --bootstrap 200 --calibrate isotonic --json`: the
+   * same JSON report byte for byte and the same console output.
+   */
+  @Test
+  void evaluateWithStatisticsIsLagerEvaluate(@TempDir Path dir) throws Exception {
+    Path data = samples().resolve("tiny-llama-results.json");
+    Path valid = samples().resolve("tiny-llama-valid.json");
+    Path java = dir.resolve("java.json");
+    Path cli = dir.resolve("cli.json");
+    String printed = captureStdout(() -> EvaluateWithStatistics.main(
+        new String[] {data.toString(), valid.toString(), java.toString()}));
+    String cliPrinted = cli("evaluate", "--data", data.toString(), "--valid", valid.toString(),
+        "--bootstrap", "200", "--calibrate", "isotonic", "--json", cli.toString());
+    assertThat(Files.readAllBytes(java)).isEqualTo(Files.readAllBytes(cli));
+    assertThat(printed.replace(java.toString(), "REPORT"))
+        .isEqualTo(cliPrinted.replace(cli.toString(), "REPORT"));
+    assertThat(printed).contains("bootstrap: 200 paired resamples").contains("calibration: isotonic");
   }
 
   @Test

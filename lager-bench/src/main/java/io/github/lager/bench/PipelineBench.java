@@ -13,7 +13,7 @@ import io.github.lager.core.pipeline.PromptEncoder;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.DjlSettings;
+import io.github.lager.hf.DjlOffline;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.ModelConfig;
@@ -97,7 +97,7 @@ public final class PipelineBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     Path root = Path.of(System.getProperty("lager.project.root", "."));
     Path dir = model;
     Path tmp = null;

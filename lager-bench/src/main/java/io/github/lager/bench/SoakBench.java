@@ -4,13 +4,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.io.RunManifest;
-import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.hf.DjlSettings;
-import io.github.lager.hf.Judge;
+import io.github.lager.hf.DjlOffline;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.run.ScoringRun;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -19,10 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,55 +64,64 @@ public final class SoakBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     Path root = Path.of(System.getProperty("lager.project.root", "."));
     Path dir = model != null ? model : root.resolve("fixtures/tiny-qwen2");
     Path tmp = Files.createTempDirectory("lager-soak");
     JsonArray checkpoints = new JsonArray();
     JudgeOptions options = JudgeOptions.builder().backend(backend)
         .device(ProviderOptions.Device.CPU).batchSize(batchSize).build();
-    try (Judge judge = Judge.open(dir, options)) {
-      List<JudgeSample> samples = prompts();
+    try {
+      Path data = tmp.resolve("prompts.jsonl");
+      writePrompts(data);
       Path out = tmp.resolve("results.json");
-      try (IncrementalResults results = IncrementalResults.open(out, new RunManifest(
-              Map.of("soak", Integer.toString(prompts))), IncrementalResults.Mode.NEW, "soak")) {
-        BatchPlan plan = judge.plan(samples);
-        long start = System.nanoTime();
-        int[] next = {every};
-        ScoringSummary summary = judge.score(plan, Set.of(),
-            batch -> results.writeBatch(batch, s -> s.resultColumns(null)),
-            (done, total, tokens) -> {
-              if (done >= next[0] || done == total) {
-                next[0] += every;
-                JsonObject c = memory();
-                c.addProperty("samples", done);
-                c.addProperty("seconds", (System.nanoTime() - start) / 1e9);
-                checkpoints.add(c);
-                System.err.println(c);
-              }
-            });
-        results.finish();
-        JsonObject report = new JsonObject();
-        report.addProperty("model", dir.toString());
-        report.addProperty("backend", backend);
-        report.addProperty("prompts", prompts);
-        report.addProperty("batch_size", batchSize);
-        report.addProperty("samples_per_s", summary.samplesPerSecond());
-        report.addProperty("prompt_tokens_mean", summary.promptTokens() / (double) prompts);
-        report.addProperty("failed", summary.failed());
-        for (String key : new String[] {"rss_mb", "native_mb", "heap_used_mb", "non_heap_mb",
-            "direct_mb"}) {
-          report.addProperty(key + "_slope_per_1000", slope(checkpoints, key));
-        }
-        report.add("checkpoints", checkpoints);
-        System.out.println(report);
+      long start = System.nanoTime();
+      int[] next = {every};
+      // the scoring run of `lager score`: one forced write per batch
+      ScoringRun.Result run = ScoringRun.builder(dir, data).options(options)
+          .out(out, IncrementalResults.Mode.NEW).command("soak").keepSamples(false)
+          .progress(toScore -> (done, total, tokens) -> {
+            if (done >= next[0] || done == total) {
+              next[0] += every;
+              JsonObject c = memory();
+              c.addProperty("samples", done);
+              c.addProperty("seconds", (System.nanoTime() - start) / 1e9);
+              checkpoints.add(c);
+              System.err.println(c);
+            }
+          }).run();
+      ScoringSummary summary = run.summary();
+      JsonObject report = new JsonObject();
+      report.addProperty("model", dir.toString());
+      report.addProperty("backend", backend);
+      report.addProperty("prompts", prompts);
+      report.addProperty("batch_size", batchSize);
+      report.addProperty("samples_per_s", summary.samplesPerSecond());
+      report.addProperty("prompt_tokens_mean", summary.promptTokens() / (double) prompts);
+      report.addProperty("failed", summary.failed());
+      for (String key : new String[] {"rss_mb", "native_mb", "heap_used_mb", "non_heap_mb",
+          "direct_mb"}) {
+        report.addProperty(key + "_slope_per_1000", slope(checkpoints, key));
       }
+      report.add("checkpoints", checkpoints);
+      System.out.println(report);
     } finally {
       try (var walk = Files.walk(tmp)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     return 0;
+  }
+
+  /** {@link #prompts()} as the JSON Lines input of a run. */
+  private void writePrompts(Path file) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder();
+    for (JudgeSample s : prompts()) {
+      JsonObject line = new JsonObject();
+      line.addProperty("user_prompt", s.userPrompt().orElseThrow());
+      sb.append(line).append('\n');
+    }
+    Files.writeString(file, sb.toString());
   }
 
   /** Short judge prompts (about 60 tokens after the template), each different. */

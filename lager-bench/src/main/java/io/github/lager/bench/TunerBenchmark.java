@@ -1,12 +1,12 @@
 package io.github.lager.bench;
 
-import io.github.lager.core.eval.Evaluation;
-import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.eval.Evaluation;
+import io.github.lager.eval.EvaluationReport;
 import io.github.lager.train.LayerWeightTuner;
 import io.github.lager.train.TrainingData;
 import io.github.lager.train.TrainingExample;

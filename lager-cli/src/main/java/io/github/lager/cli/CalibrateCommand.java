@@ -1,20 +1,15 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.eval.Calibration;
-import io.github.lager.core.eval.CalibrationMap;
-import io.github.lager.core.eval.CalibrationMethod;
-import io.github.lager.core.eval.CalibrationReport;
-import io.github.lager.core.eval.ScoreColumns;
-import io.github.lager.core.io.CalibrationJson;
-import io.github.lager.core.io.LayerWeightsJson;
-import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.calibration.CalibrationJson;
+import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.eval.CalibrationFit;
+import io.github.lager.eval.ResultsInput;
+import io.github.lager.eval.report.ConsoleReport;
+import io.github.lager.eval.report.ReportCharts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,7 +51,7 @@ final class CalibrateCommand implements Callable<Integer> {
   boolean reuseWeights;
 
   @Option(names = "--plots", paramLabel = "DIR",
-      description = "Write " + Charts.CALIBRATION + " (scores against human scores, with the"
+      description = "Write " + ReportCharts.CALIBRATION + " (scores against human scores, with the"
           + " map) into DIR.")
   Path plots;
 
@@ -64,52 +59,17 @@ final class CalibrateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
     CalibrationMethod m = CalibrationMethod.byKey(method);
-    ResultsInput input = ResultsInput.file(data);
-    LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
-    List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);
-    if (w == null) {
-      methods.removeIf(ScoreMethod::isTuned);
-    }
-    String weightsName = weights == null ? null : weights.toString();
-    ScoreColumns columns = ScoreColumns.of(input.samples(), methods, w, weightsName,
+    CalibrationFit.Fitted fitted = CalibrationFit.fit(ResultsInput.file(data), m, weights,
         reuseWeights);
-    Calibration calibration = Calibration.fit(columns, m, input.name(), input.sha256(),
-        weightsName);
-    pw.printf("fitted %s calibration maps on %d samples of %s (%d invalid skipped), labels %s%n",
-        m.key(), columns.n(), input.name(), columns.skippedInvalid(), columns.scale().describe());
-    calibration.maps().forEach((score, map) -> pw.println("  " + score.key() + ": "
-        + describe(map)));
-    CalibrationReport fit = calibration.evaluate(columns, "in-sample");
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"score_type", "mae", "mae calibrated", "rmse", "rmse calibrated"});
-    fit.rows().forEach((score, r) -> rows.add(new String[] {score.key(),
-        ReportTable.fmt(r.before().mae()), ReportTable.fmt(r.after().mae()),
-        ReportTable.fmt(r.before().rmse()), ReportTable.fmt(r.after().rmse())}));
-    pw.println("on the data fitted on (in-sample; `lager evaluate --calibrate " + m.key()
-        + " --cv K` estimates the errors on unseen samples):");
-    pw.print(ReportTable.table(rows));
-    CalibrationJson.write(out, calibration);
+    ConsoleReport.calibrationFit(fitted, data.toString(), pw);
+    CalibrationJson.write(out, fitted.calibration());
     pw.println("wrote " + out);
     if (plots != null) {
       Map<ScoreMethod, double[]> scores = new LinkedHashMap<>();
-      calibration.maps().keySet().forEach(s -> scores.put(s, columns.scores(s)));
-      pw.println("wrote " + Charts.calibration(plots, m.key(), scores, columns.human(),
-          calibration.maps(), columns.scale()));
+      fitted.calibration().maps().keySet().forEach(s -> scores.put(s, fitted.columns().scores(s)));
+      pw.println("wrote " + ReportCharts.calibration(plots, m.key(), scores,
+          fitted.columns().human(), fitted.calibration().maps(), fitted.columns().scale()));
     }
     return 0;
-  }
-
-  private static String describe(CalibrationMap map) {
-    if (map instanceof CalibrationMap.Linear l) {
-      return String.format(Locale.ROOT, "human = %.4f + %.4f x score", l.intercept(), l.slope())
-          + (l.slope() == 0 ? " (the least-squares slope is negative: the score ranks against"
-              + " the humans here; a flat map at the mean human score, never a reversed one)"
-              : "");
-    }
-    CalibrationMap.Isotonic i = (CalibrationMap.Isotonic) map;
-    double[] y = i.y();
-    return String.format(Locale.ROOT, "non-decreasing steps through %d knots, from %.4f (score"
-        + " <= %.4f) to %.4f (score >= %.4f)", y.length, y[0], i.x()[0], y[y.length - 1],
-        i.x()[y.length - 1]);
   }
 }

@@ -1,31 +1,20 @@
 package io.github.lager.cli;
 
-import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.eval.Evaluation;
-import io.github.lager.core.eval.EvaluationReport;
-import io.github.lager.core.eval.HumanRange;
-import io.github.lager.core.eval.PairwiseEvaluation;
-import io.github.lager.core.eval.SampleSets;
-import io.github.lager.core.eval.ScoreColumns;
-import io.github.lager.core.io.LayerWeightsJson;
-import io.github.lager.core.io.ScoredSample;
-import io.github.lager.core.math.LayerWeights;
-import io.github.lager.core.math.PairwiseScore;
-import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
-import io.github.lager.train.LayerWeightTuner;
-import io.github.lager.train.TrainingData;
-import io.github.lager.train.TuningResult;
+import io.github.lager.eval.HumanRange;
+import io.github.lager.eval.Report;
+import io.github.lager.eval.ResultsEvaluation;
+import io.github.lager.eval.ResultsInput;
+import io.github.lager.eval.report.ConsoleReport;
+import io.github.lager.eval.report.ReportCharts;
+import io.github.lager.eval.report.ReportJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,8 +68,8 @@ final class EvaluateCommand implements Callable<Integer> {
   Path saveWeights;
 
   @Option(names = "--plots", paramLabel = "DIR",
-      description = "Write " + Charts.LAYERS + " and " + Charts.HISTOGRAM + " (and, with"
-          + " --bootstrap, " + Charts.INTERVALS + ") into DIR.")
+      description = "Write " + ReportCharts.LAYERS + " and " + ReportCharts.HISTOGRAM + " (and, with"
+          + " --bootstrap, " + ReportCharts.INTERVALS + ") into DIR.")
   Path plots;
 
   @Option(names = "--human-range", paramLabel = "MIN:MAX",
@@ -93,10 +82,8 @@ final class EvaluateCommand implements Callable<Integer> {
           + " kappa, swap consistency against the human majority). Default: pairwise for results"
           + " on a pairwise label set (values 0 = A better, 1 = tie, 2 = B better), else"
           + " absolute.")
-  Judgment judgment;
+  ResultsEvaluation.Judgment judgment;
 
-  /** How the judgments are evaluated. */
-  enum Judgment { ABSOLUTE, PAIRWISE }
 
   @Option(names = "--reuse-weights",
       description = "Use --weights (or weights tuned on --valid) tuned on another label set.")
@@ -128,143 +115,35 @@ final class EvaluateCommand implements Callable<Integer> {
     if (bundled) {
       out.println("No --data given: evaluating the bundled sample results of the tiny-llama"
           + " fixture (random-weight judge, project-annotated human scores).");
-      inputs.add(ResultsInput.bundled(ResultsInput.BUNDLED_DATA));
+      inputs.add(BundledSamples.read(BundledSamples.DATA));
     } else {
       for (Path p : data) {
         inputs.add(ResultsInput.file(p));
       }
     }
-    ResultsInput valid = bundled ? ResultsInput.bundled(ResultsInput.BUNDLED_VALID)
+    ResultsInput valid = bundled ? BundledSamples.read(BundledSamples.VALID)
         : weightsSource != null && weightsSource.valid != null
             ? ResultsInput.file(weightsSource.valid) : null;
-    List<ResultsInput> all = new ArrayList<>(inputs);
+    PrintWriter err = spec.commandLine().getErr();
+    inputs.forEach(in -> in.problems().forEach(p -> err.println("skipped " + p)));
     if (valid != null) {
-      all.add(valid);
+      valid.problems().forEach(p -> err.println("skipped " + p));
     }
-    int skipped = 0;
-    for (ResultsInput in : all) {
-      in.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
-      skipped += in.problems().size();
-    }
-    ScoreScale scale = scale(all);
-    HumanRange range = declaredRange != null ? declaredRange : HumanRange.ofScale(scale);
-    all.forEach(in -> range.check(in.samples(), in.name()));
-    boolean pairwise = judgment != null ? judgment == Judgment.PAIRWISE : scale.isPairwise();
-    if (pairwise) {
-      PairwiseScore.checkPairwise(scale);
-      refuseForPairwise();
-    }
-    SampleSets.Merged merged = SampleSets.mergeByIdx(inputs.stream()
-        .map(i -> new SampleSets.Source(i.name(), i.samples())).toList());
-    out.printf("data: %d file%s, %d unique samples%s%n", inputs.size(),
-        inputs.size() == 1 ? "" : "s", merged.samples().size(),
-        merged.duplicatesDropped() > 0
-            ? " (" + merged.duplicatesDropped() + " repeated idx dropped)" : "");
-
-    List<ScoredSample> samples = merged.samples();
-    LayerWeights weights = null;
-    String weightsName = null;
-    int leftOut = 0;
-    if (valid != null) {
-      Set<Long> validIdx = valid.samples().stream().map(ScoredSample::idx)
-          .collect(Collectors.toSet());
-      SampleSets.Split split = SampleSets.leaveOut(samples, validIdx);
-      samples = split.kept();
-      leftOut = split.leftOut();
-      out.printf("left out %d sample%s whose idx is in the validation file %s%n", leftOut,
-          leftOut == 1 ? "" : "s", valid.name());
-      TrainingData training = TrainingData.fromSamples(valid.samples(), valid.name(), valid.sha256());
-      TuningResult tuned = new LayerWeightTuner(tuner.config()).tune(training);
-      weights = tuned.weights();
-      weightsName = valid.name();
-      out.printf("tuned %d layer weights on %d samples of %s (%s)%n", weights.size(),
-          training.examples().size(), valid.name(), tuner.describe());
-    } else if (weightsSource != null) {
-      weights = LayerWeightsJson.read(weightsSource.weights);
-      weightsName = weightsSource.weights.toString();
-      out.printf("layer weights: %s%n", weightsName);
-    } else {
-      out.println("no --valid or --weights: lager_w (tuned) is not computed");
-    }
-    if (weights != null && saveWeights != null) {
-      LayerWeightsJson.write(saveWeights, weights);
-      out.println("saved layer weights to " + saveWeights);
-    }
-
-    List<ScoreMethod> methods = new ArrayList<>(ablation ? ScoreMethod.ABLATION : ScoreMethod.MAIN);
-    if (weights == null) {
-      methods.removeIf(ScoreMethod::isTuned);
-    }
-    if (pairwise) {
-      PairwiseEvaluation.Report report = PairwiseEvaluation.evaluate(samples, methods, weights,
-          weightsName, reuseWeights);
-      PairwiseTable.print(report, out);
-      if (json != null) {
-        ReportJson.writePairwise(json, report, entries(samples), leftOut,
-            merged.duplicatesDropped(), weights);
-        out.println("wrote " + json);
-      }
-      return exit(skipped, out);
-    }
-    ScoreColumns columns = ScoreColumns.of(samples, methods, weights, weightsName, reuseWeights);
-    if (!columns.hasHumanScores() && statistics.answerability()) {
-      statistics.checkWithoutHumanScores(plots != null);
-      out.printf("%d valid samples (%d invalid skipped); not every sample has a human score, so"
-          + " only answerability is reported%n", columns.n(), columns.skippedInvalid());
-      JsonObject sections = statistics.runAnswerability(columns, inputs, out);
-      if (json != null) {
-        ReportJson.writeWithoutCorrelations(json, columns, leftOut, merged.duplicatesDropped(),
-            sections);
-        out.println("wrote " + json);
-      }
-      return 0;
-    }
-    EvaluationReport report = Evaluation.evaluate(columns);
-    out.printf("evaluated %d samples (%d invalid skipped: no score token), %d hidden-state"
-        + " entries, labels %s%n", report.n(), report.skippedInvalid(), report.entries(),
-        report.scale().describe());
-    out.print(ReportTable.render(report));
-    JsonObject sections = statistics.run(columns, inputs, tuner.seed, out,
-        spec.commandLine().getErr(), plots);
+    ResultsEvaluation evaluation = statistics.apply(ResultsEvaluation.of(inputs).valid(valid)
+        .weights(weightsSource == null ? null : weightsSource.weights).saveWeights(saveWeights)
+        .ablation(ablation).humanRange(declaredRange).judgment(judgment)
+        .reuseWeights(reuseWeights).tuner(tuner.config())
+        .progress(total -> ProgressReporter.create("bootstrap", "resamples", total, err, false)));
+    Report report = evaluation.run(plots != null);
     if (json != null) {
-      ReportJson.write(json, report, leftOut, merged.duplicatesDropped(), weights, sections);
-      out.println("wrote " + json);
+      ReportJson.write(json, report);
     }
-    if (plots != null) {
-      out.println("wrote " + Charts.layerCurve(plots, report));
-      out.println("wrote " + Charts.histogram(plots, report.scale(), columns.idx(),
-          histogramSeries(columns)));
+    List<Path> charts = plots != null ? ReportCharts.write(plots, report) : List.of();
+    ConsoleReport.print(report, out, json, charts);
+    if (!report.isPairwise() && report.correlations().isEmpty()) {
+      return LagerCli.EXIT_OK; // answerability alone: as before, skipped samples do not exit 3
     }
-    return exit(skipped, out);
-  }
-
-  private int exit(int skipped, PrintWriter out) {
-    if (skipped > 0) {
-      out.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
-          + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
-              + " (--skip-bad: 0)"));
-    }
-    return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
-  }
-
-  /** The statistics of absolute judgments are refused for pairwise ones, naming the option. */
-  private void refuseForPairwise() {
-    List<String> absoluteOnly = statistics.requested();
-    if (plots != null) {
-      absoluteOnly.add("--plots");
-    }
-    if (!absoluteOnly.isEmpty()) {
-      throw new InvalidInputException(String.join(", ", absoluteOnly) + (absoluteOnly.size() == 1
-          ? " is" : " are") + " for absolute judgments (correlations with human scores); these"
-          + " results are pairwise, for which evaluate reports accuracy, Cohen's kappa and swap"
-          + " consistency (--judgment absolute reads them as a 0-2 scale)");
-    }
-  }
-
-  /** Hidden-state entries of the first valid sample (0 when none is valid). */
-  private static int entries(List<ScoredSample> samples) {
-    return samples.stream().filter(ScoredSample::isValid).findFirst()
-        .map(s -> s.logits().orElseThrow().entries()).orElse(0);
+    return SkippedExit.samples(report.skipped().size(), skipBad, out);
   }
 
   /** Outputs are checked before any work: none is an input, each can be written. */
@@ -281,41 +160,12 @@ final class EvaluateCommand implements Callable<Integer> {
     outs.put("--json", json);
     outs.put("--save-weights", saveWeights);
     if (plots != null) {
-      outs.put("--plots (" + Charts.LAYERS + ")", plots.resolve(Charts.LAYERS));
-      outs.put("--plots (" + Charts.HISTOGRAM + ")", plots.resolve(Charts.HISTOGRAM));
+      outs.put("--plots (" + ReportCharts.LAYERS + ")", plots.resolve(ReportCharts.LAYERS));
+      outs.put("--plots (" + ReportCharts.HISTOGRAM + ")", plots.resolve(ReportCharts.HISTOGRAM));
     }
     OutputPaths.refuseOverlap(in, outs);
     OutputPaths.checkWritableFile("--json", json);
     OutputPaths.checkWritableFile("--save-weights", saveWeights);
     OutputPaths.checkWritableDir("--plots", plots);
-  }
-
-  /**
-   * The label set of the results: the first valid sample's (the samples of one evaluation share
-   * it, which the evaluation checks); 1-5 when no sample is valid.
-   */
-  private static ScoreScale scale(List<ResultsInput> inputs) {
-    return inputs.stream().flatMap(i -> i.samples().stream()).filter(ScoredSample::isValid)
-        .findFirst().map(ScoredSample::labels).orElse(ScoreScale.of(5));
-  }
-
-  /**
-   * The human scores and the expected-value scores. The E-score is recomputed from the logits in
-   * double precision: the stored one (the reference's bf16) can exceed the scale (83 of 539 on
-   * FLASK are above 5.0), and the histogram refuses values outside it. direct_score is an
-   * integer and left out.
-   */
-  private static Map<String, double[]> histogramSeries(ScoreColumns columns) {
-    Map<String, double[]> series = new LinkedHashMap<>();
-    series.put("human (mean)", columns.human());
-    series.put("e_score (from the logits)", columns.samples().stream()
-        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.labels()))
-        .toArray());
-    for (ScoreMethod m : List.of(ScoreMethod.LAGER_WO, ScoreMethod.LAGER_W)) {
-      if (columns.has(m)) {
-        series.put(m.key(), columns.scores(m));
-      }
-    }
-    return series;
   }
 }

@@ -1,9 +1,9 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.io.IncrementalResults;
-import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.ScoreMethod;
+import io.github.lager.hf.run.ScoringRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -69,16 +69,13 @@ final class JudgeCommand implements Callable<Integer> {
       }
     }
     try {
-      options.judgeOptions(null); // bad options are refused before the data is read
-      JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(prompts, options.failFast,
-          options.prompts.fieldBased());
-      input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
-      ScoringRun.Outcome outcome = ScoringRun.run(modelDir, prompts, input.samples(), out,
-          options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW,
-          options, spec.commandLine().getErr(), "lager judge");
-      print(outcome, pw);
-      ScoringRun.printSummary(outcome.summary(), out, pw);
-      return ScoreCommand.skippedExit(input.problems().size(), options.skipBad, pw);
+      ScoringRun.Result result = options.run(modelDir, prompts, out, spec.commandLine().getErr())
+          .out(out, options.overwrite ? IncrementalResults.Mode.OVERWRITE
+              : IncrementalResults.Mode.NEW)
+          .command("lager judge").run();
+      print(result, pw);
+      ScoringOptions.printSummary(result.summary(), out, pw);
+      return SkippedExit.inputLines(result.skipped().size(), options.skipBad, pw);
     } finally {
       if (tmp != null) {
         deleteTree(tmp);
@@ -90,7 +87,7 @@ final class JudgeCommand implements Callable<Integer> {
    * One line per sample: the main scores (tuned ones with --weights; argmax readouts by their
    * label) and the judge's output.
    */
-  private static void print(ScoringRun.Outcome o, PrintWriter pw) {
+  private static void print(ScoringRun.Result o, PrintWriter pw) {
     List<ScoreMethod> methods = ScoreMethod.MAIN.stream()
         .filter(m -> !m.isTuned() || o.weights() != null).toList();
     StringBuilder header = new StringBuilder(String.format("%6s %6s", "idx", "human"));

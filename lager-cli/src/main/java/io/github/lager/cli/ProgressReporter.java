@@ -1,7 +1,7 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.eval.Bootstrap;
 import io.github.lager.core.pipeline.JudgePipeline;
+import io.github.lager.eval.Bootstrap;
 import java.io.PrintWriter;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;

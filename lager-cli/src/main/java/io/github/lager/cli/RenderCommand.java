@@ -86,13 +86,8 @@ final class RenderCommand implements Callable<Integer> {
         }
       }
     }
-    int skipped = input.problems().size() + problems.size();
-    if (skipped == 0) {
-      return LagerCli.EXIT_OK;
-    }
-    out.println(skipped + " unusable line" + (skipped == 1 ? " or sample was" : "s or samples were")
-        + " left out (listed as \"skipped\")" + (skipBad ? ""
-            : "; exit status " + LagerCli.EXIT_SKIPPED + " (--skip-bad: 0)"));
-    return skipBad ? LagerCli.EXIT_OK : LagerCli.EXIT_SKIPPED;
+    return SkippedExit.of(input.problems().size() + problems.size(), skipBad, out,
+        n -> n + " unusable line" + (n == 1 ? " or sample was" : "s or samples were")
+            + " left out (listed as \"skipped\")");
   }
 }

@@ -1,16 +1,16 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.io.IncrementalResults;
-import io.github.lager.core.io.JudgeSamplesJsonl;
+import io.github.lager.hf.run.ScoringRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code lager score}: judge prompts (the reference's JSON Lines) through a Hugging Face judge
@@ -57,34 +57,14 @@ final class ScoreCommand implements Callable<Integer> {
     }
     IncrementalResults.Mode mode = resume ? IncrementalResults.Mode.RESUME
         : options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW;
-    options.judgeOptions(null); // bad options are refused before the data is read
-    JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(data, options.failFast,
-        options.prompts.fieldBased());
-    for (String problem : input.problems()) {
-      err.println("skipped " + problem);
-    }
-    ScoringRun.Outcome outcome = ScoringRun.run(model, data, input.samples(), out, mode, options,
-        err, "lager score");
-    if (outcome.alreadyComplete()) {
-      pw.println(out + " is already complete (" + outcome.completeSamples() + " samples, same"
+    ScoringRun.Result result = options.run(model, data, out, err).out(out, mode)
+        .command("lager score").keepSamples(false).run();
+    if (result.alreadyComplete()) {
+      pw.println(out + " is already complete (" + result.completeSamples() + " samples, same"
           + " model, data and options): nothing to do");
     } else {
-      ScoringRun.printSummary(outcome.summary(), out, pw);
+      ScoringOptions.printSummary(result.summary(), out, pw);
     }
-    return skippedExit(input.problems().size(), options.skipBad, pw);
-  }
-
-  /**
-   * The exit status of a run that finished: {@link LagerCli#EXIT_SKIPPED} when input lines were
-   * left out (unless {@code --skip-bad}), after a line saying so.
-   */
-  static int skippedExit(int skipped, boolean skipBad, PrintWriter pw) {
-    if (skipped == 0) {
-      return LagerCli.EXIT_OK;
-    }
-    pw.println(skipped + " unusable input line" + (skipped == 1 ? " was" : "s were")
-        + " left out (listed above as \"skipped\")" + (skipBad ? ""
-            : "; exit status " + LagerCli.EXIT_SKIPPED + " (--skip-bad: 0)"));
-    return skipBad ? LagerCli.EXIT_OK : LagerCli.EXIT_SKIPPED;
+    return SkippedExit.inputLines(result.skipped().size(), options.skipBad, pw);
   }
 }

@@ -1,11 +1,18 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.math.LayerWeights;
+import io.github.lager.core.io.IncrementalResults;
+import io.github.lager.core.io.OutputLock;
 import io.github.lager.core.math.Projection;
+import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.run.ScoringRun;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -84,14 +91,58 @@ final class ScoringOptions {
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
 
-  /** The judge these options describe, with the layer weights read from {@code --weights}. */
-  JudgeOptions judgeOptions(LayerWeights weights) {
+  /**
+   * The scoring run these options describe: the judge's options (built by the run, once, with the
+   * weights of {@code --weights}), the calibration, progress on {@code log} unless
+   * {@code --quiet}. Outputs that are inputs are refused here, before anything is read.
+   *
+   * @param out the results file, or null for none
+   */
+  ScoringRun.Builder run(Path model, Path data, Path out, PrintWriter log) {
     validate();
-    return prompts.apply(JudgeOptions.builder()).backend(backend).device(device).dtype(dtype)
-        .maxNewTokens(maxNewTokens).batchSize(batchSize).maxLength(maxLength)
-        .lens(logitLens ? Projection.Lens.FINAL_NORM : Projection.Lens.RAW).failFast(failFast)
-        .stopAtFirstScore(stopAtFirstScore).anchor(anchor).weights(weights)
-        .reuseWeights(reuseWeights).build();
+    if (out != null) {
+      Map<String, Path> inputs = new LinkedHashMap<>();
+      inputs.put("--data", data);
+      inputs.put("--weights", weights);
+      inputs.put("--calibration", calibration);
+      inputs.putAll(OutputPaths.modelInputs(model));
+      Map<String, Path> outputs = new LinkedHashMap<>();
+      outputs.put("--out", out);
+      outputs.put("--out (its partial file)", IncrementalResults.partialOf(out));
+      outputs.put("--out (its manifest)", IncrementalResults.manifestOf(out));
+      outputs.put("--out (its lock)", OutputLock.lockFileOf(out));
+      OutputPaths.refuseOverlap(inputs, outputs);
+    }
+    JudgeOptions.Builder judge = prompts.apply(JudgeOptions.builder()).backend(backend)
+        .device(device).dtype(dtype).maxNewTokens(maxNewTokens).batchSize(batchSize)
+        .maxLength(maxLength).lens(logitLens ? Projection.Lens.FINAL_NORM : Projection.Lens.RAW)
+        .failFast(failFast).stopAtFirstScore(stopAtFirstScore).anchor(anchor)
+        .reuseWeights(reuseWeights);
+    return ScoringRun.builder(model, data).options(judge).weights(weights)
+        .calibration(calibration).log(log)
+        .progress(toScore -> ProgressReporter.create(toScore, log, quiet));
+  }
+
+  /** The summary lines every scoring command prints. */
+  static void printSummary(ScoringSummary s, Path out, PrintWriter pw) {
+    int onDisk = s.scored() + s.noScoreToken() + s.kept();
+    pw.printf(Locale.ROOT, "scored %d of %d samples: %s%d with a score token, %d without (written"
+        + " as invalid, no score), %d too long (dropped), %d failed; %.1f s, %.2f samples/s, %d"
+        + " prompt tokens, padding %.1f%%%n", onDisk, s.samples(),
+        s.kept() > 0 ? s.kept() + " kept from the earlier run; in this run " : "", s.scored(),
+        s.noScoreToken(), s.tooLong(), s.failed(), s.seconds(), s.samplesPerSecond(),
+        s.promptTokens(), 100 * s.paddingFraction());
+    int shown = 0;
+    for (String p : s.problems()) {
+      if (shown++ == 20) {
+        pw.printf("... and %d more problems%n", s.problems().size() - 20);
+        break;
+      }
+      pw.println("  " + p);
+    }
+    if (out != null) {
+      pw.println("wrote " + out);
+    }
   }
 
   /** Fails naming the option when a number is out of its range. */

@@ -1,25 +1,16 @@
 package io.github.lager.cli;
 
-import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.eval.SampleSets;
-import io.github.lager.core.eval.Selection;
-import io.github.lager.core.io.InputLines;
-import io.github.lager.core.io.LayerWeightsJson;
-import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
-import java.io.IOException;
+import io.github.lager.eval.DataSelection;
+import io.github.lager.eval.ResultsInput;
+import io.github.lager.eval.Selection;
+import io.github.lager.eval.report.ConsoleReport;
+import io.github.lager.eval.report.ReportCharts;
+import io.github.lager.eval.report.ReportJson;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -94,7 +85,7 @@ final class SelectCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--plots", paramLabel = "DIR",
-      description = "Write " + Charts.SELECTION + " (mean human score of each selection) into"
+      description = "Write " + ReportCharts.SELECTION + " (mean human score of each selection) into"
           + " DIR.")
   Path plots;
 
@@ -108,127 +99,38 @@ final class SelectCommand implements Callable<Integer> {
     Selection.Rule rule = amount.fraction != null ? Selection.Rule.topFraction(amount.fraction)
         : Selection.Rule.topCount(amount.count);
     ScoreMethod by = StatisticsOptions.score(score, "--score");
-    LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
-    if (by.isTuned() && w == null) {
-      throw new IllegalArgumentException("--score " + by.key() + " needs --weights");
-    }
-    List<SampleSets.Source> aspects = aspects(pw);
-    List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);
-    if (w == null) {
-      methods.removeIf(ScoreMethod::isTuned);
-    }
-    Selection.Report r = Selection.select(aspects, by, methods, w,
-        weights == null ? null : weights.toString(), reuseWeights, rule);
-    pw.printf("ranked %d valid samples by %s%s (%d invalid skipped: no score token); ties broken"
-        + " by the smaller idx%n", r.n(), by.key(), r.aspects() > 1
-            ? ", the mean z-score over " + r.aspects() + " aspects" : "", r.skippedInvalid());
-    pw.printf("kept the %s samples%n", rule.describe(r.n()));
-    pw.print(ReportTable.table(rows(r)));
-    if (r.meanHumanAll().isEmpty()) {
-      pw.println("not every sample has a human score: no mean human score to report");
-    }
-    if (out != null) {
-      int written = writeSelected(r.selected().selectedIdx());
-      pw.printf("wrote %d selected lines of %s to %s%n", written, inputs, out);
-    }
-    if (json != null) {
-      JsonObject report = StatisticsJson.selection(r);
-      if (out != null) {
-        report.addProperty("out", out.toString());
-      }
-      ReportJson.save(json, report);
-      pw.println("wrote " + json);
-    }
-    if (plots != null) {
-      if (r.meanHumanAll().isEmpty()) {
-        throw new InvalidInputException("--plots shows mean human scores: every sample needs"
-            + " one");
-      }
-      pw.println("wrote " + Charts.selection(plots, r));
-    }
-    return 0;
-  }
-
-  private List<SampleSets.Source> aspects(PrintWriter pw) {
-    List<SampleSets.Source> aspects = new ArrayList<>();
+    DataSelection selection;
     if (sources == null) {
       pw.println("No --data or --aspect given: ranking the bundled sample results of the"
           + " tiny-llama fixture (random-weight judge, project-annotated human scores).");
-      ResultsInput in = ResultsInput.bundled(ResultsInput.BUNDLED_DATA);
-      aspects.add(new SampleSets.Source(in.name(), in.samples()));
+      selection = DataSelection.ofAspects(List.of(BundledSamples.read(BundledSamples.DATA)));
     } else if (sources.data != null) {
-      List<SampleSets.Source> files = new ArrayList<>();
-      for (Path p : sources.data) {
-        ResultsInput in = ResultsInput.file(p);
-        files.add(new SampleSets.Source(in.name(), in.samples()));
-      }
-      SampleSets.Merged merged = SampleSets.mergeByIdx(files);
-      pw.printf("data: %d file%s, %d unique samples%s%n", files.size(),
-          files.size() == 1 ? "" : "s", merged.samples().size(), merged.duplicatesDropped() > 0
-              ? " (" + merged.duplicatesDropped() + " repeated idx dropped)" : "");
-      aspects.add(new SampleSets.Source(files.size() == 1 ? files.get(0).name()
-          : String.join(" + ", sources.data.stream().map(Path::toString).toList()),
-          merged.samples()));
+      selection = DataSelection.of(sources.data.stream().map(ResultsInput::file).toList());
     } else {
-      for (Path p : sources.aspects) {
-        ResultsInput in = ResultsInput.file(p);
-        aspects.add(new SampleSets.Source(in.name(), in.samples()));
-      }
-      pw.printf("aspects: %d files%n", aspects.size());
+      selection = DataSelection.ofAspects(sources.aspects.stream().map(ResultsInput::file)
+          .toList());
     }
-    return aspects;
-  }
-
-  private static List<String[]> rows(Selection.Report r) {
-    boolean human = r.meanHumanAll().isPresent();
-    List<String[]> rows = new ArrayList<>();
-    rows.add(human ? new String[] {"selected by", "selected", "mean human selected",
-        "overlap with " + r.by().key()}
-        : new String[] {"selected by", "selected", "overlap with " + r.by().key()});
-    for (Map.Entry<ScoreMethod, Selection.Choice> e : r.selections().entrySet()) {
-      Selection.Choice c = e.getValue();
-      String name = e.getKey().key() + (e.getKey() == r.by() ? " (ranking)" : "");
-      String size = Integer.toString(c.selectedIdx().size());
-      String overlap = Integer.toString(c.overlap());
-      rows.add(human ? new String[] {name, size,
-          ReportTable.fmt(c.meanHumanSelected().orElseThrow()), overlap}
-          : new String[] {name, size, overlap});
+    DataSelection.Result r = selection.by(by).rule(rule).weights(weights)
+        .reuseWeights(reuseWeights).run();
+    if (plots != null && r.report().meanHumanAll().isEmpty()) {
+      throw new InvalidInputException("--plots shows mean human scores: every sample needs one");
     }
-    if (human) {
-      rows.add(new String[] {"all samples", Integer.toString(r.n()),
-          ReportTable.fmt(r.meanHumanAll().getAsDouble()), ""});
+    int written = out != null
+        ? DataSelection.copySelected(inputs, out, r.report().selected().selectedIdx()) : 0;
+    if (json != null) {
+      ReportJson.writeSelection(json, r.report(), out);
     }
-    return rows;
-  }
-
-  /** Copies the selected lines of --inputs to --out in file order; returns how many. */
-  private int writeSelected(List<Long> selected) {
-    Map<Long, String> lines = InputLines.read(inputs);
-    Set<Long> wanted = new HashSet<>(selected);
-    for (long idx : selected) {
-      if (!lines.containsKey(idx)) {
-        throw new InvalidInputException("idx " + idx + " is selected but " + inputs
-            + " has no line with that idx (are these the inputs that were judged?)");
-      }
+    Path chart = plots != null ? ReportCharts.selection(plots, r.report()) : null;
+    ConsoleReport.selection(r, sources != null && sources.aspects != null, pw);
+    if (out != null) {
+      pw.printf("wrote %d selected lines of %s to %s%n", written, inputs, out);
     }
-    int written = 0;
-    try {
-      Path parent = out.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        for (Map.Entry<Long, String> e : lines.entrySet()) {
-          if (wanted.contains(e.getKey())) {
-            w.write(e.getValue());
-            w.write('\n');
-            written++;
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out, e);
+    if (json != null) {
+      pw.println("wrote " + json);
     }
-    return written;
+    if (chart != null) {
+      pw.println("wrote " + chart);
+    }
+    return 0;
   }
 }

@@ -2,6 +2,7 @@ package io.github.lager.cli;
 
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.eval.ResultsInput;
 import io.github.lager.train.LayerWeightTuner;
 import io.github.lager.train.TrainingData;
 import io.github.lager.train.TuningResult;
@@ -66,12 +67,6 @@ final class TuneCommand implements Callable<Integer> {
     pw.printf(Locale.ROOT, "largest weight: entry %d (%.4f; uniform would be %.4f)%n", best,
         weights[best], 1.0 / weights.length);
     pw.println("wrote " + out);
-    int skipped = input.problems().size();
-    if (skipped > 0) {
-      pw.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
-          + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
-              + " (--skip-bad: 0)"));
-    }
-    return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
+    return SkippedExit.samples(input.problems().size(), skipBad, pw);
   }
 }

@@ -35,8 +35,6 @@ final class TunerOptions {
   }
 
   String describe() {
-    return variant.name().toLowerCase(java.util.Locale.ROOT) + " variant, " + epochs + " epoch"
-        + (epochs == 1 ? "" : "s") + ", batch " + batchSize + ", lr " + learningRate + ", seed "
-        + seed;
+    return config().describe();
   }
 }

@@ -17,6 +17,8 @@ import io.github.lager.core.io.OutputLock;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.eval.ResultsInput;
+import io.github.lager.eval.report.ReportTable;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -293,7 +295,7 @@ class BadInputTest {
         "--max-new-tokens must be at least 1, found 0");
     assertThat(dir.resolve("c.json")).doesNotExist();
 
-    Path valid = bundled(dir, ResultsInput.BUNDLED_VALID);
+    Path valid = bundled(dir, BundledSamples.VALID);
     var paper = lager("tune", "--data", valid.toString(), "--out", dir.resolve("w.json").toString(),
         "--variant", "paper");
     assertThat(paper.code()).as(paper.err()).isZero();
@@ -308,14 +310,14 @@ class BadInputTest {
     var debug = lager("evaluate", "--data", missing.toString(), "--debug");
     assertThat(debug.code()).isEqualTo(1);
     assertThat(debug.err()).startsWith("lager evaluate: bad input: results file not found")
-        .contains("\tat io.github.lager.cli.ResultsInput.file");
+        .contains("\tat io.github.lager.eval.ResultsInput.file");
   }
 
   // --- evaluate and tune ----------------------------------------------------------------------
 
   static Path bundled(Path dir, String name) throws IOException {
     Path f = dir.resolve(name);
-    try (var in = BadInputTest.class.getResourceAsStream(ResultsInput.SAMPLES + name)) {
+    try (var in = BadInputTest.class.getResourceAsStream(BundledSamples.SAMPLES + name)) {
       Files.write(f, in.readAllBytes());
     }
     return f;
@@ -324,7 +326,7 @@ class BadInputTest {
   /** The bundled results with the human score of sample #i replaced. */
   static Path withHuman(Path dir, String name, java.util.function.IntFunction<JsonElement> human)
       throws IOException {
-    JsonArray a = JsonParser.parseString(Files.readString(bundled(dir, ResultsInput.BUNDLED_DATA)))
+    JsonArray a = JsonParser.parseString(Files.readString(bundled(dir, BundledSamples.DATA)))
         .getAsJsonArray();
     for (int i = 0; i < a.size(); i++) {
       JsonElement h = human.apply(i);
@@ -370,7 +372,7 @@ class BadInputTest {
 
   @Test
   void unusableSamplesAreLeftOutListedAndGiveExitStatus3(@TempDir Path dir) throws IOException {
-    JsonArray a = JsonParser.parseString(Files.readString(bundled(dir, ResultsInput.BUNDLED_DATA)))
+    JsonArray a = JsonParser.parseString(Files.readString(bundled(dir, BundledSamples.DATA)))
         .getAsJsonArray();
     a.get(2).getAsJsonObject().remove("weighted_socre");
     Path f = Files.writeString(dir.resolve("bad.json"), a.toString());
@@ -387,7 +389,7 @@ class BadInputTest {
 
   @Test
   void evaluateAndTuneOutputsAreCheckedFirst(@TempDir Path dir) throws IOException {
-    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    Path data = bundled(dir, BundledSamples.DATA);
     byte[] before = Files.readAllBytes(data);
     assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", data.toString()), 1,
         "lager evaluate: bad input: --json " + data + " is the same file as --data " + data);
@@ -409,7 +411,7 @@ class BadInputTest {
   void aFullDiskIsOneLineWithWhatToDo(@TempDir Path dir) throws IOException {
     Path full = Path.of("/dev/full");
     assumeTrue(Files.isWritable(full), "/dev/full (a device that is always full) is absent");
-    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    Path data = bundled(dir, BundledSamples.DATA);
     byte[] before = Files.readAllBytes(data);
     assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", full.toString()), 1,
         "lager evaluate: error: cannot write /dev/full: the disk is full; free space, then rerun");

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.eval.report.ReportCharts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -49,8 +50,8 @@ class EvaluateCommandTest {
     assertThat(report.get("skipped_invalid").getAsInt()).isEqualTo(1);
     assertThat(report.getAsJsonObject("rows").keySet())
         .containsExactly("direct_score", "e_score", "lager_wo", "lager_w");
-    assertThat(Files.size(dir.resolve(Charts.LAYERS))).isGreaterThan(1000);
-    assertThat(Files.size(dir.resolve(Charts.HISTOGRAM))).isGreaterThan(1000);
+    assertThat(Files.size(dir.resolve(ReportCharts.LAYERS))).isGreaterThan(1000);
+    assertThat(Files.size(dir.resolve(ReportCharts.HISTOGRAM))).isGreaterThan(1000);
   }
 
   @Test
@@ -136,7 +137,7 @@ class EvaluateCommandTest {
   @Test
   void tuneWritesWeightsThatEvaluateReads(@TempDir Path dir) throws Exception {
     Path bundled = dir.resolve("valid.json");
-    try (var in = getClass().getResourceAsStream(ResultsInput.SAMPLES + ResultsInput.BUNDLED_VALID)) {
+    try (var in = getClass().getResourceAsStream(BundledSamples.SAMPLES + BundledSamples.VALID)) {
       Files.write(bundled, in.readAllBytes());
     }
     Path w = dir.resolve("w.json");

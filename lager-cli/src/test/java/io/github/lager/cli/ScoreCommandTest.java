@@ -35,7 +35,7 @@ class ScoreCommandTest {
     JsonArray batch1 = golden(model).getAsJsonArray("batch1");
     Map<Long, Double> human = new HashMap<>();
     try (var in = ScoreCommandTest.class.getResourceAsStream(
-        ResultsInput.SAMPLES + ResultsInput.BUNDLED_DATA)) {
+        BundledSamples.SAMPLES + BundledSamples.DATA)) {
       for (ScoredSample s : ResultsJson.read(new StringReader(
           new String(in.readAllBytes(), StandardCharsets.UTF_8)), "bundled")) {
         human.put(s.idx(), s.humanScore().orElseThrow().mean());
@@ -57,6 +57,29 @@ class ScoreCommandTest {
   static JsonObject golden(String model) throws IOException {
     return JsonParser.parseString(Files.readString(fixture(model).resolve("golden/golden.json")))
         .getAsJsonObject();
+  }
+
+  /**
+   * The model is parsed once per run: one parse of config.json and one open of the checkpoint,
+   * whose fingerprint heads the manifest and whose parsed tensors the backend loads; a resumed
+   * finished run parses it once too, and loads no backend.
+   */
+  @Test
+  void aScoreRunParsesTheModelOnce(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("results.json");
+    Path prompts = promptsFile(dir, "tiny-llama");
+    int configReads = io.github.lager.hf.ModelConfig.readCount();
+    int checkpointOpens = io.github.lager.hf.Checkpoint.openCount();
+    var r = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
+        "--data", prompts.toString(), "--out", out.toString(), "--quiet");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads).isEqualTo(1);
+    assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens).isEqualTo(1);
+    var again = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
+        "--data", prompts.toString(), "--out", out.toString(), "--resume", "--quiet");
+    assertThat(again.out()).contains("is already complete");
+    assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads).isEqualTo(2);
+    assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens).isEqualTo(2);
   }
 
   @ParameterizedTest

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /** Where the tests find the project's fixtures and the optional shared data. */
@@ -55,26 +54,6 @@ public final class TestData {
     Path p = configured != null ? Path.of(configured)
         : projectRoot().resolve("../shared/data").normalize();
     return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
-  }
-
-  /**
-   * The six FLASK results files of ../shared/data/int-rule-flask (real Llama-3.1-8B logits), read
-   * in name order; the calling test is skipped, with the reason, when the folder is absent.
-   */
-  public static List<io.github.lager.core.eval.SampleSets.Source> flaskSources() {
-    Path dir = sharedData().map(d -> d.resolve("int-rule-flask")).orElse(null);
-    org.junit.jupiter.api.Assumptions.assumeTrue(dir != null && Files.isDirectory(dir),
-        "../shared/data/int-rule-flask is absent (it is not part of the repository)");
-    List<io.github.lager.core.eval.SampleSets.Source> sources = new java.util.ArrayList<>();
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        sources.add(new io.github.lager.core.eval.SampleSets.Source(f.getFileName().toString(),
-            io.github.lager.core.io.ResultsJson.read(f)));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return sources;
   }
 
   public static JsonElement readJson(Path file) {

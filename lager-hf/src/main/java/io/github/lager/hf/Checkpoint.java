@@ -36,8 +36,18 @@ public final class Checkpoint implements Closeable {
     this.files = files;
   }
 
+  /** How many checkpoints were opened in this JVM (tests count the opens of a run). */
+  private static final java.util.concurrent.atomic.AtomicInteger OPENS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The number of {@link #open} calls in this JVM: a run must open its checkpoint once. */
+  public static int openCount() {
+    return OPENS.get();
+  }
+
   /** Opens the checkpoint of {@code dir}; fails naming what is missing or corrupt. */
   public static Checkpoint open(Path dir) {
+    OPENS.incrementAndGet();
     Path index = dir.resolve(INDEX);
     Path single = dir.resolve(SINGLE);
     Map<String, SafetensorsFile> byTensor = new LinkedHashMap<>();
@@ -154,7 +164,7 @@ public final class Checkpoint implements Closeable {
       parts.add(f.file().getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       parts.add(f.headerSha256().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    return io.github.lager.core.io.RunManifest.sha256(parts.toArray(byte[][]::new));
+    return io.github.lager.core.io.Sha256.ofParts(parts.toArray(byte[][]::new));
   }
 
   private SafetensorsFile file(String name) {

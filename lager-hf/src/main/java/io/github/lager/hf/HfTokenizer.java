@@ -41,7 +41,7 @@ public final class HfTokenizer implements AutoCloseable {
       throw new InvalidInputException(modelDir + " has no " + FILE
           + " (lager reads fast-tokenizer files; convert a slow tokenizer with transformers first)");
     }
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     Map<String, String> options = new HashMap<>();
     options.put("addSpecialTokens", "true");
     options.put("truncation", "false");

@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.io.RunManifest;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PromptTemplate;
@@ -172,7 +171,7 @@ public final class JinjaPromptTemplate {
 
   /** SHA-256 of the text (what a run's manifest records). */
   public String sha256() {
-    return RunManifest.sha256(source.getBytes(StandardCharsets.UTF_8));
+    return io.github.lager.core.io.Sha256.of(source.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -68,7 +68,26 @@ public final class Judge implements AutoCloseable {
    * checkpoint and tensor layout go to the backend as they are: nothing is parsed twice.
    */
   public static Judge open(ModelDirectory model, JudgeOptions options) {
+    Objects.requireNonNull(options, "options");
+    HiddenStateProviderFactory factory;
+    try {
+      factory = Backends.select(options.backend().orElse(null));
+    } catch (RuntimeException | Error e) {
+      Objects.requireNonNull(model, "model").close();
+      throw e;
+    }
+    return open(model, factory, options);
+  }
+
+  /**
+   * Opens the judge of an opened model directory on a backend already chosen (by {@link
+   * Backends#select}, e.g. for a run's manifest before the model loads); otherwise as {@link
+   * #open(ModelDirectory, JudgeOptions)}.
+   */
+  public static Judge open(ModelDirectory model, HiddenStateProviderFactory factory,
+      JudgeOptions options) {
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(factory, "factory");
     Objects.requireNonNull(options, "options");
     HiddenStateProvider provider = null;
     try {
@@ -81,7 +100,6 @@ public final class Judge implements AutoCloseable {
             "--reuse-weights (JudgeOptions.reuseWeights)");
       });
       ScoreHead head = model.scoreHead(scale);
-      HiddenStateProviderFactory factory = Backends.select(options.backend().orElse(null));
       provider = factory.create(model, options.providerOptions());
       HfTokenizer tokenizer = model.tokenizer();
       ScorePositionRule rule = options.anchor()
@@ -98,17 +116,6 @@ public final class Judge implements AutoCloseable {
       }
       model.close();
       throw e;
-    }
-  }
-
-  /**
-   * What a model's results depend on, read without loading it: the hashes of config.json,
-   * generation_config.json, the tokenizer files and the safetensors headers ({@link
-   * ModelDirectory#fingerprint()}). A resumed run compares these before the model loads.
-   */
-  public static Map<String, String> fingerprint(Path modelDir) {
-    try (ModelDirectory model = ModelDirectory.open(modelDir)) {
-      return model.fingerprint();
     }
   }
 

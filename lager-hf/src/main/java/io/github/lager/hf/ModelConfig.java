@@ -196,8 +196,18 @@ public record ModelConfig(
     return eosTokenIds.clone();
   }
 
+  /** How many times config.json was parsed in this JVM (tests count the parses of a run). */
+  private static final java.util.concurrent.atomic.AtomicInteger READS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The number of {@link #read} calls in this JVM: a run must parse its config.json once. */
+  public static int readCount() {
+    return READS.get();
+  }
+
   /** Reads {@code config.json}; every problem names the file and the field. */
   public static ModelConfig read(Path configJson) {
+    READS.incrementAndGet();
     JsonObject c;
     try {
       c = JsonParser.parseString(Files.readString(configJson)).getAsJsonObject();
@@ -219,11 +229,6 @@ public record ModelConfig(
   /** Number of values in k or v (kv heads x head size). */
   public int keyValueWidth() {
     return numKeyValueHeads * headDim;
-  }
-
-  /** Whether layer {@code layer} attends within the sliding window. */
-  public boolean isSliding(int layer) {
-    return layerKinds.charAt(layer) == 'S';
   }
 
   /**

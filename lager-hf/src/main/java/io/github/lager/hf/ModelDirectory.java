@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.io.RunManifest;
+import io.github.lager.core.io.Sha256;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.PromptEncoder;
@@ -102,10 +102,6 @@ public final class ModelDirectory implements AutoCloseable {
 
   public ModelConfig config() {
     return config;
-  }
-
-  public TokenizerConfig tokenizerConfig() {
-    return tokenizerConfig;
   }
 
   /** The weights: safetensors headers parsed, tensors read or mapped on demand. */
@@ -215,17 +211,17 @@ public final class ModelDirectory implements AutoCloseable {
    */
   public java.util.Map<String, String> fingerprint() {
     java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
-    f.put("model_config_sha256", RunManifest.sha256(dir.resolve(CONFIG)));
+    f.put("model_config_sha256", Sha256.of(dir.resolve(CONFIG)));
     Path gen = dir.resolve(GENERATION_CONFIG);
-    f.put("model_generation_config_sha256", Files.exists(gen) ? RunManifest.sha256(gen) : "absent");
+    f.put("model_generation_config_sha256", Files.exists(gen) ? Sha256.of(gen) : "absent");
     List<byte[]> tokenizer = new ArrayList<>();
     for (String name : new String[] {HfTokenizer.FILE, TokenizerConfig.FILE,
         TokenizerConfig.TEMPLATE_FILE}) {
       Path p = dir.resolve(name);
-      tokenizer.add((name + "=" + (Files.exists(p) ? RunManifest.sha256(p) : "absent"))
+      tokenizer.add((name + "=" + (Files.exists(p) ? Sha256.of(p) : "absent"))
           .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    f.put("model_tokenizer_sha256", RunManifest.sha256(tokenizer.toArray(byte[][]::new)));
+    f.put("model_tokenizer_sha256", Sha256.ofParts(tokenizer.toArray(byte[][]::new)));
     f.put("model_safetensors_headers_sha256", checkpoint.headersSha256());
     return f;
   }

@@ -220,10 +220,10 @@ public final class SafetensorsFile implements Closeable {
               }
             }
           }
-          Unmapper.unmap(row);
+          FileMappings.release(row);
         }
       } finally {
-        Unmapper.unmap(whole); // read into out: nothing refers to the mapping any more
+        FileMappings.release(whole); // read into out: nothing refers to the mapping any more
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read tensor " + name + " of " + file, e);
@@ -329,7 +329,7 @@ public final class SafetensorsFile implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-    return io.github.lager.core.io.RunManifest.sha256(header.array());
+    return io.github.lager.core.io.Sha256.ofParts(header.array());
   }
 
   /**
@@ -339,7 +339,7 @@ public final class SafetensorsFile implements Closeable {
    */
   public void releaseMappings() {
     synchronized (mapped) {
-      mapped.forEach(Unmapper::unmap);
+      mapped.forEach(FileMappings::release);
       mapped.clear();
     }
   }

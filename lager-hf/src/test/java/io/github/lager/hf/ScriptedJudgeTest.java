@@ -124,7 +124,7 @@ class ScriptedJudgeTest {
           + " \"rubric\": \"Correct?\"}", HumanScore.of(5));
       List<ScoredSample> anchored = new ArrayList<>();
       new JudgePipeline(prompts.template(), prompts.encoder(), backend,
-          identityHead(5), generation.withScorePosition(anchor), options.pipeline())
+          identityHead(5), withScorePosition(generation, anchor), options.pipeline())
           .run(List.of(s), anchored::add, (a, b, c) -> { });
       List<ScoredSample> last = new ArrayList<>();
       new JudgePipeline(prompts.template(), prompts.encoder(), backend,
@@ -148,7 +148,7 @@ class ScriptedJudgeTest {
       assertThat(first.get(0).directScore()).isEqualTo(2);
       List<ScoredSample> anchoredStop = new ArrayList<>();
       new JudgePipeline(prompts.template(), prompts.encoder(), backend, identityHead(5),
-          generation.withScorePosition(anchor).withStopAtFirstScore(true), options.pipeline())
+          withScorePosition(generation, anchor).withStopAtFirstScore(true), options.pipeline())
           .run(List.of(s), anchoredStop::add, (a, b, c) -> { });
       assertThat(anchoredStop.get(0).directScore()).isEqualTo(4);
       assertThat(anchoredStop.get(0).generatedIds().orElseThrow()).hasSize(step + 1);
@@ -211,5 +211,11 @@ class ScriptedJudgeTest {
       // idx 2: B then (swapped) A: consistent, B better
       assertThat(direct.get(2L).outcome()).isEqualTo(PairwiseScore.Outcome.B_BETTER);
     }
+  }
+
+  private static GenerationOptions withScorePosition(GenerationOptions o,
+      io.github.lager.core.spi.ScorePositionRule rule) {
+    return new GenerationOptions(o.maxNewTokens(), o.scale(), o.eosTokenIds(), o.padTokenId(),
+        o.stopAtFirstScore(), rule);
   }
 }

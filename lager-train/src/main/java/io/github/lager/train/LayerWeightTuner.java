@@ -1,5 +1,6 @@
 package io.github.lager.train;
 
+import io.github.lager.core.LagerVersion;
 import io.github.lager.core.math.Distributions;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.WeightsProvenance;
@@ -87,7 +88,6 @@ public final class LayerWeightTuner {
   }
 
   static String version() {
-    String v = LayerWeightTuner.class.getPackage().getImplementationVersion();
-    return v != null ? v : "dev";
+    return LagerVersion.current();
   }
 }

@@ -1,15 +1,11 @@
 package io.github.lager.train;
 
-import com.google.common.hash.Hasher;
-import com.google.common.hash.Hashing;
-import com.google.common.io.MoreFiles;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.io.Sha256;
 import io.github.lager.core.math.ScoreScale;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +48,7 @@ public record TrainingData(List<TrainingExample> examples, ScoreScale scale, Str
   /** A results file (the reference's format), hashed as read from disk. */
   public static TrainingData fromResultsFile(Path file) {
     List<ScoredSample> samples = ResultsJson.read(file);
-    String sha;
-    try {
-      sha = MoreFiles.asByteSource(file).hash(Hashing.sha256()).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    return fromSamples(samples, file.toString(), sha);
+    return fromSamples(samples, file.toString(), Sha256.of(file));
   }
 
   /**
@@ -119,14 +109,19 @@ public record TrainingData(List<TrainingExample> examples, ScoreScale scale, Str
   /** In-memory examples on {@code scale}; the hash covers their logits and targets. */
   public static TrainingData of(List<TrainingExample> examples, ScoreScale scale,
       String description) {
-    Hasher h = Hashing.sha256().newHasher();
+    // each logit's float and each target's int, little-endian
+    java.security.MessageDigest md = Sha256.digest();
     for (TrainingExample e : examples) {
-      for (float v : e.logits().toArray()) {
-        h.putFloat(v);
+      float[] logits = e.logits().toArray();
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * logits.length + 4)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (float v : logits) {
+        b.putFloat(v);
       }
-      h.putInt(e.labelIndex());
+      b.putInt(e.labelIndex());
+      md.update(b.array());
     }
-    return new TrainingData(examples, scale, description, h.hash().toString(), 0, 0);
+    return new TrainingData(examples, scale, description, Sha256.hex(md), 0, 0);
   }
 
   /** In-memory examples on the scale "1".."K" of their logits. */

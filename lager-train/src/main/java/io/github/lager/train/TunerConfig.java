@@ -73,6 +73,13 @@ public record TunerConfig(
     return reference().toBuilder().variant(Variant.PAPER).build();
   }
 
+  /** The settings in words: {@code reference variant, 1 epoch, batch 4, lr 0.01, seed 42}. */
+  public String describe() {
+    return variant.name().toLowerCase(java.util.Locale.ROOT) + " variant, " + epochs + " epoch"
+        + (epochs == 1 ? "" : "s") + ", batch " + batchSize + ", lr " + learningRate + ", seed "
+        + seed;
+  }
+
   /** A builder starting from these settings. */
   public Builder toBuilder() {
     return new Builder(this);

@@ -6,7 +6,7 @@ import io.github.lager.core.math.ScoreScale;
 import java.util.List;
 
 /**
- * The tuner's loss on one batch and its analytic gradient (docs/LAGER.md section 3).
+ * The tuner's loss on one batch and its analytic gradient (docs/method.md section 3).
  *
  * <p>With {@code w = softmax(theta)} over entries {@code 0..n-1} ({@code n = L}, the final-norm
  * entry is left out), per sample {@code s = sum_l w_l z[l]}, {@code p = softmax(s)},

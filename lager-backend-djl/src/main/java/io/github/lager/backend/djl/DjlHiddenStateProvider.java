@@ -11,7 +11,7 @@ import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
-import io.github.lager.hf.DjlSettings;
+import io.github.lager.hf.DjlOffline;
 import io.github.lager.hf.ModelConfig;
 import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.backend.ProviderOptions;
@@ -69,7 +69,7 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
   public static DjlHiddenStateProvider load(ModelDirectory model, ProviderOptions options) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     ModelConfig config = model.config();
     String optimizer = options.properties().getOrDefault("graph_optimizer",
         System.getProperty(GRAPH_OPTIMIZER_PROPERTY));

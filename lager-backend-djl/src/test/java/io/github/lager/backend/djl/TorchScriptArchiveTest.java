@@ -7,7 +7,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.lager.core.LagerException;
-import io.github.lager.hf.DjlSettings;
+import io.github.lager.hf.DjlOffline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class TorchScriptArchiveTest {
 
   @Test
   void aSourceLibtorchCannotCompileIsOneLineNamingArchitectureMethodAndVersion() {
-    DjlSettings.ensureOffline();
+    DjlOffline.ensure();
     String source = "class Decoder(Module):\n"
         + "  __parameters__ = []\n  __buffers__ = []\n  training : bool\n"
         + "  def run(self, x: Tensor) -> Tensor:\n    return torch.no_such_operator(x)\n";

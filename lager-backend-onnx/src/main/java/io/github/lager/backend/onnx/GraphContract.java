@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hidden-state graph contract v1 (docs/LAGER.md section 6) and its check. A graph that does
+ * The hidden-state graph contract v1 (docs/method.md section 6) and its check. A graph that does
  * not follow it is refused with one message listing everything that is missing or wrong, and how
  * to export a graph that follows it.
  *

@@ -51,14 +51,6 @@ public record HumanScore(double[] values, boolean isList) {
   }
 
   /**
-   * The integer training target of the tuner: the mean rounded half to even (Python's
-   * {@code round}).
-   */
-  public int roundedMean() {
-    return (int) Math.rint(mean());
-  }
-
-  /**
    * The majority label: the value given most often, when one value is given strictly more often
    * than every other; empty for a split vote ({@code [0, 2]}, {@code [0, 0, 2, 2]},
    * {@code [0, 1, 2]}). A single score is its own majority.

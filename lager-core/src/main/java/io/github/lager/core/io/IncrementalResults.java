@@ -23,9 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -206,7 +204,7 @@ public final class IncrementalResults implements Closeable {
     }
     refuseDifference(manifest, RunManifest.fromJson(o.getAsJsonObject(RunManifest.KEY)), out);
     String sha = o.has("results_sha256") ? o.get("results_sha256").getAsString() : "";
-    if (!sha.equals(RunManifest.sha256(out))) {
+    if (!sha.equals(Sha256.of(out))) {
       throw new InvalidInputException(out + " changed after the run that wrote it (its SHA-256"
           + " differs from " + sidecar.getFileName() + "); pass --overwrite to score again");
     }
@@ -364,7 +362,7 @@ public final class IncrementalResults implements Closeable {
   public synchronized Path finish() {
     checkWritable();
     Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.digest();
     try (OutputStream w = new DigestOutputStream(new BufferedOutputStream(
         Files.newOutputStream(tmp), 1 << 16), sha)) {
       w.write('[');
@@ -381,7 +379,7 @@ public final class IncrementalResults implements Closeable {
     JsonObject side = new JsonObject();
     side.add(RunManifest.KEY, manifest.toJson());
     side.addProperty("samples", lines.size());
-    side.addProperty("results_sha256", HexFormat.of().formatHex(sha.digest()));
+    side.addProperty("results_sha256", Sha256.hex(sha));
     Path sidecar = manifestOf(out);
     Path sideTmp = sidecar.resolveSibling(sidecar.getFileName() + ".tmp");
     try {
@@ -494,13 +492,6 @@ public final class IncrementalResults implements Closeable {
     }
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
 
   /**
    * What a partial file holds: its manifest, the byte range of each sample's line, and where the

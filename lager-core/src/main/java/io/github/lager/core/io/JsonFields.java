@@ -16,11 +16,11 @@ import java.util.Optional;
  * Typed reads of JSON fields that fail with the location of the bad field: every message starts
  * with {@code where} (a file and line, or a file and sample) and names the field.
  */
-final class JsonFields {
+public final class JsonFields {
   private final JsonObject object;
   private final String where;
 
-  JsonFields(JsonElement element, String where) {
+  public JsonFields(JsonElement element, String where) {
     if (!element.isJsonObject()) {
       throw new InvalidInputException(where + ": expected a JSON object, found " + kind(element));
     }
@@ -28,27 +28,27 @@ final class JsonFields {
     this.where = where;
   }
 
-  String where() {
+  public String where() {
     return where;
   }
 
   /** The object itself. */
-  JsonObject object() {
+  public JsonObject object() {
     return object;
   }
 
-  boolean has(String field) {
+  public boolean has(String field) {
     return object.has(field) && !object.get(field).isJsonNull();
   }
 
-  JsonElement get(String field) {
+  public JsonElement get(String field) {
     if (!has(field)) {
       throw fail(field, "is missing");
     }
     return object.get(field);
   }
 
-  String string(String field) {
+  public String string(String field) {
     JsonElement e = get(field);
     if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
       throw fail(field, "must be a string, found " + kind(e));
@@ -56,19 +56,19 @@ final class JsonFields {
     return e.getAsString();
   }
 
-  Optional<String> optionalString(String field) {
+  public Optional<String> optionalString(String field) {
     return has(field) ? Optional.of(string(field)) : Optional.empty();
   }
 
-  double number(String field) {
+  public double number(String field) {
     return number(get(field), field);
   }
 
-  long integer(String field) {
+  public long integer(String field) {
     return integer(get(field), field);
   }
 
-  Optional<HumanScore> optionalHumanScore(String field) {
+  public Optional<HumanScore> optionalHumanScore(String field) {
     if (!has(field)) {
       return Optional.empty();
     }
@@ -87,7 +87,7 @@ final class JsonFields {
    * A label set written as two arrays, the labels (strings) and their values (numbers), as
    * results, weights and calibration files record it; empty when neither field is there.
    */
-  Optional<ScoreScale> optionalLabels(String labelsField, String valuesField) {
+  public Optional<ScoreScale> optionalLabels(String labelsField, String valuesField) {
     if (!has(labelsField) && !has(valuesField)) {
       return Optional.empty();
     }
@@ -115,7 +115,7 @@ final class JsonFields {
   }
 
   /** Writes a label set as {@link #optionalLabels} reads it. */
-  static void writeLabels(JsonWriter out, ScoreScale scale, String labelsField,
+  public static void writeLabels(JsonWriter out, ScoreScale scale, String labelsField,
       String valuesField) throws IOException {
     out.name(labelsField).beginArray();
     for (String label : scale.labels()) {
@@ -130,7 +130,7 @@ final class JsonFields {
   }
 
   /** A number as JSON, an integral value without a fraction ({@code 3}, not {@code 3.0}). */
-  static void writeNumber(JsonWriter out, double v) throws IOException {
+  public static void writeNumber(JsonWriter out, double v) throws IOException {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       out.value((long) v);
     } else {
@@ -139,7 +139,7 @@ final class JsonFields {
   }
 
   /** A JSON array of numbers; {@code field} names it in messages. */
-  double[] numbers(JsonArray array, String field) {
+  public double[] numbers(JsonArray array, String field) {
     double[] out = new double[array.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = number(array.get(i), field + "[" + i + "]");
@@ -147,7 +147,7 @@ final class JsonFields {
     return out;
   }
 
-  double number(JsonElement e, String field) {
+  public double number(JsonElement e, String field) {
     if (!e.isJsonPrimitive()) {
       throw fail(field, "must be a number, found " + kind(e));
     }
@@ -164,7 +164,7 @@ final class JsonFields {
     }
   }
 
-  long integer(JsonElement e, String field) {
+  public long integer(JsonElement e, String field) {
     double v = number(e, field);
     if (v != Math.rint(v) || Math.abs(v) > (1L << 53)) {
       throw fail(field, "must be an integer, found " + e);
@@ -172,11 +172,11 @@ final class JsonFields {
     return (long) v;
   }
 
-  InvalidInputException fail(String field, String problem) {
+  public InvalidInputException fail(String field, String problem) {
     return new InvalidInputException(where + ": field '" + field + "' " + problem);
   }
 
-  static String kind(JsonElement e) {
+  public static String kind(JsonElement e) {
     if (e.isJsonObject()) {
       return "an object";
     }
@@ -191,7 +191,7 @@ final class JsonFields {
   }
 
   /** The innermost cause's message: what the JSON parser said, without wrapper prefixes. */
-  static String rootMessage(Throwable e) {
+  public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

@@ -40,17 +40,7 @@ public final class LayerWeightsJson {
   private LayerWeightsJson() {}
 
   public static void write(Path file, LayerWeights weights) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        write(w, weights);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    JsonFile.write(file, w -> write(w, weights));
   }
 
   public static void write(Writer writer, LayerWeights weights) throws IOException {

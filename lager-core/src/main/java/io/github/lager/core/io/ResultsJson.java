@@ -34,7 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The reference's results file (docs/LAGER.md section 5), read and written so that results move
+ * The reference's results file (docs/method.md section 5), read and written so that results move
  * between the Python original and lager in both directions.
  *
  * <p>A JSON array, one object per sample: {@code idx}, {@code prompt}, {@code human_score},

@@ -4,14 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -97,38 +90,5 @@ public record RunManifest(Map<String, String> fields) {
       }
     }
     return Optional.empty();
-  }
-
-  /** SHA-256 of a file's bytes, in hex. */
-  public static String sha256(Path file) {
-    MessageDigest md = digest();
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        md.update(buffer, 0, n);
-      }
-    } catch (IOException e) {
-      throw FileErrors.reading(file, e);
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  /** SHA-256 of byte arrays in sequence, each preceded by its length, in hex. */
-  public static String sha256(byte[]... parts) {
-    MessageDigest md = digest();
-    for (byte[] p : parts) {
-      md.update(java.nio.ByteBuffer.allocate(8).putLong(p.length).array());
-      md.update(p);
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One sample of a results file (docs/LAGER.md section 5): the stored scores and, for a valid
+ * One sample of a results file (docs/method.md section 5): the stored scores and, for a valid
  * sample, the per-entry score logits and the label set they are over. A sample is invalid when
  * the judge emitted no score token; the reference then stores {@code weighted_socre == -1} and
  * evaluation skips it.
@@ -161,7 +161,7 @@ public record ScoredSample(
     return logits.isPresent();
   }
 
-  /** Whether both orders were judged and both have a score token. */
+  /** Whether both orders were judged and both have a score token (a pairwise answer exists). */
   public boolean isValidInBothOrders() {
     return isValid() && swapped.isPresent() && swapped.get().isValid();
   }

@@ -4,7 +4,7 @@
  * its results file ({@link io.github.lager.core.io.ResultsJson}, extra per-sample fields through
  * {@link io.github.lager.core.io.SampleFields}), layer-weight files
  * ({@link io.github.lager.core.io.LayerWeightsJson}) and calibration files
- * ({@link io.github.lager.core.io.CalibrationJson}). Every reader names the file and the line,
+ * ({@link io.github.lager.core.calibration.CalibrationJson}). Every reader names the file and the line,
  * sample or field of bad input; {@link io.github.lager.core.io.FileErrors} says file-system
  * failures in one line.
  *

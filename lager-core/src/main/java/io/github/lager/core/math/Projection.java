@@ -63,19 +63,6 @@ public final class Projection {
   }
 
   /**
-   * The kernel alone on a batch: {@code samples} samples of {@code entries x h} hidden states,
-   * back to back in {@code states}, projected on {@code k} rows into
-   * {@code out[samples x entries x k]}. For callers that hold many samples in one array.
-   */
-  public static void projectBatch(float[] states, int samples, int entries, int h, float[] rows,
-      int k, float[] out) {
-    ProjectionKernel kernel = ProjectionKernels.get();
-    for (int s = 0; s < samples; s++) {
-      kernel.project(states, s * entries * h, entries, h, rows, k, out, s * entries * k);
-    }
-  }
-
-  /**
    * The rounding-error bound of a float32 dot product {@code z[l][k] = W_U[id_k] . h_l}, as any
    * float32 implementation (the reference's or lager's) may compute it:
    * {@code H u sum_i |w_i h_i|} with {@code u = 2^-24} (Higham's {@code gamma_H} bound). Where

@@ -66,10 +66,6 @@ public enum ScoreMethod {
     return key;
   }
 
-  public LayerAggregation aggregation() {
-    return aggregation;
-  }
-
   /** Whether this score needs tuned {@link LayerWeights}. */
   public boolean isTuned() {
     return tuned;

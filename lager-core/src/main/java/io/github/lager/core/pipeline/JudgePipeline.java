@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The judge pipeline (docs/LAGER.md section 1): each sample becomes its judge prompt (rendered
+ * The judge pipeline (docs/method.md section 1): each sample becomes its judge prompt (rendered
  * already, or from its fields by a {@link PromptTemplate}), which goes through the chat template
  * and the tokenizer ({@link PromptEncoder}); with pairwise judging the sample is also prompted
  * with its responses swapped; prompts over the maximum length are dropped and counted; the rest run through the backend ({@link HiddenStateProvider}) in the batches of a

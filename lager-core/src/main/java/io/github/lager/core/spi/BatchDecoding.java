@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  *       backend may instead drop finished rows from its batch: their results are the same);
  *   <li>a generated label token is a score token when the {@link ScorePositionRule} of the
  *       options takes it: with the reference's rule every label token is, and the last one is the
- *       score position (docs/LAGER.md section 1); with an anchor, the first label token after the
+ *       score position (docs/method.md section 1); with an anchor, the first label token after the
  *       anchor text is, and no later one;
  *   <li>with {@link GenerationOptions#stopAtFirstScore()}, a row also ends at its first score
  *       token (a deviation from the reference, off by default);

@@ -56,11 +56,6 @@ public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTok
         scorePosition);
   }
 
-  public GenerationOptions withScorePosition(ScorePositionRule rule) {
-    return new GenerationOptions(maxNewTokens, scale, eosTokenIds, padTokenId, stopAtFirstScore,
-        rule);
-  }
-
   @Override
   public int[] eosTokenIds() {
     return eosTokenIds.clone();

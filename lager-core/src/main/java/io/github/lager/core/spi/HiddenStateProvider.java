@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A loaded judge model that reads hidden states: given the token ids of chat-templated judge
  * prompts, it decodes greedily and returns, per prompt, the {@code L+1} hidden states of the step
- * that produced the last score token (docs/LAGER.md section 1), the generated ids and that step,
+ * that produced the last score token (docs/method.md section 1), the generated ids and that step,
  * or that no score token was generated.
  *
  * <p>Heavy: it holds model weights and native memory. Create it through a

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #LAST_LABEL_TOKEN}, the reference's rule: every label token is a candidate and the
- *       last one generated is the score position (docs/LAGER.md section 1);
+ *       last one generated is the score position (docs/method.md section 1);
  *   <li>{@link #firstLabelTokenAfter}: the first label token generated after an anchor text such
  *       as {@code "Score:"}, for the reasoning condition, where the feedback before the score may
  *       hold digits (or letters) that are labels. The anchor is searched in the text decoded from

@@ -57,7 +57,7 @@ class IncrementalResultsTest {
     var side = JsonParser.parseString(Files.readString(IncrementalResults.manifestOf(out)))
         .getAsJsonObject();
     assertThat(side.get("samples").getAsInt()).isEqualTo(3);
-    assertThat(side.get("results_sha256").getAsString()).isEqualTo(RunManifest.sha256(out));
+    assertThat(side.get("results_sha256").getAsString()).isEqualTo(Sha256.of(out));
     assertThat(RunManifest.fromJson(side.getAsJsonObject(RunManifest.KEY))).isEqualTo(MANIFEST);
   }
 

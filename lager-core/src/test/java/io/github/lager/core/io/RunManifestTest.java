@@ -41,9 +41,9 @@ class RunManifestTest {
   void hashesFilesAndParts(@TempDir Path dir) throws Exception {
     Path f = Files.writeString(dir.resolve("a.txt"), "abc");
     // sha256("abc"), FIPS 180-2 test vector
-    assertThat(RunManifest.sha256(f))
+    assertThat(Sha256.of(f))
         .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assertThat(RunManifest.sha256("ab".getBytes(), "c".getBytes()))
-        .isNotEqualTo(RunManifest.sha256("a".getBytes(), "bc".getBytes()));
+    assertThat(Sha256.ofParts("ab".getBytes(), "c".getBytes()))
+        .isNotEqualTo(Sha256.ofParts("a".getBytes(), "bc".getBytes()));
   }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every score of docs/LAGER.md section 2, from the golden logits of the fixtures, against the
+ * Every score of docs/method.md section 2, from the golden logits of the fixtures, against the
  * values the published reference code computed (golden.json: batch1, eval_uniform, eval_random).
  */
 class GoldenScoresTest {

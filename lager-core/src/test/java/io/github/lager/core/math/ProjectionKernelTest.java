@@ -41,7 +41,7 @@ class ProjectionKernelTest {
   }
 
   @Test
-  void batchProjectionEqualsPerSampleProjection() {
+  void theKernelAtAnOffsetEqualsPerSampleProjection() {
     Random r = new Random(5);
     int samples = 7;
     int entries = 6;
@@ -50,7 +50,10 @@ class ProjectionKernelTest {
     float[] states = random(r, samples * entries * h);
     float[] rows = random(r, k * h);
     float[] out = new float[samples * entries * k];
-    Projection.projectBatch(states, samples, entries, h, rows, k, out);
+    ProjectionKernel kernel = ProjectionKernels.get();
+    for (int s = 0; s < samples; s++) { // samples back to back in one array: the kernel's offsets
+      kernel.project(states, s * entries * h, entries, h, rows, k, out, s * entries * k);
+    }
     ScoreHead head = ScoreHead.of(k, h, rows);
     for (int s = 0; s < samples; s++) {
       float[] one = new float[entries * h];

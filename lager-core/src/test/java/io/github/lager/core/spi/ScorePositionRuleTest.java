@@ -53,7 +53,7 @@ class ScorePositionRuleTest {
 
   @Test
   void theAnchorTakesTheFirstLabelTokenAfterIt() {
-    GenerationOptions anchored = OPTIONS.withScorePosition(
+    GenerationOptions anchored = withScorePosition(OPTIONS, 
         ScorePositionRule.firstLabelTokenAfter("Score:", DECODE));
     ScorePositionOutput.Found out = (ScorePositionOutput.Found) run(anchored, FEEDBACK);
     // the 3 and the 4 of the feedback (steps 4 and 7) come before the anchor; the 4 at step 13
@@ -72,7 +72,7 @@ class ScorePositionRuleTest {
 
   @Test
   void anAnchorThatNeverAppearsLeavesTheSampleWithoutAScore() {
-    GenerationOptions anchored = OPTIONS.withScorePosition(
+    GenerationOptions anchored = withScorePosition(OPTIONS, 
         ScorePositionRule.firstLabelTokenAfter("Rating:", DECODE));
     assertThat(run(anchored, FEEDBACK)).isInstanceOf(ScorePositionOutput.NoScoreToken.class);
   }
@@ -86,9 +86,14 @@ class ScorePositionRuleTest {
       assertThat(ids).doesNotContain(5, 6);
       return DECODE.decode(ids);
     });
-    run(OPTIONS.withScorePosition(rule), FEEDBACK);
+    run(withScorePosition(OPTIONS, rule), FEEDBACK);
     // asked at label tokens only (steps 4, 7, 13), with the tokens before them, and no more once
     // the score is taken
     assertThat(seen[0]).isEqualTo(13);
+  }
+
+  private static GenerationOptions withScorePosition(GenerationOptions o, ScorePositionRule rule) {
+    return new GenerationOptions(o.maxNewTokens(), o.scale(), o.eosTokenIds(), o.padTokenId(),
+        o.stopAtFirstScore(), rule);
   }
 }
