@@ -172,7 +172,7 @@ final class DecoderGraph {
     states.add(g.op("Gather", List.of(h, wanted), Attr.i("axis", 0)));
     for (int layer = 0; layer < layers; layer++) {
       g.scope("layers." + layer);
-      boolean s = c.isSliding(layer) && sliding;
+      boolean s = sliding && c.layerKinds().charAt(layer) == 'S';
       h = layer(layer, h, s ? local : global, s ? slidingBias : bias);
       states.add(g.op("Gather", List.of(h, wanted), Attr.i("axis", 0)));
     }
