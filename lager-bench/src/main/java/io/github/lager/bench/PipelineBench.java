@@ -58,7 +58,8 @@ public final class PipelineBench implements Callable<Integer> {
   @Option(names = "--weights-dtype", defaultValue = "float32", description = "Synthetic safetensors: float32 or bfloat16.")
   String weightsDtype;
 
-  @Option(names = "--backend", defaultValue = "djl", description = "djl or onnx (onnx needs model.onnx: --model).")
+  @Option(names = "--backend", defaultValue = "djl", description = "djl or onnx (onnx builds the decoder graph from the checkpoint, synthetic ones"
+          + " included; a --model with model.onnx runs that graph unless -Dlager.onnx.graph=built).")
   String backend;
 
   @Option(names = "--device", defaultValue = "CPU", description = "CPU or GPU.")
@@ -80,6 +81,12 @@ public final class PipelineBench implements Callable<Integer> {
 
   @Option(names = "--max-new-tokens", defaultValue = "10")
   int maxNewTokens;
+
+  @Option(names = "--decode-curve", split = ",", paramLabel = "N,N,...",
+      description = "Also time greedy decoding of the first batch at these numbers of new tokens"
+          + " (e.g. 10,40,160), in this process, back to back: decoding steps/s = (N - 1) /"
+          + " (time(N) - time(1)); no EOS is taken, so every row decodes N tokens.")
+  List<Integer> decodeCurve = List.of();
 
   @Option(names = "--seed", defaultValue = "7")
   long seed;
@@ -134,6 +141,10 @@ public final class PipelineBench implements Callable<Integer> {
           provider.generate(batch, oneStep);
         }
         double prefillSeconds = (System.nanoTime() - t0) / 1e9;
+        if (!decodeCurve.isEmpty()) {
+          out.add("decode_steps_per_s", decodeCurve(provider, judge, ids.subList(0,
+              Math.min(batchSize, ids.size()))));
+        }
         // 2. the whole pipeline
         ScoringSummary summary = judge.score(samples, s -> { });
         double peak = matmulPeak(device, dtype);
@@ -166,6 +177,28 @@ public final class PipelineBench implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Decoding steps per second at each of {@link #decodeCurve}'s lengths on one batch: the time of
+   * N new tokens minus the time of one (the prefill), over N - 1 steps, with no end-of-sequence
+   * token so that every row runs every step.
+   */
+  private JsonObject decodeCurve(HiddenStateProvider provider, Judge judge, List<int[]> batch) {
+    int[] noEos = {};
+    GenerationOptions one = new GenerationOptions(1, judge.scale(), noEos,
+        judge.model().padTokenId());
+    JsonObject curve = new JsonObject();
+    for (int n : decodeCurve) {
+      long t0 = System.nanoTime();
+      provider.generate(batch, one);
+      long t1 = System.nanoTime();
+      provider.generate(batch, one.withMaxNewTokens(n));
+      long t2 = System.nanoTime();
+      double decode = ((t2 - t1) - (t1 - t0)) / 1e9;
+      curve.addProperty(Integer.toString(n), (n - 1) / Math.max(1e-9, decode));
+    }
+    return curve;
   }
 
   /** Judge prompts of spread lengths: real judge prompts (shared data) or the fixtures', repeated. */

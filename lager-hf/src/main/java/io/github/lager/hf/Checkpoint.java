@@ -133,6 +133,16 @@ public final class Checkpoint implements Closeable {
     return file(name).readRows(name, rows);
   }
 
+  /** Where a tensor's raw little-endian bytes lie: the file, the byte offset in it and the length. */
+  public record Location(Path file, long offset, long length) {}
+
+  /** The place of tensor {@code name}'s bytes ({@link SafetensorsFile#byteRange}). */
+  public Location location(String name) {
+    SafetensorsFile f = file(name);
+    long[] range = f.byteRange(name);
+    return new Location(f.file(), range[0], range[1]);
+  }
+
   /** The element type of tensor {@code name}. */
   public SafetensorsFile.DType dtype(String name) {
     return file(name).dtype(name);

@@ -136,6 +136,16 @@ public final class SafetensorsFile implements Closeable {
     }
   }
 
+  /**
+   * Where tensor {@code name}'s raw bytes lie in the file: the byte offset from the file's start
+   * (past the length prefix and the header) and the length, for readers that map the file
+   * themselves (ONNX external data).
+   */
+  public long[] byteRange(String name) {
+    TensorInfo t = info(name);
+    return new long[] {dataStart + t.begin(), t.end() - t.begin()};
+  }
+
   public Path file() {
     return file;
   }

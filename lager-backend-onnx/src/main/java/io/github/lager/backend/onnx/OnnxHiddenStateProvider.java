@@ -18,74 +18,178 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link HiddenStateProvider} on ONNX Runtime, running {@code model.onnx} graphs in the
- * hidden-state graph contract v1 ({@link GraphContract}) beside a Hugging Face model directory.
+ * The {@link HiddenStateProvider} on ONNX Runtime. Two kinds of graph:
  *
- * <p>Contract v1 has no KV cache: each greedy step re-runs the graph on the whole (left-padded)
- * sequence so far. The CUDA execution provider is used when ONNX Runtime offers it (the
- * {@code onnxruntime_gpu} jar, with CUDA 12 libraries present) and the device is not CPU;
- * otherwise the CPU, with a log line saying which.
+ * <ul>
+ *   <li><b>built</b> (the default when the directory has no {@code model.onnx}): the decoder
+ *       written from the architecture registry at load time ({@link DecoderGraph}), weights read
+ *       in place from the safetensors files, greedy decoding with a KV cache
+ *       ({@link KvCacheDecoder}); nothing but the Hugging Face directory is needed;
+ *   <li><b>contract v1</b> (when the directory has {@code model.onnx}): a graph exported by
+ *       {@code tools/export_onnx.py} in the hidden-state graph contract v1 ({@link GraphContract}),
+ *       which has no KV cache: each greedy step re-runs the whole (left-padded) sequence.
+ * </ul>
+ *
+ * <p>Dtype: float32 only (others are refused). Properties: {@code graph} = {@code auto} (default), {@code built} or {@code contract-v1};
+ * {@code intra_op_threads} = ONNX Runtime's intra-op threads (default: its own choice, the
+ * physical cores). The system properties {@value #GRAPH_PROPERTY} and {@value #THREADS_PROPERTY}
+ * set them when the options do not.
+ *
+ * <p>The CUDA execution provider is used when ONNX Runtime offers it (the {@code onnxruntime_gpu}
+ * jar with its CUDA libraries present) and the device is not CPU; otherwise the CPU, with a log
+ * line saying which. With the built graph on CUDA, ONNX Runtime's Java API (no IO binding) copies
+ * the cache to the host and back at every step (docs/onnx.md).
  */
 public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   public static final String GRAPH = "model.onnx";
+  /** ONNX Runtime's session setting: where external data lies for a model loaded from bytes. */
+  static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+  /** The system property that sets {@code graph} when the options do not. */
+  static final String GRAPH_PROPERTY = "lager.onnx.graph";
+  /** The system property that sets {@code intra_op_threads} when the options do not. */
+  static final String THREADS_PROPERTY = "lager.onnx.intra_op_threads";
+  /** The system property that sets {@code prefill_chunk} when the options do not. */
+  static final String CHUNK_PROPERTY = "lager.onnx.prefill_chunk";
+  /** Prompt positions per prefill call of the built graph (docs/benchmarks.md). */
+  static final int PREFILL_CHUNK_DEFAULT = 512;
+  /** The system property that sets {@code prepack} when the options do not. */
+  static final String PREPACK_PROPERTY = "lager.onnx.prepack";
   private static final Logger LOG = LoggerFactory.getLogger(OnnxHiddenStateProvider.class);
+
+  /** Which graph a directory's model runs as. */
+  enum GraphKind {
+    BUILT,
+    CONTRACT_V1;
+
+    static GraphKind choose(String property, Path dir) {
+      String p = property == null ? "auto" : property.trim().toLowerCase(Locale.ROOT);
+      return switch (p) {
+        case "auto", "" -> Files.isRegularFile(dir.resolve(GRAPH)) ? CONTRACT_V1 : BUILT;
+        case "built" -> BUILT;
+        case "contract-v1", "v1" -> CONTRACT_V1;
+        default -> throw new InvalidInputException("onnx backend property graph='" + property
+            + "': use auto, built or contract-v1");
+      };
+    }
+  }
 
   private final ModelConfig config;
   private final OrtEnvironment env;
   private final OrtSession session;
+  private final GraphKind kind;
+  private final KvCacheDecoder decoder;
   private final String device;
+  private final int prefillChunk;
 
+  /** {@code session} (contract v1) or {@code decoder} (built), the other null. */
   private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session,
-      String device) {
+      KvCacheDecoder decoder, String device, int prefillChunk) {
     this.config = config;
     this.env = env;
     this.session = session;
+    this.kind = decoder != null ? GraphKind.BUILT : GraphKind.CONTRACT_V1;
+    this.decoder = decoder;
     this.device = device;
+    this.prefillChunk = prefillChunk;
   }
 
   /**
-   * Opens {@code model.onnx} beside the parsed model {@code model} (which stays the caller's) and
-   * checks it against config.json. The graph computes in float32: another dtype is refused.
+   * Loads the parsed model {@code model} (which stays the caller's): its {@code model.onnx}
+   * (contract v1, checked against config.json), or the decoder graph built from its config.json and
+   * safetensors. Both compute in float32: another dtype is refused, never approximated.
    */
   public static OnnxHiddenStateProvider load(ModelDirectory model, ProviderOptions options) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
     options.dtype().filter(d -> !d.equals("float32")).ifPresent(d -> {
-      throw new InvalidInputException("--dtype " + d + ": the onnx backend's model.onnx computes"
-          + " in float32; use --dtype float32 or --backend djl");
+      throw new InvalidInputException("--dtype " + d + ": the onnx backend computes in float32"
+          + " (half-precision checkpoints are widened once at load); use --dtype float32 or"
+          + " --backend djl");
     });
     Path dir = model.dir();
-    Path graph = dir.resolve(GRAPH);
-    if (!Files.isRegularFile(graph)) {
-      throw new InvalidInputException(dir + " has no " + GRAPH + ": the onnx backend runs a"
-          + " hidden-state graph beside the Hugging Face files; " + GraphContract.HOW_TO_EXPORT);
-    }
+    GraphKind kind = GraphKind.choose(options.properties().getOrDefault("graph",
+        System.getProperty(GRAPH_PROPERTY)), dir);
     ModelConfig config = model.config();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
+    OrtSession keep = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      String threads = options.properties().getOrDefault("intra_op_threads",
+          System.getProperty(THREADS_PROPERTY));
+      if (threads != null && !threads.isBlank()) {
+        so.setIntraOpNumThreads(Integer.parseInt(threads.trim()));
+      }
+      String prepack = options.properties().getOrDefault("prepack",
+          System.getProperty(PREPACK_PROPERTY, "true"));
+      if (!Boolean.parseBoolean(prepack.trim())) {
+        so.addConfigEntry("session.disable_prepacking", "1");
+      }
+      int chunk = Integer.parseInt(options.properties().getOrDefault("prefill_chunk",
+          System.getProperty(CHUNK_PROPERTY, Integer.toString(PREFILL_CHUNK_DEFAULT))).trim());
+      if (chunk < 1) {
+        throw new InvalidInputException("onnx backend property prefill_chunk=" + chunk
+            + ": must be at least 1");
+      }
       String where = device(so, options.device());
-      session = env.createSession(graph.toString(), so);
-      GraphContract.check(GraphContract.describe(session), config, graph);
-      LOG.info("ONNX backend: {} on {} (ONNX Runtime {})", config.modelType(), where,
-          env.getVersion());
-      return new OnnxHiddenStateProvider(config, env, session,
-          where.startsWith("CUDA") ? "gpu:0" : "cpu");
+      if (kind == GraphKind.CONTRACT_V1) {
+        Path graph = dir.resolve(GRAPH);
+        if (!Files.isRegularFile(graph)) {
+          throw new InvalidInputException(dir + " has no " + GRAPH + " (graph=contract-v1): "
+              + GraphContract.HOW_TO_EXPORT + ", or leave graph=auto to build the decoder");
+        }
+        session = env.createSession(graph.toString(), so);
+        GraphContract.check(GraphContract.describe(session), config, graph);
+        LOG.info("ONNX backend: {} contract-v1 graph {} on {} in float32 (ONNX Runtime {})",
+            config.modelType(), graph, where, env.getVersion());
+      } else {
+        session = builtSession(env, so, model, where);
+        keep = env.createSession(DecoderGraph.keepGraph(config).toByteArray(), so);
+      }
+      String resolved = where.startsWith("CUDA") ? "gpu:0" : "cpu";
+      return kind == GraphKind.CONTRACT_V1
+          ? new OnnxHiddenStateProvider(config, env, session, null, resolved, chunk)
+          : new OnnxHiddenStateProvider(config, env, null,
+              new KvCacheDecoder(env, session, keep, config), resolved, chunk);
     } catch (OrtException e) {
+      close(keep);
       close(session);
-      throw new LagerException("ONNX Runtime cannot load " + graph + ": " + e.getMessage(), e);
+      throw new LagerException("ONNX Runtime cannot load the model of " + dir + ": "
+          + e.getMessage(), e);
     } catch (RuntimeException e) {
+      close(keep);
       close(session);
       throw e;
     }
+  }
+
+  /**
+   * Builds the decoder graph of {@code model}'s checkpoint and opens it: ONNX Runtime reads the
+   * weights from the safetensors files itself (external data), so the graph holds no weight.
+   */
+  private static OrtSession builtSession(OrtEnvironment env, OrtSession.SessionOptions so,
+      ModelDirectory model, String where) throws OrtException {
+    long t0 = System.nanoTime();
+    byte[] graph = DecoderGraph.build(model.config(), model.layout(), model.checkpoint())
+        .toByteArray();
+    long t1 = System.nanoTime();
+    so.addConfigEntry(EXTERNAL_DATA_FOLDER, model.dir().toAbsolutePath().normalize().toString());
+    OrtSession session = env.createSession(graph, so);
+    LOG.info("ONNX backend: {} decoder graph built in {} ms ({} KiB, weights in place),"
+        + " session ready in {} ms, on {} in float32 (ONNX Runtime {})",
+        model.config().modelType(), (t1 - t0) / 1_000_000, graph.length / 1024,
+        (System.nanoTime() - t1) / 1_000_000, where, env.getVersion());
+    return session;
   }
 
   private static String device(OrtSession.SessionOptions so, ProviderOptions.Device device)
@@ -115,16 +219,6 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   }
 
   @Override
-  public String device() {
-    return device;
-  }
-
-  @Override
-  public String dtype() {
-    return "float32";
-  }
-
-  @Override
   public int numHiddenLayers() {
     return config.numHiddenLayers();
   }
@@ -135,30 +229,167 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   }
 
   @Override
+  public String device() {
+    return device;
+  }
+
+  /** Which graph this provider runs. */
+  GraphKind graphKind() {
+    return kind;
+  }
+
+  @Override
+  public String dtype() {
+    return "float32";
+  }
+
+  @Override
   public List<ScorePositionOutput> generate(List<int[]> promptIds, GenerationOptions options) {
     if (promptIds.isEmpty()) {
       return List.of();
     }
-    int entries = config.numHiddenLayers() + 1;
-    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
-    boolean more = true;
     try {
-      while (more) {
-        // contract v1 has no KV cache: the whole sequence every step
-        long[] shape = {decoding.batch(), decoding.length()};
-        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(BatchDecoding.rowMajor(decoding.tokens())), shape);
-            OnnxTensor mask = OnnxTensor.createTensor(env,
-                LongBuffer.wrap(BatchDecoding.rowMajor(decoding.attentionMask())), shape);
-            OrtSession.Result out = session.run(Map.of("input_ids", ids, "attention_mask", mask))) {
-          OnnxTensor hidden = (OnnxTensor) out.get("hidden_states").orElseThrow();
-          OnnxTensor logits = (OnnxTensor) out.get("logits").orElseThrow();
-          more = decoding.accept(argmax(logits.getFloatBuffer(), decoding.batch()),
-              () -> toArray(hidden.getFloatBuffer()));
-        }
-      }
+      return kind == GraphKind.BUILT ? generateWithCache(promptIds, options)
+          : generateContractV1(promptIds, options);
     } catch (OrtException e) {
       throw new LagerException("ONNX Runtime failed on a batch of " + promptIds.size() + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Greedy decoding with the KV cache: the prefill of the right-padded prompts, then one token
+   * per row per step; hidden states are copied to Java only at steps whose token is a score token.
+   * Rows that end leave the batch (their cache rows are dropped), so they cost no more compute.
+   */
+  private List<ScorePositionOutput> generateWithCache(List<int[]> promptIds,
+      GenerationOptions options) throws OrtException {
+    int entries = config.numHiddenLayers() + 1;
+    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
+    int batch = promptIds.size();
+    int promptLength = decoding.promptLength();
+    int maxPositions = config.maxPositions();
+    if (maxPositions > 0 && promptLength + options.maxNewTokens() > maxPositions) {
+      throw new InvalidInputException("a prompt of " + promptLength + " tokens plus "
+          + options.maxNewTokens() + " new tokens is longer than the " + maxPositions
+          + " positions (original_max_position_embeddings) within which lager reads this model's "
+          + config.rope().type() + " rotary scaling; beyond them transformers switches to other"
+          + " factors, which lager does not implement");
+    }
+    long[][] ids = new long[batch][promptLength];
+    long[] lengths = new long[batch];
+    for (int b = 0; b < batch; b++) {
+      int[] p = promptIds.get(b);
+      Arrays.fill(ids[b], options.padTokenId());
+      for (int i = 0; i < p.length; i++) {
+        ids[b][i] = p[i];
+      }
+      lengths[b] = p.length;
+    }
+    // rows[i]: the batch row of the decoder's row i (rows that ended are dropped, as the DJL
+    // backend drops them)
+    int[] rows = IntStream.range(0, batch).toArray();
+    long[] rowLengths = lengths;
+    KvCacheDecoder.Step step = decoder.prefill(ids, lengths, prefillChunk);
+    try {
+      for (int fed = 0; ; fed++) {
+        BatchDecoding.Step decided = decoding.accept(forBatch(step.next, rows, batch));
+        keepScoreStates(decoding, step, rows, decided.scoredRows());
+        if (!decided.more()) {
+          break;
+        }
+        long[] live = live(decoding, rows);
+        if (live.length < rows.length) {
+          KvCacheDecoder.Step kept = decoder.keep(step, live);
+          step.close();
+          step = kept;
+          rows = select(rows, live);
+          rowLengths = new long[rows.length];
+          for (int i = 0; i < rows.length; i++) {
+            rowLengths[i] = lengths[rows[i]];
+          }
+        }
+        long[] next = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          next[i] = decoding.lastToken(rows[i]);
+        }
+        KvCacheDecoder.Step following = decoder.decode(step, next, rowLengths, promptLength, fed);
+        step.close();
+        step = following;
+      }
+    } finally {
+      step.close();
+    }
+    return decoding.outputs();
+  }
+
+  /** The decoder rows (indices into {@code rows}) that have not ended. */
+  private static long[] live(BatchDecoding decoding, int[] rows) {
+    long[] out = new long[rows.length];
+    int n = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (!decoding.isFinished(rows[i])) {
+        out[n++] = i;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static int[] select(int[] rows, long[] indices) {
+    int[] out = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      out[i] = rows[(int) indices[i]];
+    }
+    return out;
+  }
+
+  /** The decoder rows' tokens as a whole-batch array (rows that ended get 0, ignored). */
+  private static long[] forBatch(long[] next, int[] rows, int batch) {
+    long[] out = new long[batch];
+    for (int i = 0; i < rows.length; i++) {
+      out[rows[i]] = next[i];
+    }
+    return out;
+  }
+
+  /** Copies the step's hidden states once, for the rows whose token is a score token. */
+  private void keepScoreStates(BatchDecoding decoding, KvCacheDecoder.Step step, int[] rows,
+      int[] scoredRows) {
+    if (scoredRows.length == 0) {
+      return;
+    }
+    float[] states = step.hiddenStates();
+    int entries = config.numHiddenLayers() + 1;
+    for (int row : scoredRows) {
+      int local = -1;
+      for (int i = 0; i < rows.length; i++) {
+        if (rows[i] == row) {
+          local = i;
+        }
+      }
+      decoding.keepScoreState(row,
+          BatchDecoding.rowOf(states, local, entries, rows.length, config.hiddenSize()));
+    }
+  }
+
+  private List<ScorePositionOutput> generateContractV1(List<int[]> promptIds,
+      GenerationOptions options) throws OrtException {
+    int entries = config.numHiddenLayers() + 1;
+    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
+    boolean more = true;
+    while (more) {
+      // contract v1 has no KV cache: the whole sequence every step
+      long[] shape = {decoding.batch(), decoding.length()};
+      try (OnnxTensor ids = OnnxTensor.createTensor(env,
+              LongBuffer.wrap(BatchDecoding.rowMajor(decoding.tokens())), shape);
+          OnnxTensor mask = OnnxTensor.createTensor(env,
+              LongBuffer.wrap(BatchDecoding.rowMajor(decoding.attentionMask())), shape);
+          OrtSession.Result out = session.run(Map.of("input_ids", ids, "attention_mask", mask))) {
+        OnnxTensor hidden = (OnnxTensor) out.get("hidden_states").orElseThrow();
+        OnnxTensor logits = (OnnxTensor) out.get("logits").orElseThrow();
+        more = decoding.accept(argmax(logits.getFloatBuffer(), decoding.batch()),
+            () -> toArray(hidden.getFloatBuffer()));
+      }
     }
     return decoding.outputs();
   }
@@ -201,7 +432,11 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   @Override
   public void close() {
     try {
-      session.close();
+      if (decoder != null) {
+        decoder.close();
+      } else {
+        session.close();
+      }
     } catch (OrtException e) {
       throw new LagerException("cannot close the ONNX session", e);
     }

@@ -12,7 +12,7 @@ public final class OnnxHiddenStateProviderFactory implements HiddenStateProvider
     return "onnx";
   }
 
-  /** Below DJL: the ONNX backend needs an exported graph beside the model. */
+  /** Below DJL, the default backend. */
   @Override
   public int rank() {
     return 10;

@@ -71,11 +71,13 @@ class GraphContractTest {
 
   @Test
   void aMissingGraphSaysHowToMakeOne(@TempDir Path dir) throws Exception {
+    // graph=auto would build the decoder; contract-v1 asks for the exported graph
     copyWithoutGraph("tiny-qwen2", dir);
     assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
-        ProviderOptions.defaults()))
+        new ProviderOptions(ProviderOptions.Device.CPU, java.util.Optional.empty(),
+            Map.of("graph", "contract-v1"))))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("has no model.onnx")
+        .hasMessageContaining("has no model.onnx (graph=contract-v1)")
         .hasMessageContaining("tools/export_onnx.py");
   }
 
@@ -92,7 +94,7 @@ class GraphContractTest {
   }
 
   /** The fixture's Hugging Face files without its model.onnx. */
-  private static void copyWithoutGraph(String fixture, Path to) throws java.io.IOException {
+  static void copyWithoutGraph(String fixture, Path to) throws java.io.IOException {
     try (var files = Files.list(GoldenFixture.fixturesDir().resolve(fixture))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         if (!f.getFileName().toString().equals(OnnxHiddenStateProvider.GRAPH)) {
