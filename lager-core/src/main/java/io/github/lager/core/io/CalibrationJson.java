@@ -47,18 +47,17 @@ public final class CalibrationJson {
 
   private CalibrationJson() {}
 
+  /**
+   * Writes {@code file} whole or not at all ({@link OutputFile}: a temporary file beside it,
+   * forced and renamed); an existing file is replaced.
+   */
   public static void write(Path file, Calibration calibration) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        write(w, calibration);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    write(OutputFile.replacing(file), calibration);
+  }
+
+  /** Writes a checked output ({@link OutputFile#checkAll}) whole or not at all. */
+  public static void write(OutputFile file, Calibration calibration) {
+    file.writeText(w -> write(w, calibration));
   }
 
   public static void write(Writer writer, Calibration calibration) throws IOException {

@@ -39,18 +39,17 @@ public final class LayerWeightsJson {
 
   private LayerWeightsJson() {}
 
+  /**
+   * Writes {@code file} whole or not at all ({@link OutputFile}: a temporary file beside it,
+   * forced and renamed); an existing file is replaced.
+   */
   public static void write(Path file, LayerWeights weights) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        write(w, weights);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    write(OutputFile.replacing(file), weights);
+  }
+
+  /** Writes a checked output ({@link OutputFile#checkAll}) whole or not at all. */
+  public static void write(OutputFile file, LayerWeights weights) {
+    file.writeText(w -> write(w, weights));
   }
 
   public static void write(Writer writer, LayerWeights weights) throws IOException {

@@ -75,6 +75,15 @@ public final class OutputFile {
   }
 
   /**
+   * An output the caller may replace (a library call writing a path it was given): still refused
+   * when it is not a regular file, and written whole or not at all.
+   */
+  public static OutputFile replacing(Path path) {
+    Objects.requireNonNull(path, "path");
+    return check("output", path, Map.of(), true);
+  }
+
+  /**
    * Checks one output of a run against its inputs; see {@link #checkAll}.
    *
    * @param option the option that names it, e.g. {@code --out}
