@@ -47,6 +47,10 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "Calibration file to write.")
   Path out;
 
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
   @Option(names = "--weights", paramLabel = "FILE",
       description = "Layer weights (lager tune): also calibrates lager_w.")
   Path weights;
@@ -64,6 +68,13 @@ final class CalibrateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
     CalibrationMethod m = CalibrationMethod.byKey(method);
+    Map<String, Path> inputs = new LinkedHashMap<>();
+    inputs.put("--data", data);
+    inputs.put("--weights", weights);
+    Map<String, Path> outputs = new LinkedHashMap<>();
+    outputs.put("--out", out);
+    OutputPaths.plots(outputs, plots, Charts.CALIBRATION);
+    OutputPaths.check(inputs, outputs, overwrite);
     ResultsInput input = ResultsInput.file(data);
     LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
     List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);

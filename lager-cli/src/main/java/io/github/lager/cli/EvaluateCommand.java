@@ -83,6 +83,10 @@ final class EvaluateCommand implements Callable<Integer> {
           + " --bootstrap, " + Charts.INTERVALS + ") into DIR.")
   Path plots;
 
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
   @Option(names = "--human-range", paramLabel = "MIN:MAX",
       description = "The values human scores may take (default: the results' label set, its"
           + " smallest to its largest value); a score outside it is an error naming the sample.")
@@ -277,17 +281,18 @@ final class EvaluateCommand implements Callable<Integer> {
       in.put("--valid", weightsSource.valid);
       in.put("--weights", weightsSource.weights);
     }
+    if (statistics.calibration != null) {
+      in.put("--calibration", statistics.calibration.file);
+    }
     Map<String, Path> outs = new LinkedHashMap<>();
     outs.put("--json", json);
     outs.put("--save-weights", saveWeights);
-    if (plots != null) {
-      outs.put("--plots (" + Charts.LAYERS + ")", plots.resolve(Charts.LAYERS));
-      outs.put("--plots (" + Charts.HISTOGRAM + ")", plots.resolve(Charts.HISTOGRAM));
+    if (statistics.bootstrap > 0) {
+      OutputPaths.plots(outs, plots, Charts.LAYERS, Charts.HISTOGRAM, Charts.INTERVALS);
+    } else {
+      OutputPaths.plots(outs, plots, Charts.LAYERS, Charts.HISTOGRAM);
     }
-    OutputPaths.refuseOverlap(in, outs);
-    OutputPaths.checkWritableFile("--json", json);
-    OutputPaths.checkWritableFile("--save-weights", saveWeights);
-    OutputPaths.checkWritableDir("--plots", plots);
+    OutputPaths.check(in, outs, overwrite);
   }
 
   /**

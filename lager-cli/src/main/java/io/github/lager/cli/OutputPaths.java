@@ -2,6 +2,7 @@ package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.FileErrors;
+import io.github.lager.core.io.OutputFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -49,6 +50,31 @@ final class OutputPaths {
               + o.getKey().split(" ")[0]);
         }
       }
+    }
+  }
+
+  /**
+   * Checks every output of a command before any work, against its inputs and each other: none is
+   * an input, none exists unless {@code overwrite}, each can be written ({@link OutputFile}).
+   *
+   * @param inputs option to path; null paths are ignored
+   * @param outputs option to path; null paths are ignored
+   */
+  static void check(Map<String, Path> inputs, Map<String, Path> outputs, boolean overwrite) {
+    OutputFile.checkAll(inputs, outputs, overwrite);
+  }
+
+  /**
+   * Adds the charts a command writes into {@code --plots DIR} to {@code outputs}, after checking
+   * that DIR is, or can be made, a directory; nothing when {@code dir} is null.
+   */
+  static void plots(Map<String, Path> outputs, Path dir, String... charts) {
+    if (dir == null) {
+      return;
+    }
+    checkWritableDir("--plots", dir);
+    for (String chart : charts) {
+      outputs.put("--plots (" + chart + ")", dir.resolve(chart));
     }
   }
 

@@ -10,13 +10,11 @@ import io.github.lager.core.eval.CorrelationRow;
 import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.eval.PairwiseEvaluation;
 import io.github.lager.core.eval.ScoreColumns;
-import io.github.lager.core.io.FileErrors;
+import io.github.lager.core.io.OutputFile;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -157,16 +155,8 @@ final class ReportJson {
 
   /** Writes {@code root} as pretty-printed JSON; an undefined number is {@code null}. */
   static void save(Path file, JsonObject root) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file,
-          new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
-    } catch (IOException e) {
-      throw FileErrors.writing(file, e);
-    }
+    OutputFile.replacing(file).writeString(
+        new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
   }
 
   private static JsonObject row(CorrelationRow r) {

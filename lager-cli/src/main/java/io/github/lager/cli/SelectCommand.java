@@ -6,17 +6,14 @@ import io.github.lager.core.eval.SampleSets;
 import io.github.lager.core.eval.Selection;
 import io.github.lager.core.io.InputLines;
 import io.github.lager.core.io.LayerWeightsJson;
+import io.github.lager.core.io.OutputFile;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,6 +90,10 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "REPORT", description = "Write the report as JSON.")
   Path json;
 
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
   @Option(names = "--plots", paramLabel = "DIR",
       description = "Write " + Charts.SELECTION + " (mean human score of each selection) into"
           + " DIR.")
@@ -105,6 +106,7 @@ final class SelectCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out writes the selected input lines: give the judged"
           + " inputs with --inputs FILE.jsonl");
     }
+    checkOutputs();
     Selection.Rule rule = amount.fraction != null ? Selection.Rule.topFraction(amount.fraction)
         : Selection.Rule.topCount(amount.count);
     ScoreMethod by = StatisticsOptions.score(score, "--score");
@@ -147,6 +149,24 @@ final class SelectCommand implements Callable<Integer> {
       pw.println("wrote " + Charts.selection(plots, r));
     }
     return 0;
+  }
+
+  /** Outputs are checked before any work: none is an input, none exists unless --overwrite. */
+  private void checkOutputs() {
+    Map<String, Path> in = new LinkedHashMap<>();
+    List<Path> files = sources == null ? List.of()
+        : sources.data != null ? sources.data : sources.aspects;
+    String option = sources != null && sources.data != null ? "--data" : "--aspect";
+    for (int i = 0; i < files.size(); i++) {
+      in.put(files.size() == 1 ? option : option + " (file " + (i + 1) + ")", files.get(i));
+    }
+    in.put("--weights", weights);
+    in.put("--inputs", inputs);
+    Map<String, Path> outs = new LinkedHashMap<>();
+    outs.put("--out", out);
+    outs.put("--json", json);
+    OutputPaths.plots(outs, plots, Charts.SELECTION);
+    OutputPaths.check(in, outs, overwrite);
   }
 
   private List<SampleSets.Source> aspects(PrintWriter pw) {
@@ -211,24 +231,15 @@ final class SelectCommand implements Callable<Integer> {
             + " has no line with that idx (are these the inputs that were judged?)");
       }
     }
+    StringBuilder selectedLines = new StringBuilder();
     int written = 0;
-    try {
-      Path parent = out.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
+    for (Map.Entry<Long, String> e : lines.entrySet()) {
+      if (wanted.contains(e.getKey())) {
+        selectedLines.append(e.getValue()).append('\n');
+        written++;
       }
-      try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        for (Map.Entry<Long, String> e : lines.entrySet()) {
-          if (wanted.contains(e.getKey())) {
-            w.write(e.getValue());
-            w.write('\n');
-            written++;
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out, e);
     }
+    OutputFile.replacing(out).writeString(selectedLines.toString());
     return written;
   }
 }

@@ -30,6 +30,10 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Weights file to write.")
   Path out;
 
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
   @Option(names = "--skip-bad",
       description = "Unusable samples are left out and listed either way; with this the exit"
           + " status is 0 rather than 3.")
@@ -41,8 +45,7 @@ final class TuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
-    OutputPaths.refuseOverlap(java.util.Map.of("--data", data), java.util.Map.of("--out", out));
-    OutputPaths.checkWritableFile("--out", out);
+    OutputPaths.check(java.util.Map.of("--data", data), java.util.Map.of("--out", out), overwrite);
     ResultsInput input = ResultsInput.file(data);
     input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
     TrainingData training = TrainingData.fromSamples(input.samples(), input.name(), input.sha256());

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -406,13 +407,129 @@ class BadInputTest {
   }
 
   @Test
-  void aFullDiskIsOneLineWithWhatToDo(@TempDir Path dir) throws IOException {
+  void aDeviceIsNotAnOutputAndAFullDiskLeavesTheOldFileWhole(@TempDir Path dir)
+      throws IOException {
     Path full = Path.of("/dev/full");
-    assumeTrue(Files.isWritable(full), "/dev/full (a device that is always full) is absent");
+    assumeTrue(Files.exists(full), "/dev/full (a device that is always full) is absent");
     Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
     byte[] before = Files.readAllBytes(data);
-    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", full.toString()), 1,
-        "lager evaluate: error: cannot write /dev/full: the disk is full; free space, then rerun");
+    // a device is refused before any work: the write would not be atomic (nor a file)
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", full.toString(),
+        "--overwrite"), 1, "lager evaluate: bad input: --json /dev/full exists and is not a regular"
+        + " file (a device, a pipe or a dangling link); give the path of a file");
     assertThat(Files.readAllBytes(data)).isEqualTo(before);
+    // the full disk itself, during the write, is OutputFileTest's (lager-core): the old file
+    // stays whole and the message is "cannot write FILE: the disk is full; free space, then rerun"
+  }
+
+  // --- every writing command: one output discipline (OutputFile) -------------------------------
+
+  /** The 24 judged inputs of the bundled results, one line each (idx by position). */
+  static Path judgedInputs(Path dir) throws IOException {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      lines.append("{\"user_prompt\": \"prompt ").append(i).append("\", \"score\": 3}\n");
+    }
+    return Files.writeString(dir.resolve("in.jsonl"), lines.toString());
+  }
+
+  @Test
+  void noCommandWritesOverOneOfItsInputs(@TempDir Path dir) throws IOException {
+    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    Path valid = bundled(dir, ResultsInput.BUNDLED_VALID);
+    Path in = judgedInputs(dir);
+    Path cal = dir.resolve("cal.json");
+    assertThat(lager("calibrate", "--method", "linear", "--data", valid.toString(), "--out",
+        cal.toString()).code()).isZero();
+    // a hard link is the same file under another name
+    Path link = dir.resolve("link.jsonl");
+    Files.createLink(link, in);
+    Map<Path, byte[]> before = snapshot(data, valid, in, cal);
+
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", in.toString(), "--overwrite"), 1, "lager select: bad input: --out "
+        + in + " is the same file as --inputs " + in + ": lager never writes over an input;"
+        + " choose another --out");
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", link.toString(), "--overwrite"), 1, "--out " + link + " is the"
+        + " same file as --inputs " + in);
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--json",
+        data.toString(), "--overwrite"), 1, "--json " + data + " is the same file as --data " + data);
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", valid.toString(),
+        "--out", valid.toString(), "--overwrite"), 1, "lager calibrate: bad input: --out " + valid
+        + " is the same file as --data " + valid);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--calibration",
+        cal.toString(), "--json", cal.toString(), "--overwrite"), 1, "lager evaluate: bad input:"
+        + " --json " + cal + " is the same file as --calibration " + cal);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--valid", valid.toString(),
+        "--save-weights", valid.toString(), "--overwrite"), 1, "--save-weights " + valid
+        + " is the same file as --valid " + valid);
+    assertOneLineError(lager("tune", "--data", valid.toString(), "--out", valid.toString(),
+        "--overwrite"), 1, "lager tune: bad input: --out " + valid + " is the same file as --data "
+        + valid);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--valid", valid.toString(),
+        "--json", dir.resolve("r.json").toString(), "--save-weights",
+        dir.resolve("./r.json").toString()), 1, "--save-weights " + dir.resolve("./r.json")
+        + " is the same file as --json " + dir.resolve("r.json") + ": one would overwrite the"
+        + " other");
+    assertUnchanged(before);
+    assertThat(dir.resolve("r.json")).doesNotExist();
+  }
+
+  @Test
+  void everyWritingCommandRefusesAnExistingOutputUnlessOverwrite(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    Path valid = bundled(dir, ResultsInput.BUNDLED_VALID);
+    Path in = judgedInputs(dir);
+    Path old = Files.writeString(dir.resolve("old.json"), "an earlier result");
+    Path plots = Files.createDirectories(dir.resolve("plots"));
+    Path chart = Files.writeString(plots.resolve(Charts.CALIBRATION), "an earlier chart");
+    Map<Path, byte[]> before = snapshot(data, valid, in, old, chart);
+    String exists = " exists; pass --overwrite to replace it, or choose another ";
+    assertOneLineError(lager("tune", "--data", valid.toString(), "--out", old.toString()), 1,
+        "lager tune: bad input: --out " + old + exists + "--out");
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", valid.toString(),
+        "--out", old.toString()), 1, "lager calibrate: bad input: --out " + old + exists + "--out");
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", valid.toString(),
+        "--out", dir.resolve("new.json").toString(), "--plots", plots.toString()), 1,
+        "lager calibrate: bad input: --plots (" + Charts.CALIBRATION + ") " + chart + exists
+            + "--plots");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", old.toString()), 1,
+        "lager evaluate: bad input: --json " + old + exists + "--json");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--valid", valid.toString(),
+        "--save-weights", old.toString()), 1, "--save-weights " + old + exists + "--save-weights");
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", old.toString()), 1, "lager select: bad input: --out " + old
+        + exists + "--out");
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--json",
+        old.toString()), 1, "--json " + old + exists + "--json");
+    assertUnchanged(before);
+    assertThat(dir.resolve("new.json")).doesNotExist();
+
+    var replaced = lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", old.toString(), "--overwrite");
+    assertThat(replaced.code()).as(replaced.err()).isZero();
+    assertThat(Files.readAllLines(old)).hasSize(3);
+    var tuned = lager("tune", "--data", valid.toString(), "--out", old.toString(), "--overwrite");
+    assertThat(tuned.code()).as(tuned.err()).isZero();
+    assertThat(Files.readString(old)).contains("lager-layer-weights");
+    try (var files = Files.list(dir)) { // no temporary file is left beside an output
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".lager"));
+    }
+  }
+
+  static Map<Path, byte[]> snapshot(Path... files) throws IOException {
+    Map<Path, byte[]> m = new java.util.LinkedHashMap<>();
+    for (Path f : files) {
+      m.put(f, Files.readAllBytes(f));
+    }
+    return m;
+  }
+
+  static void assertUnchanged(Map<Path, byte[]> before) throws IOException {
+    for (Map.Entry<Path, byte[]> e : before.entrySet()) {
+      assertThat(Files.readAllBytes(e.getKey())).as(e.getKey().toString()).isEqualTo(e.getValue());
+    }
   }
 }

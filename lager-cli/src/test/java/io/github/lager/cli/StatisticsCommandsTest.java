@@ -138,7 +138,7 @@ class StatisticsCommandsTest {
     }
 
     EvaluateCommandTest.Run cv = run("evaluate", "--calibrate", "isotonic", "--cv", "3",
-        "--seed", "7", "--json", report.toString());
+        "--seed", "7", "--json", report.toString(), "--overwrite");
     assertThat(cv.code()).as(cv.err()).isZero();
     assertThat(cv.out()).contains("calibration: isotonic, 3-fold cross-validation (seed 7)");
     assertThat(json(report).getAsJsonObject("calibration").get("applied").getAsString())
@@ -256,7 +256,8 @@ class StatisticsCommandsTest {
     }
     Files.writeString(labelled, samples.toString());
     EvaluateCommandTest.Run alone = run("evaluate", "--data", labelled.toString(),
-        "--threshold-f1", "0.5", "--label-field", "answerable", "--json", report.toString());
+        "--threshold-f1", "0.5", "--label-field", "answerable", "--json", report.toString(),
+        "--overwrite");
     assertThat(alone.code()).as(alone.err()).isZero();
     assertThat(alone.out()).contains("only answerability is reported");
     assertThat(json(report).has("rows")).isFalse();
