@@ -4,6 +4,9 @@ import io.github.lager.core.eval.Calibration;
 import io.github.lager.core.eval.CalibrationMap;
 import io.github.lager.core.eval.CalibrationMethod;
 import io.github.lager.core.eval.CalibrationReport;
+import io.github.lager.core.eval.HumanRange;
+import io.github.lager.core.eval.HumanScoredData;
+import io.github.lager.core.eval.SampleSets;
 import io.github.lager.core.eval.ScoreColumns;
 import io.github.lager.core.io.CalibrationJson;
 import io.github.lager.core.io.LayerWeightsJson;
@@ -51,6 +54,16 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "Replace existing output files instead of refusing to.")
   boolean overwrite;
 
+  @Option(names = "--human-range", paramLabel = "MIN:MAX",
+      description = "The values human scores may take (default: the results' label set, its"
+          + " smallest to its largest value); a score outside it is an error naming the sample.")
+  String humanRange;
+
+  @Option(names = "--skip-bad",
+      description = "Unusable samples are left out and listed either way; with this the exit"
+          + " status is 0 rather than 3.")
+  boolean skipBad;
+
   @Option(names = "--weights", paramLabel = "FILE",
       description = "Layer weights (lager tune): also calibrates lager_w.")
   Path weights;
@@ -67,7 +80,13 @@ final class CalibrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
-    CalibrationMethod m = CalibrationMethod.byKey(method);
+    CalibrationMethod m;
+    try {
+      m = CalibrationMethod.byKey(method);
+    } catch (IllegalArgumentException e) {
+      throw OptionChecks.bad("--method", "--method: " + e.getMessage());
+    }
+    HumanRange declaredRange = humanRange != null ? HumanRange.parse(humanRange) : null;
     Map<String, Path> inputs = new LinkedHashMap<>();
     inputs.put("--data", data);
     inputs.put("--weights", weights);
@@ -76,6 +95,9 @@ final class CalibrateCommand implements Callable<Integer> {
     OutputPaths.plots(outputs, plots, Charts.CALIBRATION);
     OutputPaths.check(inputs, outputs, overwrite);
     ResultsInput input = ResultsInput.file(data);
+    input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+    HumanScoredData.check(List.of(new SampleSets.Source(input.name(), input.samples())),
+        declaredRange);
     LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
     List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);
     if (w == null) {
@@ -107,7 +129,7 @@ final class CalibrateCommand implements Callable<Integer> {
       pw.println("wrote " + Charts.calibration(plots, m.key(), scores, columns.human(),
           calibration.maps(), columns.scale()));
     }
-    return 0;
+    return LagerCli.skippedExit(input.problems().size(), skipBad, pw);
   }
 
   private static String describe(CalibrationMap map) {

@@ -5,6 +5,7 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.eval.Evaluation;
 import io.github.lager.core.eval.EvaluationReport;
 import io.github.lager.core.eval.HumanRange;
+import io.github.lager.core.eval.HumanScoredData;
 import io.github.lager.core.eval.PairwiseEvaluation;
 import io.github.lager.core.eval.SampleSets;
 import io.github.lager.core.eval.ScoreColumns;
@@ -123,7 +124,7 @@ final class EvaluateCommand implements Callable<Integer> {
     statistics.check();
     boolean bundled = data.isEmpty();
     if (bundled && weightsSource != null) {
-      throw new InvalidInputException("--valid and --weights need --data: the bundled sample is"
+      throw OptionChecks.bad("--data", "--valid and --weights need --data: the bundled sample is"
           + " evaluated with its own validation file");
     }
     HumanRange declaredRange = humanRange != null ? HumanRange.parse(humanRange) : null;
@@ -150,9 +151,8 @@ final class EvaluateCommand implements Callable<Integer> {
       in.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
       skipped += in.problems().size();
     }
-    ScoreScale scale = scale(all);
-    HumanRange range = declaredRange != null ? declaredRange : HumanRange.ofScale(scale);
-    all.forEach(in -> range.check(in.samples(), in.name()));
+    ScoreScale scale = HumanScoredData.check(all.stream()
+        .map(i -> new SampleSets.Source(i.name(), i.samples())).toList(), declaredRange).scale();
     boolean pairwise = judgment != null ? judgment == Judgment.PAIRWISE : scale.isPairwise();
     if (pairwise) {
       PairwiseScore.checkPairwise(scale);
@@ -211,6 +211,7 @@ final class EvaluateCommand implements Callable<Integer> {
       return exit(skipped, out);
     }
     ScoreColumns columns = ScoreColumns.of(samples, methods, weights, weightsName, reuseWeights);
+    statistics.checkData(columns, inputs); // before any table prints
     if (!columns.hasHumanScores() && statistics.answerability()) {
       statistics.checkWithoutHumanScores(plots != null);
       out.printf("%d valid samples (%d invalid skipped); not every sample has a human score, so"
@@ -243,12 +244,7 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private int exit(int skipped, PrintWriter out) {
-    if (skipped > 0) {
-      out.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
-          + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
-              + " (--skip-bad: 0)"));
-    }
-    return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
+    return LagerCli.skippedExit(skipped, skipBad, out);
   }
 
   /** The statistics of absolute judgments are refused for pairwise ones, naming the option. */
@@ -293,15 +289,6 @@ final class EvaluateCommand implements Callable<Integer> {
       OutputPaths.plots(outs, plots, Charts.LAYERS, Charts.HISTOGRAM);
     }
     OutputPaths.check(in, outs, overwrite);
-  }
-
-  /**
-   * The label set of the results: the first valid sample's (the samples of one evaluation share
-   * it, which the evaluation checks); 1-5 when no sample is valid.
-   */
-  private static ScoreScale scale(List<ResultsInput> inputs) {
-    return inputs.stream().flatMap(i -> i.samples().stream()).filter(ScoredSample::isValid)
-        .findFirst().map(ScoredSample::labels).orElse(ScoreScale.of(5));
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.Projection;
 import io.github.lager.hf.JudgeOptions;
@@ -87,28 +86,23 @@ final class ScoringOptions {
   /** The judge these options describe, with the layer weights read from {@code --weights}. */
   JudgeOptions judgeOptions(LayerWeights weights) {
     validate();
-    return prompts.apply(JudgeOptions.builder()).backend(backend).device(device).dtype(dtype)
+    return PromptOptions.build(prompts.apply(JudgeOptions.builder()).backend(backend)
+        .device(device).dtype(dtype)
         .maxNewTokens(maxNewTokens).batchSize(batchSize).maxLength(maxLength)
         .lens(logitLens ? Projection.Lens.FINAL_NORM : Projection.Lens.RAW).failFast(failFast)
         .stopAtFirstScore(stopAtFirstScore).anchor(anchor).weights(weights)
-        .reuseWeights(reuseWeights).build();
+        .reuseWeights(reuseWeights));
   }
 
   /** Fails naming the option when a number is out of its range. */
   void validate() {
-    atLeast("--batch-size", batchSize, 1);
-    atLeast("--max-length", maxLength, 1);
+    OptionChecks.atLeast("--batch-size", batchSize, 1);
+    OptionChecks.atLeast("--max-length", maxLength, 1);
     if (anchor != null && anchor.isEmpty()) {
-      throw new InvalidInputException("--anchor must not be empty");
+      throw OptionChecks.bad("--anchor", "--anchor must not be empty");
     }
     if (maxNewTokens != null) {
-      atLeast("--max-new-tokens", maxNewTokens, 1);
-    }
-  }
-
-  private static void atLeast(String option, int value, int min) {
-    if (value < min) {
-      throw new InvalidInputException(option + " must be at least " + min + ", found " + value);
+      OptionChecks.atLeast("--max-new-tokens", maxNewTokens, 1);
     }
   }
 }

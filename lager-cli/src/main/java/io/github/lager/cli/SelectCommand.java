@@ -2,6 +2,8 @@ package io.github.lager.cli;
 
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.eval.HumanRange;
+import io.github.lager.core.eval.HumanScoredData;
 import io.github.lager.core.eval.SampleSets;
 import io.github.lager.core.eval.Selection;
 import io.github.lager.core.io.InputLines;
@@ -90,6 +92,16 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "REPORT", description = "Write the report as JSON.")
   Path json;
 
+  @Option(names = "--human-range", paramLabel = "MIN:MAX",
+      description = "The values human scores may take (default: the results' label set, its"
+          + " smallest to its largest value); a score outside it is an error naming the sample.")
+  String humanRange;
+
+  @Option(names = "--skip-bad",
+      description = "Unusable samples are left out and listed either way; with this the exit"
+          + " status is 0 rather than 3.")
+  boolean skipBad;
+
   @Option(names = "--overwrite",
       description = "Replace existing output files instead of refusing to.")
   boolean overwrite;
@@ -103,18 +115,27 @@ final class SelectCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
     if (out != null && inputs == null) {
-      throw new IllegalArgumentException("--out writes the selected input lines: give the judged"
+      throw OptionChecks.bad("--out", "--out writes the selected input lines: give the judged"
           + " inputs with --inputs FILE.jsonl");
     }
-    checkOutputs();
+    if (amount.fraction != null) {
+      OptionChecks.between("--top-frac", amount.fraction, 0, false, 1, true);
+    } else {
+      OptionChecks.atLeast("--top-n", amount.count, 1);
+    }
     Selection.Rule rule = amount.fraction != null ? Selection.Rule.topFraction(amount.fraction)
         : Selection.Rule.topCount(amount.count);
     ScoreMethod by = StatisticsOptions.score(score, "--score");
-    LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
-    if (by.isTuned() && w == null) {
-      throw new IllegalArgumentException("--score " + by.key() + " needs --weights");
+    if (by.isTuned() && weights == null) {
+      throw OptionChecks.bad("--score", "--score " + by.key() + " needs --weights");
     }
-    List<SampleSets.Source> aspects = aspects(pw);
+    HumanRange declaredRange = humanRange != null ? HumanRange.parse(humanRange) : null;
+    checkOutputs();
+    LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
+    List<String> problems = new ArrayList<>();
+    List<SampleSets.Source> aspects = aspects(pw, problems);
+    problems.forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+    HumanScoredData.check(aspects, declaredRange);
     List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);
     if (w == null) {
       methods.removeIf(ScoreMethod::isTuned);
@@ -148,7 +169,7 @@ final class SelectCommand implements Callable<Integer> {
       }
       pw.println("wrote " + Charts.selection(plots, r));
     }
-    return 0;
+    return LagerCli.skippedExit(problems.size(), skipBad, pw);
   }
 
   /** Outputs are checked before any work: none is an input, none exists unless --overwrite. */
@@ -169,17 +190,19 @@ final class SelectCommand implements Callable<Integer> {
     OutputPaths.check(in, outs, overwrite);
   }
 
-  private List<SampleSets.Source> aspects(PrintWriter pw) {
+  private List<SampleSets.Source> aspects(PrintWriter pw, List<String> problems) {
     List<SampleSets.Source> aspects = new ArrayList<>();
     if (sources == null) {
       pw.println("No --data or --aspect given: ranking the bundled sample results of the"
           + " tiny-llama fixture (random-weight judge, project-annotated human scores).");
       ResultsInput in = ResultsInput.bundled(ResultsInput.BUNDLED_DATA);
+      problems.addAll(in.problems());
       aspects.add(new SampleSets.Source(in.name(), in.samples()));
     } else if (sources.data != null) {
       List<SampleSets.Source> files = new ArrayList<>();
       for (Path p : sources.data) {
         ResultsInput in = ResultsInput.file(p);
+        problems.addAll(in.problems());
         files.add(new SampleSets.Source(in.name(), in.samples()));
       }
       SampleSets.Merged merged = SampleSets.mergeByIdx(files);
@@ -192,6 +215,7 @@ final class SelectCommand implements Callable<Integer> {
     } else {
       for (Path p : sources.aspects) {
         ResultsInput in = ResultsInput.file(p);
+        problems.addAll(in.problems());
         aspects.add(new SampleSets.Source(in.name(), in.samples()));
       }
       pw.printf("aspects: %d files%n", aspects.size());

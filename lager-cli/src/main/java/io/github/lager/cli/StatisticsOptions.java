@@ -106,22 +106,56 @@ final class StatisticsOptions {
 
   /** Refuses combinations that cannot work, before anything is computed. */
   void check() {
+    OptionChecks.between("--confidence", confidence, 0, false, 1, false);
     if (bootstrap < 0) {
-      throw new IllegalArgumentException("--bootstrap must be at least 1 (0: no bootstrap), got "
-          + bootstrap);
+      throw OptionChecks.bad("--bootstrap", "--bootstrap must be at least 1 (0: no bootstrap),"
+          + " got " + bootstrap);
+    }
+    if (bootstrap > 0) {
+      Bootstrap.checkResamples(bootstrap, confidence, "--bootstrap");
     }
     if (!compare.isEmpty() && bootstrap == 0) {
-      throw new IllegalArgumentException("--compare needs --bootstrap N: the interval and p come"
+      throw OptionChecks.bad("--compare", "--compare needs --bootstrap N: the interval and p come"
           + " from the resamples");
     }
     if ((labelField == null) != (thresholdF1 == null)) {
-      throw new IllegalArgumentException("answerability needs both --threshold-f1 FRAC and"
+      throw OptionChecks.bad("--threshold-f1", "answerability needs both --threshold-f1 FRAC and"
           + " --label-field FIELD");
     }
+    if (thresholdF1 != null) {
+      OptionChecks.between("--threshold-f1", thresholdF1, 0, true, 1, true);
+    }
     if (calibration != null && calibration.method != null) {
-      CalibrationMethod.byKey(calibration.method);
+      try {
+        CalibrationMethod.byKey(calibration.method);
+      } catch (IllegalArgumentException e) {
+        throw OptionChecks.bad("--calibrate", "--calibrate: " + e.getMessage());
+      }
+    }
+    OptionChecks.atLeast("--cv", folds, 2);
+    if (grouping != null && grouping.regex != null) {
+      regex(grouping.regex);
     }
     comparisons();
+  }
+
+  /**
+   * The checks that need the data, made before any table prints: the --group-by field and the
+   * --label-field of every sample, and --cv K against the number of samples.
+   */
+  void checkData(ScoreColumns columns, List<ResultsInput> inputs) {
+    if (grouping != null && grouping.field != null) {
+      Groups.split(columns, ResultsInput.field(inputs, grouping.field),
+          "field '" + grouping.field + "'");
+    }
+    if (answerability()) {
+      Answerability.evaluate(columns, ResultsInput.field(inputs, labelField), labelField,
+          thresholdF1);
+    }
+    if (calibration != null && calibration.method != null && folds > columns.n()) {
+      throw OptionChecks.bad("--cv", "--cv " + folds + " is more folds than the " + columns.n()
+          + " samples; give at most " + columns.n());
+    }
   }
 
   /** The statistics options given, by name (for messages). */
@@ -171,7 +205,7 @@ final class StatisticsOptions {
     for (String c : compare) {
       String[] parts = c.split(",");
       if (parts.length != 2) {
-        throw new IllegalArgumentException("--compare takes two scores as A,B, got '" + c + "'");
+        throw OptionChecks.bad("--compare", "--compare takes two scores as A,B, got '" + c + "'");
       }
       pairs.add(new Bootstrap.Pair(score(parts[0].strip(), "--compare"),
           score(parts[1].strip(), "--compare")));
@@ -184,7 +218,7 @@ final class StatisticsOptions {
     try {
       return ScoreMethod.byKey(key);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": unknown score '" + key + "'; scores: "
+      throw OptionChecks.bad(option, option + ": unknown score '" + key + "'; scores: "
           + String.join(", ", Arrays.stream(ScoreMethod.values()).map(ScoreMethod::key).toList()));
     }
   }
@@ -425,8 +459,8 @@ final class StatisticsOptions {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("--group-regex: " + e.getDescription() + " in /" + regex
-          + "/");
+      throw OptionChecks.bad("--group-regex", "--group-regex: " + e.getDescription() + " in /"
+          + regex + "/");
     }
   }
 

@@ -7,6 +7,7 @@ import io.github.lager.train.TrainingData;
 import io.github.lager.train.TuningResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,9 +46,12 @@ final class TuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
+    tuner.check();
     OutputPaths.check(java.util.Map.of("--data", data), java.util.Map.of("--out", out), overwrite);
     ResultsInput input = ResultsInput.file(data);
     input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+    io.github.lager.core.eval.HumanScoredData.check(List.of(
+        new io.github.lager.core.eval.SampleSets.Source(input.name(), input.samples())), null);
     TrainingData training = TrainingData.fromSamples(input.samples(), input.name(), input.sha256());
     TuningResult result = new LayerWeightTuner(tuner.config()).tune(training);
     LayerWeights w = result.weights();
@@ -69,12 +73,6 @@ final class TuneCommand implements Callable<Integer> {
     pw.printf(Locale.ROOT, "largest weight: entry %d (%.4f; uniform would be %.4f)%n", best,
         weights[best], 1.0 / weights.length);
     pw.println("wrote " + out);
-    int skipped = input.problems().size();
-    if (skipped > 0) {
-      pw.println("skipped " + skipped + " unusable sample" + (skipped == 1 ? "" : "s")
-          + " (listed above)" + (skipBad ? "" : "; exit status " + LagerCli.EXIT_SKIPPED
-              + " (--skip-bad: 0)"));
-    }
-    return skipped > 0 && !skipBad ? LagerCli.EXIT_SKIPPED : LagerCli.EXIT_OK;
+    return LagerCli.skippedExit(input.problems().size(), skipBad, pw);
   }
 }

@@ -288,9 +288,13 @@ class BadInputTest {
     assertThat(tpu.code()).isEqualTo(LagerCli.EXIT_USAGE);
     assertThat(tpu.err()).contains("expected one of [AUTO, CPU, GPU] (case-insensitive) but was"
         + " 'tpu'");
-    assertOneLineError(score(data, dir.resolve("c.json"), "--batch-size", "0"), 1,
-        "lager score: bad input: --batch-size must be at least 1, found 0");
-    assertOneLineError(score(data, dir.resolve("c.json"), "--max-new-tokens", "0"), 1,
+    // a value out of range is a usage error, as a value of the wrong type: exit 2 both
+    assertOneLineError(score(data, dir.resolve("c.json"), "--batch-size", "0"), 2,
+        "lager score: usage: --batch-size must be at least 1, found 0");
+    assertOneLineError(score(data, dir.resolve("c.json"), "--batch-size", "abc"), 2,
+        "lager score: usage: Invalid value for option '--batch-size': 'abc' is not an int (lager"
+            + " score --help lists the options)");
+    assertOneLineError(score(data, dir.resolve("c.json"), "--max-new-tokens", "0"), 2,
         "--max-new-tokens must be at least 1, found 0");
     assertThat(dir.resolve("c.json")).doesNotExist();
 
@@ -349,7 +353,7 @@ class BadInputTest {
     var declared = lager("evaluate", "--data", pairs.toString(), "--human-range", "0:2");
     assertThat(declared.code()).as(declared.err()).isZero();
     assertThat(declared.out()).contains("| e_score ");
-    assertOneLineError(lager("evaluate", "--data", pairs.toString(), "--human-range", "2"), 1,
+    assertOneLineError(lager("evaluate", "--data", pairs.toString(), "--human-range", "2"), 2,
         "--human-range expects MIN:MAX with numbers MIN <= MAX (e.g. 1:5 or 0:2), found '2'");
   }
 
@@ -531,5 +535,127 @@ class BadInputTest {
     for (Map.Entry<Path, byte[]> e : before.entrySet()) {
       assertThat(Files.readAllBytes(e.getKey())).as(e.getKey().toString()).isEqualTo(e.getValue());
     }
+  }
+
+  // --- human scores: one reader, one rule in evaluate, tune, select and calibrate -------------
+
+  @Test
+  void everyCommandReadsHumanScoresByTheSameRule(@TempDir Path dir) throws IOException {
+    Path seven = withHuman(dir, "h7.json", i -> i == 3 ? new com.google.gson.JsonPrimitive(7) : null);
+    Path out = dir.resolve("out.json");
+    String outside = "h7.json: sample #3 (idx 3): human_score 7, outside the judge's scale 1-5";
+    byte[] before = Files.readAllBytes(seven);
+    assertOneLineError(lager("evaluate", "--data", seven.toString()), 1, outside);
+    assertOneLineError(lager("tune", "--data", seven.toString(), "--out", out.toString()), 1,
+        outside);
+    assertOneLineError(lager("select", "--data", seven.toString(), "--top-n", "3"), 1, outside);
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", seven.toString(),
+        "--out", out.toString()), 1, outside);
+    assertThat(out).doesNotExist();
+    assertThat(Files.readAllBytes(seven)).isEqualTo(before);
+    var declared = lager("select", "--data", seven.toString(), "--top-n", "3", "--human-range",
+        "1:10");
+    assertThat(declared.code()).as(declared.err()).isZero();
+
+    // NaN: the sample is left out and listed by every command, which exits 3 (0 with --skip-bad)
+    String nan = Files.readString(bundled(dir, ResultsInput.BUNDLED_DATA))
+        .replaceFirst("\"human_score\": [^,\\]]+", "\"human_score\": NaN");
+    Path nanFile = Files.writeString(dir.resolve("nan.json"), nan);
+    assertThat(nan).contains("NaN");
+    for (String[] args : List.of(new String[] {"evaluate", "--data", nanFile.toString()},
+        new String[] {"select", "--data", nanFile.toString(), "--top-n", "3"},
+        new String[] {"calibrate", "--method", "linear", "--data", nanFile.toString(), "--out",
+            dir.resolve("c.json").toString()},
+        new String[] {"tune", "--data", nanFile.toString(), "--out",
+            dir.resolve("w.json").toString()})) {
+      var r = lager(args);
+      assertThat(r.code()).as(args[0] + ": " + r.err()).isEqualTo(LagerCli.EXIT_SKIPPED);
+      assertThat(r.err()).as(args[0]).contains("skipped " + nanFile + ": sample #0 (idx 0):")
+          .contains("NaN is not finite");
+      assertThat(r.out()).as(args[0]).contains("skipped 1 unusable sample (listed above); exit"
+          + " status 3 (--skip-bad: 0)");
+    }
+  }
+
+  @Test
+  void aBootstrapTooSmallForItsIntervalIsRefusedSayingHowManyAreNeeded(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    var one = lager("evaluate", "--data", data.toString(), "--bootstrap", "1");
+    assertOneLineError(one, 2, "lager evaluate: usage: --bootstrap 1 is too few resamples for a"
+        + " 95% percentile interval: it needs at least 41 (2000 is usual)");
+    assertThat(one.out()).as("refused before the report prints").isEmpty();
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--bootstrap", "100",
+        "--confidence", "0.99"), 2, "--bootstrap 100 is too few resamples for a 99% percentile"
+        + " interval: it needs at least 201");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--bootstrap", "100",
+        "--confidence", "1.5"), 2, "--confidence must be in (0, 1), found 1.5");
+  }
+
+  // --- one exit-code rule: options are checked before any work, and exit 2 ---------------------
+
+  @Test
+  void everyBadOptionValueIsAUsageErrorFoundBeforeAnyReportPrints(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    Path valid = bundled(dir, ResultsInput.BUNDLED_VALID);
+    String[][] cases = {
+        {"--cv 1", "lager evaluate: usage: --cv must be at least 2, found 1", "evaluate", "--data",
+            data.toString(), "--calibrate", "linear", "--cv", "1"},
+        {"--cv 99", "lager evaluate: usage: --cv 99 is more folds than the 23 samples; give at"
+            + " most 23", "evaluate", "--data", data.toString(), "--calibrate", "linear", "--cv",
+            "99"},
+        {"--threshold-f1", "lager evaluate: usage: --threshold-f1 must be in [0, 1], found 1.5",
+            "evaluate", "--data", data.toString(), "--threshold-f1", "1.5", "--label-field", "x"},
+        {"--calibrate", "lager evaluate: usage: --calibrate: unknown calibration method 'cubic';"
+            + " expected linear or isotonic", "evaluate", "--data", data.toString(), "--calibrate",
+            "cubic"},
+        {"--group-regex", "lager evaluate: usage: --group-regex: Unclosed group", "evaluate",
+            "--data", data.toString(), "--group-regex", "(a"},
+        {"--compare", "lager evaluate: usage: --compare needs --bootstrap N", "evaluate", "--data",
+            data.toString(), "--compare", "lager_wo,e_score"},
+        {"--epochs", "lager tune: usage: --epochs must be at least 1, found 0", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--epochs", "0"},
+        {"--lr", "lager tune: usage: --lr must be a positive number, found -1.0", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--lr", "-1"},
+        {"--alpha", "lager tune: usage: --alpha must be in [0, 1], found 2.0", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--variant", "paper",
+            "--alpha", "2"},
+        {"--top-frac", "lager select: usage: --top-frac must be in (0, 1], found 1.5", "select",
+            "--data", data.toString(), "--top-frac", "1.5"},
+        {"--top-n", "lager select: usage: --top-n must be at least 1, found 0", "select", "--data",
+            data.toString(), "--top-n", "0"},
+        {"--score", "lager select: usage: --score lager_w needs --weights", "select", "--data",
+            data.toString(), "--top-n", "3", "--score", "lager_w"},
+        {"--method", "lager calibrate: usage: --method: unknown calibration method 'cubic'",
+            "calibrate", "--method", "cubic", "--data", valid.toString(), "--out",
+            dir.resolve("c.json").toString()},
+        {"--limit", "lager render: usage: --limit must be at least 1, found 0", "render",
+            "--model", ScoreCommandTest.fixture(MODEL).toString(), "--data", data.toString(),
+            "--limit", "0"},
+        {"type", "lager evaluate: usage: Invalid value for option '--bootstrap': 'many' is not an"
+            + " int", "evaluate", "--bootstrap", "many"},
+        {"unknown", "lager tune: usage: Unknown options: '--epoch', '2'", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--epoch", "2"},
+    };
+    for (String[] c : cases) {
+      var r = lager(java.util.Arrays.copyOfRange(c, 2, c.length));
+      assertOneLineError(r, LagerCli.EXIT_USAGE, c[1]);
+      assertThat(r.err().lines()).as(c[0]).hasSize(1);
+      // no report, no table prints before the refusal (at most the line naming the data)
+      assertThat(r.out()).as(c[0]).doesNotContain("+---").doesNotContain("wrote");
+    }
+    assertThat(dir.resolve("w.json")).doesNotExist();
+    assertThat(dir.resolve("c.json")).doesNotExist();
+  }
+
+  @Test
+  void aGroupByFieldTheSamplesLackIsFoundBeforeTheReportPrints(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, ResultsInput.BUNDLED_DATA);
+    var r = lager("evaluate", "--data", data.toString(), "--group-by", "topic");
+    assertOneLineError(r, 1, "lager evaluate: bad input: " + data + ": sample #0 (idx 0): field"
+        + " 'topic' is missing");
+    assertThat(r.out()).doesNotContain("+---");
   }
 }

@@ -83,7 +83,7 @@ class JudgeFormatsTest {
     assertThat(absolute.code()).as(absolute.err()).isZero();
     assertThat(absolute.out()).contains("labels 0,1,2").contains("| pearson ");
     // statistics of absolute scores are refused for pairwise judgments
-    assertOneLineError(lager("evaluate", "--data", out.toString(), "--bootstrap", "10"), 1,
+    assertOneLineError(lager("evaluate", "--data", out.toString(), "--bootstrap", "100"), 1,
         "--bootstrap is for absolute judgments (correlations with human scores); these results"
             + " are pairwise");
   }
@@ -178,25 +178,25 @@ class JudgeFormatsTest {
     Path pairs = examples("pairwise-items.jsonl");
     Path out = dir.resolve("x.json");
     assertOneLineError(lager("score", "--model", MODEL, "--labels", "A,B,C", "--data",
-        pairs.toString(), "--out", out.toString()), 1, "lager score: bad input: --labels: label"
+        pairs.toString(), "--out", out.toString()), 2, "lager score: usage: --labels: label"
         + " \"A\" is not a number, so it has no value of its own; give one value per label with"
         + " --values (e.g. --labels A,B,C --values 1,2,3)");
     assertOneLineError(lager("render", "--model", MODEL, "--labels", "A,XY,C", "--values",
         "0,2,1", "--template", "pairwise", "--data", pairs.toString()), 1, "the label \"XY\" is"
         + " not one token of the vocabulary");
     assertOneLineError(lager("render", "--model", MODEL, "--labels", "A,B,C", "--values",
-        "1,2,3", "--template", "pairwise", "--data", pairs.toString()), 1, "the pairwise template"
+        "1,2,3", "--template", "pairwise", "--data", pairs.toString()), 2, "the pairwise template"
         + " needs a pairwise label set: three labels with the values 0 (A better), 1 (tie) and 2"
         + " (B better), e.g. --labels 0,1,2 or --labels A,B,C --values 0,2,1; got A=1, B=2, C=3");
     assertOneLineError(lager("render", "--model", MODEL, "--points", "5", "--labels", "1-5",
-        "--data", pairs.toString()), 1, "--labels and --points both give the label set");
+        "--data", pairs.toString()), 2, "--labels and --points both give the label set");
     assertOneLineError(lager("render", "--model", MODEL, "--values", "1,2", "--data",
-        pairs.toString()), 1, "--values gives the values of --labels, which is missing");
+        pairs.toString()), 2, "--values gives the values of --labels, which is missing");
     assertOneLineError(lager("score", "--model", MODEL, "--pairwise", "--labels", "0,1,2",
-        "--data", pairs.toString(), "--out", out.toString()), 1, "pairwise judging (--pairwise)"
+        "--data", pairs.toString(), "--out", out.toString()), 2, "pairwise judging (--pairwise)"
         + " renders every sample in both orders from its fields: it needs a prompt template");
     assertOneLineError(lager("score", "--model", MODEL, "--pairwise", "--template", "pairwise",
-        "--labels", "1-3", "--data", pairs.toString(), "--out", out.toString()), 1,
+        "--labels", "1-3", "--data", pairs.toString(), "--out", out.toString()), 2,
         "pairwise judging (--pairwise) needs a pairwise label set");
     assertOneLineError(lager("render", "--model", MODEL, "--template", "nosuch.jinja",
         "--data", pairs.toString()), 1, "--template nosuch.jinja: neither a built-in template"

@@ -94,7 +94,7 @@ class StatisticsCommandsTest {
     assertThat(Files.size(dir.resolve(Charts.SELECTION))).isGreaterThan(1000);
 
     EvaluateCommandTest.Run noInputs = run("select", "--top-n", "3", "--out", out.toString());
-    assertThat(noInputs.code()).isEqualTo(LagerCli.EXIT_ERROR);
+    assertThat(noInputs.code()).isEqualTo(LagerCli.EXIT_USAGE);
     assertThat(noInputs.err()).contains("--out writes the selected input lines: give the judged"
         + " inputs with --inputs");
     EvaluateCommandTest.Run badScore = run("select", "--top-n", "3", "--score", "lager_x");
