@@ -90,7 +90,7 @@ public final class Judge implements AutoCloseable {
       GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
           scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
       JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), provider,
-          head, generation, options.pipeline());
+          head, generation, options.pipeline(), config.positionLimit());
       return new Judge(model, options, factory.name(), provider, scale, pipeline);
     } catch (RuntimeException | Error e) {
       if (provider != null) {
