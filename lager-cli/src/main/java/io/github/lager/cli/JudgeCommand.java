@@ -3,11 +3,11 @@ package io.github.lager.cli;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.io.TemporaryDirectory;
 import io.github.lager.core.math.ScoreMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,8 +43,15 @@ final class JudgeCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "FILE.jsonl", description = "Judge prompts (JSON Lines).")
   Path data;
 
-  @Option(names = "--out", paramLabel = "RESULTS.json", description = "Also write the results.")
+  @Option(names = "--out", paramLabel = "RESULTS.json",
+      description = "Also write the results, as `lager score` does (batch by batch; an existing"
+          + " file is refused unless --resume or --overwrite).")
   Path out;
+
+  @Option(names = "--resume",
+      description = "Continue an interrupted run of --out (same model, data and options), as"
+          + " `lager score --resume`.")
+  boolean resume;
 
   @Mixin
   ScoringOptions options;
@@ -52,11 +59,25 @@ final class JudgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter pw = spec.commandLine().getOut();
-    Path tmp = null;
+    if (resume && options.overwrite) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--resume and --overwrite are mutually exclusive: continue the earlier run, or replace it");
+    }
+    if (resume && out == null) {
+      throw OptionChecks.bad("--resume", "--resume continues an interrupted run of --out: give"
+          + " --out RESULTS.json");
+    }
+    // removed on every way out, a signal included
+    try (TemporaryDirectory bundled = model == null || data == null
+        ? TemporaryDirectory.create("lager-judge") : null) {
+      return run(bundled == null ? null : bundled.path(), pw);
+    }
+  }
+
+  private int run(Path tmp, PrintWriter pw) throws IOException {
     Path modelDir = model;
     Path prompts = data;
-    if (model == null || data == null) {
-      tmp = Files.createTempDirectory("lager-judge");
+    if (tmp != null) {
       if (model == null) {
         modelDir = extract(tmp.resolve("tiny-llama"), "tiny-llama/", MODEL_FILES);
         pw.println("No --model: the bundled tiny-llama checkpoint (random weights: the scores show"
@@ -68,22 +89,26 @@ final class JudgeCommand implements Callable<Integer> {
         pw.println("No --data: 8 bundled judge prompts.");
       }
     }
-    try {
-      options.judgeOptions(null); // bad options are refused before the data is read
-      JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(prompts, options.failFast,
-          options.prompts.fieldBased());
-      input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
-      ScoringRun.Outcome outcome = ScoringRun.run(modelDir, prompts, input.samples(), out,
-          options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW,
-          options, spec.commandLine().getErr(), "lager judge");
-      print(outcome, pw);
-      ScoringRun.printSummary(outcome.summary(), out, pw);
+    options.judgeOptions(null); // bad options are refused before the data is read
+    JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(prompts, options.failFast,
+        options.prompts.fieldBased());
+    input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+    ScoringRun.Outcome outcome = ScoringRun.run(modelDir, prompts, input.samples(), out,
+        resume ? IncrementalResults.Mode.RESUME : options.overwrite
+            ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW,
+        options, spec.commandLine().getErr(), "lager judge");
+    if (outcome.alreadyComplete()) {
+      pw.println(out + " is already complete (" + outcome.completeSamples() + " samples, same"
+          + " model, data and options): nothing to do");
       return ScoreCommand.skippedExit(input.problems().size(), options.skipBad, pw);
-    } finally {
-      if (tmp != null) {
-        deleteTree(tmp);
-      }
     }
+    print(outcome, pw);
+    if (outcome.summary().kept() > 0) {
+      pw.println("(the " + outcome.summary().kept() + " samples the earlier run scored are in "
+          + out + ", not printed above)");
+    }
+    ScoringRun.printSummary(outcome.summary(), out, pw);
+    return ScoreCommand.skippedExit(input.problems().size(), options.skipBad, pw);
   }
 
   /**
@@ -125,19 +150,5 @@ final class JudgeCommand implements Callable<Integer> {
       }
     }
     return dir;
-  }
-
-  private static void deleteTree(Path root) {
-    try (var walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -658,4 +658,33 @@ class BadInputTest {
         + " 'topic' is missing");
     assertThat(r.out()).doesNotContain("+---");
   }
+
+  // --- judge: resumes like score ------------------------------------------------------------
+
+  @Test
+  void judgeWithOutRefusesAnExistingOutputAndResumesLikeScore(@TempDir Path dir)
+      throws IOException {
+    Path data = prompts(dir, 3);
+    Path out = dir.resolve("j.json");
+    String model = fixture(MODEL).toString();
+    var first = lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--quiet");
+    assertThat(first.code()).as(first.err()).isZero();
+    byte[] results = Files.readAllBytes(out);
+    assertOneLineError(lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--quiet"), 1, "lager judge: bad input: " + out + " exists. Pass"
+        + " --overwrite to replace it, or --resume to check that it is complete");
+    var again = lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--quiet", "--resume");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains(out + " is already complete (3 samples, same model, data"
+        + " and options): nothing to do");
+    assertThat(Files.readAllBytes(out)).isEqualTo(results);
+    assertOneLineError(lager("judge", "--model", model, "--data", data.toString(), "--resume"), 2,
+        "lager judge: usage: --resume continues an interrupted run of --out: give --out"
+            + " RESULTS.json");
+    var both = lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--resume", "--overwrite");
+    assertOneLineError(both, 2, "--resume and --overwrite are mutually exclusive");
+  }
 }
