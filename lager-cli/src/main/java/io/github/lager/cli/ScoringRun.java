@@ -162,12 +162,16 @@ final class ScoringRun {
           extras.putAll(scores);
         }, progress);
       }
+      // one rule for "every sample dropped" and "every sample invalid": no score is an error
       if (results != null) {
         if (results.samplesOnDisk() == 0) {
-          throw new InvalidInputException("no sample could be scored: " + String.join("; ",
-              summary.problems().subList(0, Math.min(3, summary.problems().size()))));
+          throw new InvalidInputException(summary.noScoreReason());
         }
         results.finish();
+      }
+      if (summary.noScore()) {
+        throw new InvalidInputException(summary.noScoreReason() + (results != null
+            ? " (written as invalid to " + results.outputFile() + ")" : ""));
       }
     } finally {
       if (onSignal != null) {

@@ -687,4 +687,30 @@ class BadInputTest {
         out.toString(), "--resume", "--overwrite");
     assertOneLineError(both, 2, "--resume and --overwrite are mutually exclusive");
   }
+
+  // --- one rule for "every sample dropped" and "every sample invalid" -------------------------
+
+  @Test
+  void aRunThatGivesNoScoreIsAnErrorWhetherEverySampleIsDroppedOrInvalid(@TempDir Path dir)
+      throws IOException {
+    Path data = prompts(dir, 3);
+    Path dropped = dir.resolve("dropped.json");
+    var tooLong = score(data, dropped, "--max-length", "5");
+    assertOneLineError(tooLong, 1, "lager score: bad input: none of the 3 samples got a score: 3"
+        + " too long (dropped); first: idx 0: ");
+    assertThat(dropped).doesNotExist();
+    assertThat(IncrementalResults.partialOf(dropped)).doesNotExist();
+    // an anchor the judge never writes: every sample is without a score token
+    Path invalid = dir.resolve("invalid.json");
+    var noToken = score(data, invalid, "--anchor", "NEVER WRITTEN");
+    assertOneLineError(noToken, 1, "lager score: bad input: none of the 3 samples got a score: 3"
+        + " without a score token in the judge's output");
+    assertThat(noToken.err()).contains("(written as invalid to " + invalid + ")");
+    assertThat(ResultsJson.read(invalid)).hasSize(3).noneMatch(ScoredSample::isValid);
+    // judge: the same rule, with or without --out
+    var judge = lager("judge", "--model", fixture(MODEL).toString(), "--data", data.toString(),
+        "--max-length", "5", "--quiet");
+    assertOneLineError(judge, 1, "lager judge: bad input: none of the 3 samples got a score: 3"
+        + " too long (dropped)");
+  }
 }

@@ -252,6 +252,11 @@ public final class IncrementalResults implements Closeable {
     return completeSamples;
   }
 
+  /** The results file, written by {@link #finish()}. */
+  public Path outputFile() {
+    return out;
+  }
+
   /** The partial file. */
   public Path partialFile() {
     return partial;
