@@ -208,7 +208,7 @@ public record ModelConfig(
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + configJson, e);
     } catch (JsonParseException | IllegalStateException e) {
-      throw new InvalidInputException(configJson + ": malformed JSON: " + e.getMessage(), e);
+      throw new InvalidInputException(configJson + ": malformed JSON: " + io.github.lager.core.io.JsonErrors.message(e), e);
     }
     return Architectures.read(new ConfigJson(c, configJson.toString()));
   }
