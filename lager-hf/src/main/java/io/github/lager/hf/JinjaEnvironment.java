@@ -77,6 +77,9 @@ final class JinjaEnvironment {
     /** An undefined variable of a strict render. */
     record Undefined(String name) implements Failure {}
 
+    /** A filter neither Jinja2's built-ins (as jinjava has them) nor lager's define. */
+    record UnknownFilter(String name, int line) implements Failure {}
+
     /** Any other fatal error, with the template line when known. */
     record Other(String message, int line) implements Failure {}
   }
@@ -102,8 +105,16 @@ final class JinjaEnvironment {
       String unknown = "Unknown token found: ";
       int at = message.indexOf(unknown);
       if (at >= 0) {
-        return new Result("", Optional.of(new Failure.Undefined(
-            message.substring(at + unknown.length()).strip())));
+        // jinjava names the whole expression ("answer | nosuchfilter"): an unknown filter in it
+        // is the cause, not a missing variable
+        String[] parts = message.substring(at + unknown.length()).strip().split("\\|");
+        for (int i = 1; i < parts.length; i++) {
+          String filter = parts[i].strip().split("[\\s(]", 2)[0];
+          if (!filter.isEmpty() && jinjava.getGlobalContext().getFilter(filter) == null) {
+            return new Result("", Optional.of(new Failure.UnknownFilter(filter, e.getLineno())));
+          }
+        }
+        return new Result("", Optional.of(new Failure.Undefined(parts[0].strip())));
       }
       return new Result("", Optional.of(new Failure.Other(message, e.getLineno())));
     }

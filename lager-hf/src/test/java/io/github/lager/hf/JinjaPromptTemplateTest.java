@@ -127,6 +127,25 @@ class JinjaPromptTemplateTest {
   }
 
   @Test
+  void anUnknownFilterIsNamedWithItsLineNotTakenForAMissingField() {
+    JinjaPromptTemplate t = JinjaPromptTemplate.of("t.jinja",
+        "Rate the answer.\n\n{{ answer | nosuchfilter }}\n");
+    Map<String, JsonElement> fields = new LinkedHashMap<>();
+    fields.put("answer", JsonParser.parseString("\"ok\""));
+    JudgeSample s = new JudgeSample(1, Optional.empty(), Optional.empty(), Optional.empty(),
+        fields);
+    assertThatThrownBy(() -> t.render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessage("the template t.jinja uses the filter nosuchfilter (template line 3), which"
+            + " does not exist (Jinja2's filters: upper, lower, trim, join, replace, default,"
+            + " length, ...)");
+    // a known filter on a missing field: the field is the cause, named without the filter
+    JinjaPromptTemplate missing = JinjaPromptTemplate.of("m.jinja", "{{ question | upper }}");
+    assertThatThrownBy(() -> missing.render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessage("the template m.jinja uses the field question, which the sample does not have"
+            + " (its fields: answer)");
+  }
+
+  @Test
   void theHumanScoreNeverReachesATemplateAndJudgeIsReserved() {
     JinjaPromptTemplate leak = JinjaPromptTemplate.of("leak.jinja", "{{ response }} {{ score }}");
     Map<String, JsonElement> fields = new LinkedHashMap<>();
