@@ -91,6 +91,12 @@ final class ScoringRun {
         }
       }
       try (Judge judge = Judge.open(modelDir, options)) {
+        if (results != null) {
+          Map<String, String> resolved = new LinkedHashMap<>();
+          resolved.put("device", judge.provider().device());
+          resolved.put("dtype", judge.provider().dtype());
+          results.recordResolved(resolved);
+        }
         Outcome outcome = score(judge, samples, results, calibration, o, log, command);
         results = null; // finished
         return outcome;
@@ -244,7 +250,8 @@ final class ScoringRun {
     f.put("stop_at_first_score", Boolean.toString(options.stopAtFirstScore()));
     f.put("backend", backend);
     f.put("device", options.device().name().toLowerCase(Locale.ROOT));
-    f.put("dtype", options.dtype().orElse("default"));
+    // as the provider options hold it: lower case, so --dtype BFloat16 resumes a bfloat16 run
+    f.put("dtype", options.providerOptions().dtype().orElse("default"));
     f.put("special_tokens", Boolean.toString(options.addSpecialTokens()));
     f.put("logit_lens", Boolean.toString(p.lens() == Projection.Lens.FINAL_NORM));
     f.put("weights_sha256", o.weights != null ? RunManifest.sha256(o.weights) : "none");

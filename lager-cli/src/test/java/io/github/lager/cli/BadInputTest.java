@@ -713,4 +713,24 @@ class BadInputTest {
     assertOneLineError(judge, 1, "lager judge: bad input: none of the 3 samples got a score: 3"
         + " too long (dropped)");
   }
+
+  // --- the manifest: resolved device and dtype, options compared as the option is ------------
+
+  @Test
+  void theManifestRecordsTheResolvedDeviceAndDtypeAndComparesTheDtypeInAnyCase(@TempDir Path dir)
+      throws IOException {
+    Path data = prompts(dir, 2);
+    Path out = dir.resolve("r.json");
+    var first = score(data, out, "--dtype", "float32");
+    assertThat(first.code()).as(first.err()).isZero();
+    JsonObject side = JsonParser.parseString(Files.readString(IncrementalResults.manifestOf(out)))
+        .getAsJsonObject();
+    assertThat(side.getAsJsonObject("resolved").get("dtype").getAsString()).isEqualTo("float32");
+    assertThat(side.getAsJsonObject("resolved").get("device").getAsString()).startsWith("cpu");
+    assertThat(side.getAsJsonObject("lager_manifest").get("dtype").getAsString())
+        .isEqualTo("float32");
+    var upper = score(data, out, "--dtype", "FLOAT32", "--resume");
+    assertThat(upper.code()).as(upper.err()).isZero();
+    assertThat(upper.out()).contains("is already complete");
+  }
 }
