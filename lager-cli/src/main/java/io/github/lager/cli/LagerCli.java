@@ -52,6 +52,11 @@ public final class LagerCli {
   boolean debug;
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--quiet")) {
+      // --quiet: errors and the final summary only; the libraries' [INFO] lines are off too
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      System.setProperty("org.slf4j.simpleLogger.log.io.github.lager", "warn");
+    }
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

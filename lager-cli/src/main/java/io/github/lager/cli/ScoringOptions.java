@@ -80,7 +80,9 @@ final class ScoringOptions {
           + " refusing to.")
   boolean overwrite;
 
-  @Option(names = "--quiet", description = "No progress output.")
+  @Option(names = "--quiet",
+      description = "Print errors and the final summary only: no progress, no [INFO] or setup"
+          + " lines.")
   boolean quiet;
 
   /** The judge these options describe, with the layer weights read from {@code --weights}. */

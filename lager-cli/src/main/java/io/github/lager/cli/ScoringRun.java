@@ -117,7 +117,8 @@ final class ScoringRun {
       calibration.checkLabels(judge.scale(), o.calibration.toString());
     }
     JudgeOptions jo = judge.options();
-    log.printf(Locale.ROOT, "judge: %s (%s, %d layers, hidden %d), backend %s, %s condition,"
+    PrintWriter info = o.quiet ? new PrintWriter(java.io.Writer.nullWriter()) : log;
+    info.printf(Locale.ROOT, "judge: %s (%s, %d layers, hidden %d), backend %s, %s condition,"
         + " %d new tokens, batch %d, labels %s%s, %s%s%s%n", judge.model().dir(),
         config.modelType(), config.numHiddenLayers(), config.hiddenSize(), judge.backend(),
         options.condition().name().toLowerCase(Locale.ROOT), options.maxNewTokens(),
@@ -129,7 +130,7 @@ final class ScoringRun {
     jo.template().flatMap(t -> t.builtIn()).ifPresent(b -> {
       if (options.condition() == io.github.lager.core.pipeline.Condition.REASONING
           && jo.anchor().isEmpty()) {
-        log.println("note: the " + b.name() + " template asks the judge to write \"" + b.anchor()
+        info.println("note: the " + b.name() + " template asks the judge to write \"" + b.anchor()
             + "\" before its score; --anchor \"" + b.anchor() + "\" reads the score there (without"
             + " it, the last label token of the output is the score)");
       }
@@ -151,11 +152,12 @@ final class ScoringRun {
       if (results != null && results.samplesOnDisk() > 0) {
         onDisk = plan.complete(results.onDisk());
         results.keepOnly(onDisk);
-        log.printf("resuming %s: %d samples on disk, %d to score%n", results.partialFile(),
+        info.printf("resuming %s: %d samples on disk, %d to score%n", results.partialFile(),
             onDisk.size(), plan.runnable() - onDisk.size());
       }
       int todo = plan.runnable() - onDisk.size();
-      try (ProgressReporter progress = ProgressReporter.create(todo, log, o.quiet)) {
+      try (ProgressReporter progress = ProgressReporter.create(todo, onDisk.size(), log,
+          o.quiet)) {
         summary = judge.score(plan, onDisk, batch -> {
           Map<Long, Map<String, Double>> scores = new LinkedHashMap<>();
           for (ScoredSample s : batch) {

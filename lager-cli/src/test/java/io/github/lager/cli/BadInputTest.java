@@ -208,8 +208,11 @@ class BadInputTest {
         + " this one");
     assertThat(Files.readAllBytes(partial)).isEqualTo(interrupted);
 
-    var resumed = score(data, out, "--batch-size", "2", "--resume");
+    // without --quiet: the resume says what it keeps, and the progress counts what is on disk
+    var resumed = lager("score", "--model", fixture(MODEL).toString(), "--data", data.toString(),
+        "--out", out.toString(), "--batch-size", "2", "--resume");
     assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.err()).containsPattern("scoring: 7/7 samples on disk");
     // the torn line is cut off; the rest of a batch only partly on disk is scored again
     assertThat(resumed.err()).containsPattern("resuming " + java.util.regex.Pattern.quote(
         partial.toString()) + ": [0-5] samples on disk, [2-7] to score");
@@ -732,5 +735,16 @@ class BadInputTest {
     var upper = score(data, out, "--dtype", "FLOAT32", "--resume");
     assertThat(upper.code()).as(upper.err()).isZero();
     assertThat(upper.out()).contains("is already complete");
+  }
+
+  @Test
+  void quietPrintsTheSummaryAndNothingElse(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 2);
+    var r = score(data, dir.resolve("r.json"));
+    assertThat(r.code()).as(r.err()).isZero();
+    // in this JVM the libraries' loggers may be set up already; the CLI's own lines are checked
+    assertThat(r.err()).doesNotContain("judge: ").doesNotContain("scoring: ")
+        .doesNotContain("resuming");
+    assertThat(r.out()).contains("scored 2 of 2 samples").contains("wrote " + dir.resolve("r.json"));
   }
 }
