@@ -78,7 +78,7 @@ public final class Judge implements AutoCloseable {
       options.weights().ifPresent(w -> {
         w.checkCompatible(config.numHiddenLayers() + 1, "the layer weights");
         w.checkLabels(scale, options.reuseWeights(), "the layer weights",
-            "--reuse-weights (JudgeOptions.reuseWeights)");
+            "--reuse-weights");
       });
       ScoreHead head = model.scoreHead(scale);
       HiddenStateProviderFactory factory = Backends.select(options.backend().orElse(null));
