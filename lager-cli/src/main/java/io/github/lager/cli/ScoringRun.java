@@ -78,6 +78,10 @@ final class ScoringRun {
     LayerWeights weights = o.weights != null ? LayerWeightsJson.read(o.weights) : null;
     JudgeOptions options = o.judgeOptions(weights);
     Calibration calibration = calibration(o, weights, log);
+    if (calibration != null) {
+      // the label set is known from the options: refused before the model loads
+      calibration.checkLabels(options.labels(), o.calibration.toString());
+    }
     IncrementalResults results = null;
     try {
       if (out != null) {

@@ -747,4 +747,22 @@ class BadInputTest {
         .doesNotContain("resuming");
     assertThat(r.out()).contains("scored 2 of 2 samples").contains("wrote " + dir.resolve("r.json"));
   }
+
+  @Test
+  void aCalibrationOnOtherLabelsIsRefusedBeforeTheModelLoads(@TempDir Path dir)
+      throws IOException {
+    Path cal = dir.resolve("cal.json");
+    assertThat(lager("calibrate", "--method", "linear", "--data",
+        bundled(dir, ResultsInput.BUNDLED_VALID).toString(), "--out", cal.toString()).code())
+        .isZero();
+    Path out = dir.resolve("r.json");
+    var r = lager("score", "--model", fixture(MODEL).toString(), "--data",
+        prompts(dir, 2).toString(), "--out", out.toString(), "--points", "4", "--calibration",
+        cal.toString());
+    assertOneLineError(r, 1, "lager score: bad input: " + cal + " was fitted on the labels 1-5 but"
+        + " the samples are on 1-4");
+    assertThat(r.err()).doesNotContain("judge: "); // the model never loaded
+    assertThat(out).doesNotExist();
+    assertThat(IncrementalResults.partialOf(out)).doesNotExist();
+  }
 }
