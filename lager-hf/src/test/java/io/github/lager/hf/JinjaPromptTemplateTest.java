@@ -146,6 +146,30 @@ class JinjaPromptTemplateTest {
   }
 
   @Test
+  void syntaxErrorsNameTheTemplatesOwnLineAndNoJavaTypes() {
+    Map<String, JsonElement> fields = new LinkedHashMap<>();
+    fields.put("answer", JsonParser.parseString("\"ok\""));
+    JudgeSample s = new JudgeSample(1, Optional.empty(), Optional.empty(), Optional.empty(),
+        fields);
+    // whitespace control removes newlines before jinjava counts them: the line is found anew
+    assertThatThrownBy(() -> JinjaPromptTemplate.of("a.jinja",
+        "{#- comment -#}\nline two\n{% if answer == %}x{% endif %}\n")
+        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessageStartingWith("cannot render the template a.jinja: Error parsing 'answer =='")
+        .hasMessageEndingWith("(template line 3)");
+    assertThatThrownBy(() -> JinjaPromptTemplate.of("b.jinja",
+        "{% if answer %}\n  {{ answer }}\n{% endif %}\n{{ answer.nosuch() }}\n")
+        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessage("cannot render the template b.jinja: Cannot find method nosuch with 0"
+            + " parameters on a text value (template line 4)");
+    // an unclosed expression is an error, never rendered as text
+    assertThatThrownBy(() -> JinjaPromptTemplate.of("c.jinja", "l1\nl2\nl3\n{{ answer }\nl5\n")
+        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessageStartingWith("cannot render the template c.jinja: an unclosed {{ or {%")
+        .hasMessageEndingWith("(template line 4)");
+  }
+
+  @Test
   void theHumanScoreNeverReachesATemplateAndJudgeIsReserved() {
     JinjaPromptTemplate leak = JinjaPromptTemplate.of("leak.jinja", "{{ response }} {{ score }}");
     Map<String, JsonElement> fields = new LinkedHashMap<>();
