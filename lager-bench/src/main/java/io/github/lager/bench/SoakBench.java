@@ -80,7 +80,7 @@ public final class SoakBench implements Callable<Integer> {
       // the scoring run of `lager score`: one forced write per batch
       ScoringRun.Result run = ScoringRun.builder(dir, data).options(options)
           .out(out, IncrementalResults.Mode.NEW).command("soak").keepSamples(false)
-          .progress(toScore -> (done, total, tokens) -> {
+          .progress((toScore, onDisk) -> (done, total, tokens) -> {
             if (done >= next[0] || done == total) {
               next[0] += every;
               JsonObject c = memory();

@@ -4,6 +4,7 @@ import io.github.lager.core.calibration.CalibrationJson;
 import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.eval.CalibrationFit;
+import io.github.lager.eval.HumanRange;
 import io.github.lager.eval.ResultsInput;
 import io.github.lager.eval.report.ConsoleReport;
 import io.github.lager.eval.report.ReportCharts;
@@ -42,6 +43,20 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "Calibration file to write.")
   Path out;
 
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
+  @Option(names = "--human-range", paramLabel = "MIN:MAX",
+      description = "The values human scores may take (default: the results' label set, its"
+          + " smallest to its largest value); a score outside it is an error naming the sample.")
+  String humanRange;
+
+  @Option(names = "--skip-bad",
+      description = "Unusable samples are left out and listed either way; with this the exit"
+          + " status is 0 rather than 3.")
+  boolean skipBad;
+
   @Option(names = "--weights", paramLabel = "FILE",
       description = "Layer weights (lager tune): also calibrates lager_w.")
   Path weights;
@@ -58,9 +73,24 @@ final class CalibrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
-    CalibrationMethod m = CalibrationMethod.byKey(method);
-    CalibrationFit.Fitted fitted = CalibrationFit.fit(ResultsInput.file(data), m, weights,
-        reuseWeights);
+    CalibrationMethod m;
+    try {
+      m = CalibrationMethod.byKey(method);
+    } catch (IllegalArgumentException e) {
+      throw OptionChecks.bad("--method", "--method: " + e.getMessage());
+    }
+    HumanRange declaredRange = humanRange != null ? HumanRange.parse(humanRange) : null;
+    Map<String, Path> inputs = new LinkedHashMap<>();
+    inputs.put("--data", data);
+    inputs.put("--weights", weights);
+    Map<String, Path> outputs = new LinkedHashMap<>();
+    outputs.put("--out", out);
+    OutputPaths.plots(outputs, plots, ReportCharts.CALIBRATION);
+    OutputPaths.check(inputs, outputs, overwrite);
+    ResultsInput input = ResultsInput.file(data);
+    input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+    CalibrationFit.Fitted fitted = CalibrationFit.fit(input, m, weights,
+        reuseWeights, declaredRange);
     ConsoleReport.calibrationFit(fitted, data.toString(), pw);
     CalibrationJson.write(out, fitted.calibration());
     pw.println("wrote " + out);
@@ -70,6 +100,6 @@ final class CalibrateCommand implements Callable<Integer> {
       pw.println("wrote " + ReportCharts.calibration(plots, m.key(), scores,
           fitted.columns().human(), fitted.calibration().maps(), fitted.columns().scale()));
     }
-    return 0;
+    return SkippedExit.samples(input.problems().size(), skipBad, pw);
   }
 }

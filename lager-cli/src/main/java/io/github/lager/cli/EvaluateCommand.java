@@ -72,6 +72,10 @@ final class EvaluateCommand implements Callable<Integer> {
           + " --bootstrap, " + ReportCharts.INTERVALS + ") into DIR.")
   Path plots;
 
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
   @Option(names = "--human-range", paramLabel = "MIN:MAX",
       description = "The values human scores may take (default: the results' label set, its"
           + " smallest to its largest value); a score outside it is an error naming the sample.")
@@ -106,7 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
     statistics.check();
     boolean bundled = data.isEmpty();
     if (bundled && weightsSource != null) {
-      throw new InvalidInputException("--valid and --weights need --data: the bundled sample is"
+      throw OptionChecks.bad("--data", "--valid and --weights need --data: the bundled sample is"
           + " evaluated with its own validation file");
     }
     HumanRange declaredRange = humanRange != null ? HumanRange.parse(humanRange) : null;
@@ -156,16 +160,18 @@ final class EvaluateCommand implements Callable<Integer> {
       in.put("--valid", weightsSource.valid);
       in.put("--weights", weightsSource.weights);
     }
+    if (statistics.calibration != null) {
+      in.put("--calibration", statistics.calibration.file);
+    }
     Map<String, Path> outs = new LinkedHashMap<>();
     outs.put("--json", json);
     outs.put("--save-weights", saveWeights);
-    if (plots != null) {
-      outs.put("--plots (" + ReportCharts.LAYERS + ")", plots.resolve(ReportCharts.LAYERS));
-      outs.put("--plots (" + ReportCharts.HISTOGRAM + ")", plots.resolve(ReportCharts.HISTOGRAM));
+    if (statistics.bootstrap > 0) {
+      OutputPaths.plots(outs, plots, ReportCharts.LAYERS, ReportCharts.HISTOGRAM,
+          ReportCharts.INTERVALS);
+    } else {
+      OutputPaths.plots(outs, plots, ReportCharts.LAYERS, ReportCharts.HISTOGRAM);
     }
-    OutputPaths.refuseOverlap(in, outs);
-    OutputPaths.checkWritableFile("--json", json);
-    OutputPaths.checkWritableFile("--save-weights", saveWeights);
-    OutputPaths.checkWritableDir("--plots", plots);
+    OutputPaths.check(in, outs, overwrite);
   }
 }

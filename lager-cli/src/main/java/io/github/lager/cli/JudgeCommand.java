@@ -2,12 +2,12 @@ package io.github.lager.cli;
 
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.io.TemporaryDirectory;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.hf.run.ScoringRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,8 +43,15 @@ final class JudgeCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "FILE.jsonl", description = "Judge prompts (JSON Lines).")
   Path data;
 
-  @Option(names = "--out", paramLabel = "RESULTS.json", description = "Also write the results.")
+  @Option(names = "--out", paramLabel = "RESULTS.json",
+      description = "Also write the results, as `lager score` does (batch by batch; an existing"
+          + " file is refused unless --resume or --overwrite).")
   Path out;
+
+  @Option(names = "--resume",
+      description = "Continue an interrupted run of --out (same model, data and options), as"
+          + " `lager score --resume`.")
+  boolean resume;
 
   @Mixin
   ScoringOptions options;
@@ -52,11 +59,25 @@ final class JudgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter pw = spec.commandLine().getOut();
-    Path tmp = null;
+    if (resume && options.overwrite) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--resume and --overwrite are mutually exclusive: continue the earlier run, or replace it");
+    }
+    if (resume && out == null) {
+      throw OptionChecks.bad("--resume", "--resume continues an interrupted run of --out: give"
+          + " --out RESULTS.json");
+    }
+    // removed on every way out, a signal included
+    try (TemporaryDirectory bundled = model == null || data == null
+        ? TemporaryDirectory.create("lager-judge") : null) {
+      return run(bundled == null ? null : bundled.path(), pw);
+    }
+  }
+
+  private int run(Path tmp, PrintWriter pw) throws IOException {
     Path modelDir = model;
     Path prompts = data;
-    if (model == null || data == null) {
-      tmp = Files.createTempDirectory("lager-judge");
+    if (tmp != null) {
       if (model == null) {
         modelDir = extract(tmp.resolve("tiny-llama"), "tiny-llama/", MODEL_FILES);
         pw.println("No --model: the bundled tiny-llama checkpoint (random weights: the scores show"
@@ -68,19 +89,22 @@ final class JudgeCommand implements Callable<Integer> {
         pw.println("No --data: 8 bundled judge prompts.");
       }
     }
-    try {
-      ScoringRun.Result result = options.run(modelDir, prompts, out, spec.commandLine().getErr())
-          .out(out, options.overwrite ? IncrementalResults.Mode.OVERWRITE
-              : IncrementalResults.Mode.NEW)
-          .command("lager judge").run();
-      print(result, pw);
-      ScoringOptions.printSummary(result.summary(), out, pw);
+    IncrementalResults.Mode mode = resume ? IncrementalResults.Mode.RESUME
+        : options.overwrite ? IncrementalResults.Mode.OVERWRITE : IncrementalResults.Mode.NEW;
+    ScoringRun.Result result = options.run(modelDir, prompts, out, spec.commandLine().getErr())
+        .out(out, mode).command("lager judge").run();
+    if (result.alreadyComplete()) {
+      pw.println(out + " is already complete (" + result.completeSamples() + " samples, same"
+          + " model, data and options): nothing to do");
       return SkippedExit.inputLines(result.skipped().size(), options.skipBad, pw);
-    } finally {
-      if (tmp != null) {
-        deleteTree(tmp);
-      }
     }
+    print(result, pw);
+    if (result.summary().kept() > 0) {
+      pw.println("(the " + result.summary().kept() + " samples the earlier run scored are in "
+          + out + ", not printed above)");
+    }
+    ScoringOptions.printSummary(result.summary(), out, pw);
+    return SkippedExit.inputLines(result.skipped().size(), options.skipBad, pw);
   }
 
   /**
@@ -122,19 +146,5 @@ final class JudgeCommand implements Callable<Integer> {
       }
     }
     return dir;
-  }
-
-  private static void deleteTree(Path root) {
-    try (var walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.lager.cli;
 
+import io.github.lager.core.BadOptionException;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
 import io.github.lager.core.io.FileErrors;
@@ -26,7 +27,9 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = LagerCli.Version.class,
     description = "LLM-as-a-judge scores that agree with people: LAGER (NeurIPS 2025) on the JVM.",
-    footer = {"", "Exit status: 0 done; 1 error (one line says what); 2 usage error; 3 done, but"
+    footer = {"", "Exit status, the same for every command: 0 done; 1 error in the data or the"
+        + " run (one line says what; also when no sample could be used); 2 usage: an unknown"
+        + " option, or an option value of the wrong type or out of its range; 3 done, but"
         + " unusable input lines or samples were left out (listed; --skip-bad makes this 0);"
         + " 130/143 stopped by SIGINT/SIGTERM (lager score: rerun with --resume)."},
     subcommands = {JudgeCommand.class, ScoreCommand.class, RenderCommand.class,
@@ -36,7 +39,10 @@ public final class LagerCli {
   public static final int EXIT_OK = 0;
   /** Exit code of a run that failed on bad input, configuration or I/O (after a one-line message). */
   public static final int EXIT_ERROR = 1;
-  /** Exit code of a command line that cannot be parsed (picocli's). */
+  /**
+   * Exit code of a usage error: a command line that cannot be parsed, an option value of the wrong
+   * type (picocli's), or one out of its range ({@link BadOptionException}).
+   */
   public static final int EXIT_USAGE = 2;
   /** Exit code of a run that finished but left out unusable input lines or samples. */
   public static final int EXIT_SKIPPED = 3;
@@ -46,6 +52,11 @@ public final class LagerCli {
   boolean debug;
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--quiet")) {
+      // --quiet: errors and the final summary only; the libraries' [INFO] lines are off too
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      System.setProperty("org.slf4j.simpleLogger.log.io.github.lager", "warn");
+    }
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
@@ -57,7 +68,20 @@ public final class LagerCli {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       report(e, commandLine.getCommandName(), debugRequested(parseResult), commandLine.getErr());
-      return EXIT_ERROR;
+      return e instanceof BadOptionException ? EXIT_USAGE : EXIT_ERROR;
+    });
+    cli.setParameterExceptionHandler((e, arguments) -> {
+      // one line, as every other error; the usage is one --help away
+      CommandLine c = e.getCommandLine();
+      String name = c.getCommandName();
+      String prefix = name.equals("lager") ? "lager: " : "lager " + name + ": ";
+      c.getErr().println(prefix + "usage: " + e.getMessage() + " (lager"
+          + (name.equals("lager") ? "" : " " + name) + " --help lists the options)");
+      if (java.util.Arrays.asList(arguments).contains("--debug")) {
+        e.printStackTrace(c.getErr());
+      }
+      c.getErr().flush();
+      return EXIT_USAGE;
     });
     try {
       return cli.execute(args);
@@ -75,7 +99,9 @@ public final class LagerCli {
   static void report(Throwable e, String command, boolean debug, PrintWriter err) {
     String prefix = command.equals("lager") ? "lager: " : "lager " + command + ": ";
     String line;
-    if (e instanceof InvalidInputException) {
+    if (e instanceof BadOptionException) {
+      line = "usage: " + e.getMessage();
+    } else if (e instanceof InvalidInputException) {
       line = "bad input: " + e.getMessage();
     } else if (e instanceof LagerException || e instanceof IllegalArgumentException) {
       line = "error: " + e.getMessage();

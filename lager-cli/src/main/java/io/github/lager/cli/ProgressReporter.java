@@ -24,6 +24,8 @@ final class ProgressReporter implements JudgePipeline.Progress, Bootstrap.Progre
   private final String unit;
   private final long start = System.nanoTime();
   private int lastStep = -1;
+  /** Samples an earlier run left on disk: counted in what is shown, not in the rate. */
+  private int alreadyDone;
 
   private ProgressReporter(ProgressBar bar, PrintWriter log, String task, String unit) {
     this.bar = bar;
@@ -54,8 +56,20 @@ final class ProgressReporter implements JudgePipeline.Progress, Bootstrap.Progre
     return new ProgressReporter(null, log, task, unit);
   }
 
+  /**
+   * Progress of a resumed scoring run: {@code onDisk} samples were kept from the earlier run, so
+   * the count shown is what is on disk ({@code onDisk + done} of {@code onDisk + total}).
+   */
+  static ProgressReporter create(int total, int onDisk, PrintWriter log, boolean quiet) {
+    ProgressReporter p = create("scoring", "samples", onDisk + total, log, quiet);
+    p.alreadyDone = onDisk;
+    return p;
+  }
+
   @Override
-  public void update(int done, int total, long promptTokens) {
+  public void update(int doneNow, int totalNow, long promptTokens) {
+    int done = alreadyDone + doneNow;
+    int total = alreadyDone + totalNow;
     if (bar != null) {
       bar.maxHint(total);
       bar.stepTo(done);
@@ -82,7 +96,7 @@ final class ProgressReporter implements JudgePipeline.Progress, Bootstrap.Progre
     if (step > lastStep || done == total) {
       lastStep = step;
       double seconds = (System.nanoTime() - start) / 1e9;
-      double rate = done / Math.max(seconds, 1e-9);
+      double rate = (done - alreadyDone) / Math.max(seconds, 1e-9);
       double eta = rate > 0 ? (total - done) / rate : 0;
       log.printf(Locale.ROOT, "%s: %d/%d %s%s, %.2f %s/s%s, ETA %.0f s%n", task, done, total, unit,
           where, rate, unit, extra, eta);

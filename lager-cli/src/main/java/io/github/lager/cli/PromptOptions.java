@@ -53,18 +53,25 @@ final class PromptOptions {
   /** The label set given by --labels/--values or --points; null when neither was given. */
   ScoreScale labelSet() {
     if (labels != null && points != null) {
-      throw new InvalidInputException("--labels and --points both give the label set; --points N"
-          + " is --labels 1-N, use one");
+      throw OptionChecks.bad("--labels", "--labels and --points both give the label set;"
+          + " --points N is --labels 1-N, use one");
     }
     if (values != null && labels == null) {
-      throw new InvalidInputException("--values gives the values of --labels, which is missing");
+      throw OptionChecks.bad("--values", "--values gives the values of --labels, which is"
+          + " missing");
     }
     if (labels != null) {
-      return ScoreScale.parse(labels, values);
+      try {
+        return ScoreScale.parse(labels, values);
+      } catch (IllegalArgumentException | io.github.lager.core.InvalidInputException e) {
+        throw OptionChecks.bad("--labels", e.getMessage().startsWith("--labels") ? e.getMessage()
+            : "--labels " + labels + (values == null ? "" : " --values " + values) + ": "
+                + e.getMessage());
+      }
     }
     if (points != null) {
       if (points < 2) {
-        throw new InvalidInputException("--points must be at least 2, found " + points);
+        throw OptionChecks.bad("--points", "--points must be at least 2, found " + points);
       }
       return ScoreScale.of(points);
     }
@@ -79,6 +86,18 @@ final class PromptOptions {
   /** Whether the input lines are fields for a template rather than rendered prompts. */
   boolean fieldBased() {
     return template != null;
+  }
+
+  /**
+   * Builds the judge's options; a combination they refuse (--pairwise without a template or a
+   * pairwise label set) is a usage error.
+   */
+  static JudgeOptions build(JudgeOptions.Builder b) {
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | io.github.lager.core.InvalidInputException e) {
+      throw OptionChecks.bad("--pairwise", e.getMessage());
+    }
   }
 
   /** Sets these options on a judge's builder. */

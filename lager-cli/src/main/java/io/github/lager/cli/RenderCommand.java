@@ -53,9 +53,9 @@ final class RenderCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (limit != null && limit < 1) {
-      throw new IllegalArgumentException("--limit must be at least 1, found " + limit);
+      OptionChecks.atLeast("--limit", limit, 1);
     }
-    JudgeOptions options = prompts.apply(JudgeOptions.builder()).build();
+    JudgeOptions options = PromptOptions.build(prompts.apply(JudgeOptions.builder()));
     JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(data, false, prompts.fieldBased());
     input.problems().forEach(p -> err.println("skipped " + p));
     List<String> problems = new ArrayList<>();

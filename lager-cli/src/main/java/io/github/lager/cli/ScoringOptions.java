@@ -1,8 +1,5 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.io.IncrementalResults;
-import io.github.lager.core.io.OutputLock;
 import io.github.lager.core.math.Projection;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.hf.JudgeOptions;
@@ -10,9 +7,7 @@ import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.hf.run.ScoringRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -88,39 +83,31 @@ final class ScoringOptions {
           + " refusing to.")
   boolean overwrite;
 
-  @Option(names = "--quiet", description = "No progress output.")
+  @Option(names = "--quiet",
+      description = "Print errors and the final summary only: no progress, no [INFO] or setup"
+          + " lines.")
   boolean quiet;
 
   /**
    * The scoring run these options describe: the judge's options (built by the run, once, with the
    * weights of {@code --weights}), the calibration, progress on {@code log} unless
-   * {@code --quiet}. Outputs that are inputs are refused here, before anything is read.
+   * {@code --quiet}. The run refuses outputs that are inputs before anything is read.
    *
    * @param out the results file, or null for none
    */
   ScoringRun.Builder run(Path model, Path data, Path out, PrintWriter log) {
     validate();
-    if (out != null) {
-      Map<String, Path> inputs = new LinkedHashMap<>();
-      inputs.put("--data", data);
-      inputs.put("--weights", weights);
-      inputs.put("--calibration", calibration);
-      inputs.putAll(OutputPaths.modelInputs(model));
-      Map<String, Path> outputs = new LinkedHashMap<>();
-      outputs.put("--out", out);
-      outputs.put("--out (its partial file)", IncrementalResults.partialOf(out));
-      outputs.put("--out (its manifest)", IncrementalResults.manifestOf(out));
-      outputs.put("--out (its lock)", OutputLock.lockFileOf(out));
-      OutputPaths.refuseOverlap(inputs, outputs);
-    }
     JudgeOptions.Builder judge = prompts.apply(JudgeOptions.builder()).backend(backend)
         .device(device).dtype(dtype).maxNewTokens(maxNewTokens).batchSize(batchSize)
         .maxLength(maxLength).lens(logitLens ? Projection.Lens.FINAL_NORM : Projection.Lens.RAW)
         .failFast(failFast).stopAtFirstScore(stopAtFirstScore).anchor(anchor)
         .reuseWeights(reuseWeights);
+    // a combination the judge refuses is a usage error, before any file is read (the run builds
+    // the options it uses once, with the weights of --weights)
+    PromptOptions.build(judge);
     return ScoringRun.builder(model, data).options(judge).weights(weights)
-        .calibration(calibration).log(log)
-        .progress(toScore -> ProgressReporter.create(toScore, log, quiet));
+        .calibration(calibration).log(log).quiet(quiet)
+        .progress((toScore, onDisk) -> ProgressReporter.create(toScore, onDisk, log, quiet));
   }
 
   /** The summary lines every scoring command prints. */
@@ -147,19 +134,13 @@ final class ScoringOptions {
 
   /** Fails naming the option when a number is out of its range. */
   void validate() {
-    atLeast("--batch-size", batchSize, 1);
-    atLeast("--max-length", maxLength, 1);
+    OptionChecks.atLeast("--batch-size", batchSize, 1);
+    OptionChecks.atLeast("--max-length", maxLength, 1);
     if (anchor != null && anchor.isEmpty()) {
-      throw new InvalidInputException("--anchor must not be empty");
+      throw OptionChecks.bad("--anchor", "--anchor must not be empty");
     }
     if (maxNewTokens != null) {
-      atLeast("--max-new-tokens", maxNewTokens, 1);
-    }
-  }
-
-  private static void atLeast(String option, int value, int min) {
-    if (value < min) {
-      throw new InvalidInputException(option + " must be at least " + min + ", found " + value);
+      OptionChecks.atLeast("--max-new-tokens", maxNewTokens, 1);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.lager.cli;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.eval.DataSelection;
+import io.github.lager.eval.HumanRange;
 import io.github.lager.eval.ResultsInput;
 import io.github.lager.eval.Selection;
 import io.github.lager.eval.report.ConsoleReport;
@@ -10,7 +11,9 @@ import io.github.lager.eval.report.ReportCharts;
 import io.github.lager.eval.report.ReportJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,6 +87,20 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "REPORT", description = "Write the report as JSON.")
   Path json;
 
+  @Option(names = "--human-range", paramLabel = "MIN:MAX",
+      description = "The values human scores may take (default: the results' label set, its"
+          + " smallest to its largest value); a score outside it is an error naming the sample.")
+  String humanRange;
+
+  @Option(names = "--skip-bad",
+      description = "Unusable samples are left out and listed either way; with this the exit"
+          + " status is 0 rather than 3.")
+  boolean skipBad;
+
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
   @Option(names = "--plots", paramLabel = "DIR",
       description = "Write " + ReportCharts.SELECTION + " (mean human score of each selection) into"
           + " DIR.")
@@ -93,25 +110,43 @@ final class SelectCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
     if (out != null && inputs == null) {
-      throw new IllegalArgumentException("--out writes the selected input lines: give the judged"
+      throw OptionChecks.bad("--out", "--out writes the selected input lines: give the judged"
           + " inputs with --inputs FILE.jsonl");
+    }
+    if (amount.fraction != null) {
+      OptionChecks.between("--top-frac", amount.fraction, 0, false, 1, true);
+    } else {
+      OptionChecks.atLeast("--top-n", amount.count, 1);
     }
     Selection.Rule rule = amount.fraction != null ? Selection.Rule.topFraction(amount.fraction)
         : Selection.Rule.topCount(amount.count);
     ScoreMethod by = StatisticsOptions.score(score, "--score");
+    if (by.isTuned() && weights == null) {
+      throw OptionChecks.bad("--score", "--score " + by.key() + " needs --weights");
+    }
+    HumanRange declaredRange = humanRange != null ? HumanRange.parse(humanRange) : null;
+    checkOutputs();
     DataSelection selection;
+    List<ResultsInput> files;
     if (sources == null) {
       pw.println("No --data or --aspect given: ranking the bundled sample results of the"
           + " tiny-llama fixture (random-weight judge, project-annotated human scores).");
-      selection = DataSelection.ofAspects(List.of(BundledSamples.read(BundledSamples.DATA)));
+      files = List.of(BundledSamples.read(BundledSamples.DATA));
+      selection = DataSelection.ofAspects(files);
     } else if (sources.data != null) {
-      selection = DataSelection.of(sources.data.stream().map(ResultsInput::file).toList());
+      files = sources.data.stream().map(ResultsInput::file).toList();
+      selection = DataSelection.of(files);
     } else {
-      selection = DataSelection.ofAspects(sources.aspects.stream().map(ResultsInput::file)
-          .toList());
+      files = sources.aspects.stream().map(ResultsInput::file).toList();
+      selection = DataSelection.ofAspects(files);
+    }
+    int skipped = 0;
+    for (ResultsInput f : files) {
+      f.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+      skipped += f.problems().size();
     }
     DataSelection.Result r = selection.by(by).rule(rule).weights(weights)
-        .reuseWeights(reuseWeights).run();
+        .reuseWeights(reuseWeights).humanRange(declaredRange).run();
     if (plots != null && r.report().meanHumanAll().isEmpty()) {
       throw new InvalidInputException("--plots shows mean human scores: every sample needs one");
     }
@@ -131,6 +166,24 @@ final class SelectCommand implements Callable<Integer> {
     if (chart != null) {
       pw.println("wrote " + chart);
     }
-    return 0;
+    return SkippedExit.samples(skipped, skipBad, pw);
+  }
+
+  /** Outputs are checked before any work: none is an input, none exists unless --overwrite. */
+  private void checkOutputs() {
+    Map<String, Path> in = new LinkedHashMap<>();
+    List<Path> files = sources == null ? List.of()
+        : sources.data != null ? sources.data : sources.aspects;
+    String option = sources != null && sources.data != null ? "--data" : "--aspect";
+    for (int i = 0; i < files.size(); i++) {
+      in.put(files.size() == 1 ? option : option + " (file " + (i + 1) + ")", files.get(i));
+    }
+    in.put("--weights", weights);
+    in.put("--inputs", inputs);
+    Map<String, Path> outs = new LinkedHashMap<>();
+    outs.put("--out", out);
+    outs.put("--json", json);
+    OutputPaths.plots(outs, plots, ReportCharts.SELECTION);
+    OutputPaths.check(in, outs, overwrite);
   }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -82,20 +84,35 @@ final class StatisticsOptions {
 
   /** Refuses combinations that cannot work, before anything is computed. */
   void check() {
+    OptionChecks.between("--confidence", confidence, 0, false, 1, false);
     if (bootstrap < 0) {
-      throw new IllegalArgumentException("--bootstrap must be at least 1 (0: no bootstrap), got "
-          + bootstrap);
+      throw OptionChecks.bad("--bootstrap", "--bootstrap must be at least 1 (0: no bootstrap),"
+          + " got " + bootstrap);
+    }
+    if (bootstrap > 0) {
+      Bootstrap.checkResamples(bootstrap, confidence, "--bootstrap");
     }
     if (!compare.isEmpty() && bootstrap == 0) {
-      throw new IllegalArgumentException("--compare needs --bootstrap N: the interval and p come"
+      throw OptionChecks.bad("--compare", "--compare needs --bootstrap N: the interval and p come"
           + " from the resamples");
     }
     if ((labelField == null) != (thresholdF1 == null)) {
-      throw new IllegalArgumentException("answerability needs both --threshold-f1 FRAC and"
+      throw OptionChecks.bad("--threshold-f1", "answerability needs both --threshold-f1 FRAC and"
           + " --label-field FIELD");
     }
+    if (thresholdF1 != null) {
+      OptionChecks.between("--threshold-f1", thresholdF1, 0, true, 1, true);
+    }
     if (calibration != null && calibration.method != null) {
-      CalibrationMethod.byKey(calibration.method);
+      try {
+        CalibrationMethod.byKey(calibration.method);
+      } catch (IllegalArgumentException e) {
+        throw OptionChecks.bad("--calibrate", "--calibrate: " + e.getMessage());
+      }
+    }
+    OptionChecks.atLeast("--cv", folds, 2);
+    if (grouping != null && grouping.regex != null) {
+      regex(grouping.regex);
     }
     comparisons();
   }
@@ -105,7 +122,7 @@ final class StatisticsOptions {
     for (String c : compare) {
       String[] parts = c.split(",");
       if (parts.length != 2) {
-        throw new IllegalArgumentException("--compare takes two scores as A,B, got '" + c + "'");
+        throw OptionChecks.bad("--compare", "--compare takes two scores as A,B, got '" + c + "'");
       }
       pairs.add(new Bootstrap.Pair(score(parts[0].strip(), "--compare"),
           score(parts[1].strip(), "--compare")));
@@ -118,7 +135,7 @@ final class StatisticsOptions {
     try {
       return ScoreMethod.byKey(key);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": unknown score '" + key + "'; scores: "
+      throw OptionChecks.bad(option, option + ": unknown score '" + key + "'; scores: "
           + String.join(", ", Arrays.stream(ScoreMethod.values()).map(ScoreMethod::key).toList()));
     }
   }
@@ -141,5 +158,15 @@ final class StatisticsOptions {
       }
     }
     return evaluation;
+  }
+
+  /** Checks the --group-regex pattern compiles (a usage error naming it otherwise). */
+  private static void regex(String regex) {
+    try {
+      Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw OptionChecks.bad("--group-regex", "--group-regex: " + e.getDescription() + " in /"
+          + regex + "/");
+    }
   }
 }

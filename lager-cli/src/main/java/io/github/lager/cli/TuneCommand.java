@@ -2,12 +2,15 @@ package io.github.lager.cli;
 
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.math.LayerWeights;
+import io.github.lager.eval.HumanScoredData;
 import io.github.lager.eval.ResultsInput;
+import io.github.lager.eval.SampleSets;
 import io.github.lager.train.LayerWeightTuner;
 import io.github.lager.train.TrainingData;
 import io.github.lager.train.TuningResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,6 +34,10 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Weights file to write.")
   Path out;
 
+  @Option(names = "--overwrite",
+      description = "Replace existing output files instead of refusing to.")
+  boolean overwrite;
+
   @Option(names = "--skip-bad",
       description = "Unusable samples are left out and listed either way; with this the exit"
           + " status is 0 rather than 3.")
@@ -42,10 +49,11 @@ final class TuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
-    OutputPaths.refuseOverlap(java.util.Map.of("--data", data), java.util.Map.of("--out", out));
-    OutputPaths.checkWritableFile("--out", out);
+    tuner.check();
+    OutputPaths.check(java.util.Map.of("--data", data), java.util.Map.of("--out", out), overwrite);
     ResultsInput input = ResultsInput.file(data);
     input.problems().forEach(p -> spec.commandLine().getErr().println("skipped " + p));
+    HumanScoredData.check(List.of(new SampleSets.Source(input.name(), input.samples())), null);
     TrainingData training = TrainingData.fromSamples(input.samples(), input.name(), input.sha256());
     TuningResult result = new LayerWeightTuner(tuner.config()).tune(training);
     LayerWeights w = result.weights();

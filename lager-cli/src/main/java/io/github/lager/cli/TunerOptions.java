@@ -29,9 +29,31 @@ final class TunerOptions {
       description = "REFERENCE: initial mixing parameter; PAPER: fixed CE weight (default ${DEFAULT-VALUE}).")
   double alpha;
 
+  /**
+   * The tuner's settings; values out of range fail naming the option. The reference's learning
+   * rate floor (its plateau schedule's minimum, 1e-3) is lowered to {@code --lr} when that is
+   * smaller, so any positive --lr runs.
+   */
   TunerConfig config() {
-    return TunerConfig.reference().toBuilder().variant(variant).epochs(epochs).batchSize(batchSize)
-        .seed(seed).learningRate(learningRate).alpha(alpha).build();
+    check();
+    TunerConfig reference = TunerConfig.reference();
+    return reference.toBuilder().variant(variant).epochs(epochs).batchSize(batchSize)
+        .seed(seed).learningRate(learningRate)
+        .minLearningRate(Math.min(reference.minLearningRate(), learningRate)).alpha(alpha).build();
+  }
+
+  /** Fails naming the option when a value is out of its range. */
+  void check() {
+    OptionChecks.atLeast("--epochs", epochs, 1);
+    OptionChecks.atLeast("--batch-size", batchSize, 1);
+    if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+      throw OptionChecks.bad("--lr", "--lr must be a positive number, found " + learningRate);
+    }
+    if (variant == TunerConfig.Variant.PAPER) {
+      OptionChecks.between("--alpha", alpha, 0, true, 1, true);
+    } else if (!Double.isFinite(alpha)) {
+      throw OptionChecks.bad("--alpha", "--alpha must be a finite number, found " + alpha);
+    }
   }
 
   String describe() {

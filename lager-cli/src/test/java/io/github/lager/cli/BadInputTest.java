@@ -18,6 +18,7 @@ import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.eval.ResultsInput;
+import io.github.lager.eval.report.ReportCharts;
 import io.github.lager.eval.report.ReportTable;
 import java.io.IOException;
 import java.io.StringReader;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,8 +211,11 @@ class BadInputTest {
         + " this one");
     assertThat(Files.readAllBytes(partial)).isEqualTo(interrupted);
 
-    var resumed = score(data, out, "--batch-size", "2", "--resume");
+    // without --quiet: the resume says what it keeps, and the progress counts what is on disk
+    var resumed = lager("score", "--model", fixture(MODEL).toString(), "--data", data.toString(),
+        "--out", out.toString(), "--batch-size", "2", "--resume");
     assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.err()).containsPattern("scoring: 7/7 samples on disk");
     // the torn line is cut off; the rest of a batch only partly on disk is scored again
     assertThat(resumed.err()).containsPattern("resuming " + java.util.regex.Pattern.quote(
         partial.toString()) + ": [0-5] samples on disk, [2-7] to score");
@@ -289,9 +294,13 @@ class BadInputTest {
     assertThat(tpu.code()).isEqualTo(LagerCli.EXIT_USAGE);
     assertThat(tpu.err()).contains("expected one of [AUTO, CPU, GPU] (case-insensitive) but was"
         + " 'tpu'");
-    assertOneLineError(score(data, dir.resolve("c.json"), "--batch-size", "0"), 1,
-        "lager score: bad input: --batch-size must be at least 1, found 0");
-    assertOneLineError(score(data, dir.resolve("c.json"), "--max-new-tokens", "0"), 1,
+    // a value out of range is a usage error, as a value of the wrong type: exit 2 both
+    assertOneLineError(score(data, dir.resolve("c.json"), "--batch-size", "0"), 2,
+        "lager score: usage: --batch-size must be at least 1, found 0");
+    assertOneLineError(score(data, dir.resolve("c.json"), "--batch-size", "abc"), 2,
+        "lager score: usage: Invalid value for option '--batch-size': 'abc' is not an int (lager"
+            + " score --help lists the options)");
+    assertOneLineError(score(data, dir.resolve("c.json"), "--max-new-tokens", "0"), 2,
         "--max-new-tokens must be at least 1, found 0");
     assertThat(dir.resolve("c.json")).doesNotExist();
 
@@ -350,7 +359,7 @@ class BadInputTest {
     var declared = lager("evaluate", "--data", pairs.toString(), "--human-range", "0:2");
     assertThat(declared.code()).as(declared.err()).isZero();
     assertThat(declared.out()).contains("| e_score ");
-    assertOneLineError(lager("evaluate", "--data", pairs.toString(), "--human-range", "2"), 1,
+    assertOneLineError(lager("evaluate", "--data", pairs.toString(), "--human-range", "2"), 2,
         "--human-range expects MIN:MAX with numbers MIN <= MAX (e.g. 1:5 or 0:2), found '2'");
   }
 
@@ -408,13 +417,355 @@ class BadInputTest {
   }
 
   @Test
-  void aFullDiskIsOneLineWithWhatToDo(@TempDir Path dir) throws IOException {
+  void aDeviceIsNotAnOutputAndAFullDiskLeavesTheOldFileWhole(@TempDir Path dir)
+      throws IOException {
     Path full = Path.of("/dev/full");
-    assumeTrue(Files.isWritable(full), "/dev/full (a device that is always full) is absent");
+    assumeTrue(Files.exists(full), "/dev/full (a device that is always full) is absent");
     Path data = bundled(dir, BundledSamples.DATA);
     byte[] before = Files.readAllBytes(data);
-    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", full.toString()), 1,
-        "lager evaluate: error: cannot write /dev/full: the disk is full; free space, then rerun");
+    // a device is refused before any work: the write would not be atomic (nor a file)
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", full.toString(),
+        "--overwrite"), 1, "lager evaluate: bad input: --json /dev/full exists and is not a regular"
+        + " file (a device, a pipe or a dangling link); give the path of a file");
     assertThat(Files.readAllBytes(data)).isEqualTo(before);
+    // the full disk itself, during the write, is OutputFileTest's (lager-core): the old file
+    // stays whole and the message is "cannot write FILE: the disk is full; free space, then rerun"
+  }
+
+  // --- every writing command: one output discipline (OutputFile) -------------------------------
+
+  /** The 24 judged inputs of the bundled results, one line each (idx by position). */
+  static Path judgedInputs(Path dir) throws IOException {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      lines.append("{\"user_prompt\": \"prompt ").append(i).append("\", \"score\": 3}\n");
+    }
+    return Files.writeString(dir.resolve("in.jsonl"), lines.toString());
+  }
+
+  @Test
+  void noCommandWritesOverOneOfItsInputs(@TempDir Path dir) throws IOException {
+    Path data = bundled(dir, BundledSamples.DATA);
+    Path valid = bundled(dir, BundledSamples.VALID);
+    Path in = judgedInputs(dir);
+    Path cal = dir.resolve("cal.json");
+    assertThat(lager("calibrate", "--method", "linear", "--data", valid.toString(), "--out",
+        cal.toString()).code()).isZero();
+    // a hard link is the same file under another name
+    Path link = dir.resolve("link.jsonl");
+    Files.createLink(link, in);
+    Map<Path, byte[]> before = snapshot(data, valid, in, cal);
+
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", in.toString(), "--overwrite"), 1, "lager select: bad input: --out "
+        + in + " is the same file as --inputs " + in + ": lager never writes over an input;"
+        + " choose another --out");
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", link.toString(), "--overwrite"), 1, "--out " + link + " is the"
+        + " same file as --inputs " + in);
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--json",
+        data.toString(), "--overwrite"), 1, "--json " + data + " is the same file as --data " + data);
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", valid.toString(),
+        "--out", valid.toString(), "--overwrite"), 1, "lager calibrate: bad input: --out " + valid
+        + " is the same file as --data " + valid);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--calibration",
+        cal.toString(), "--json", cal.toString(), "--overwrite"), 1, "lager evaluate: bad input:"
+        + " --json " + cal + " is the same file as --calibration " + cal);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--valid", valid.toString(),
+        "--save-weights", valid.toString(), "--overwrite"), 1, "--save-weights " + valid
+        + " is the same file as --valid " + valid);
+    assertOneLineError(lager("tune", "--data", valid.toString(), "--out", valid.toString(),
+        "--overwrite"), 1, "lager tune: bad input: --out " + valid + " is the same file as --data "
+        + valid);
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--valid", valid.toString(),
+        "--json", dir.resolve("r.json").toString(), "--save-weights",
+        dir.resolve("./r.json").toString()), 1, "--save-weights " + dir.resolve("./r.json")
+        + " is the same file as --json " + dir.resolve("r.json") + ": one would overwrite the"
+        + " other");
+    assertUnchanged(before);
+    assertThat(dir.resolve("r.json")).doesNotExist();
+  }
+
+  @Test
+  void everyWritingCommandRefusesAnExistingOutputUnlessOverwrite(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, BundledSamples.DATA);
+    Path valid = bundled(dir, BundledSamples.VALID);
+    Path in = judgedInputs(dir);
+    Path old = Files.writeString(dir.resolve("old.json"), "an earlier result");
+    Path plots = Files.createDirectories(dir.resolve("plots"));
+    Path chart = Files.writeString(plots.resolve(ReportCharts.CALIBRATION), "an earlier chart");
+    Map<Path, byte[]> before = snapshot(data, valid, in, old, chart);
+    String exists = " exists; pass --overwrite to replace it, or choose another ";
+    assertOneLineError(lager("tune", "--data", valid.toString(), "--out", old.toString()), 1,
+        "lager tune: bad input: --out " + old + exists + "--out");
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", valid.toString(),
+        "--out", old.toString()), 1, "lager calibrate: bad input: --out " + old + exists + "--out");
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", valid.toString(),
+        "--out", dir.resolve("new.json").toString(), "--plots", plots.toString()), 1,
+        "lager calibrate: bad input: --plots (" + ReportCharts.CALIBRATION + ") " + chart + exists
+            + "--plots");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--json", old.toString()), 1,
+        "lager evaluate: bad input: --json " + old + exists + "--json");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--valid", valid.toString(),
+        "--save-weights", old.toString()), 1, "--save-weights " + old + exists + "--save-weights");
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", old.toString()), 1, "lager select: bad input: --out " + old
+        + exists + "--out");
+    assertOneLineError(lager("select", "--data", data.toString(), "--top-n", "3", "--json",
+        old.toString()), 1, "--json " + old + exists + "--json");
+    assertUnchanged(before);
+    assertThat(dir.resolve("new.json")).doesNotExist();
+
+    var replaced = lager("select", "--data", data.toString(), "--top-n", "3", "--inputs",
+        in.toString(), "--out", old.toString(), "--overwrite");
+    assertThat(replaced.code()).as(replaced.err()).isZero();
+    assertThat(Files.readAllLines(old)).hasSize(3);
+    var tuned = lager("tune", "--data", valid.toString(), "--out", old.toString(), "--overwrite");
+    assertThat(tuned.code()).as(tuned.err()).isZero();
+    assertThat(Files.readString(old)).contains("lager-layer-weights");
+    try (var files = Files.list(dir)) { // no temporary file is left beside an output
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".lager"));
+    }
+  }
+
+  static Map<Path, byte[]> snapshot(Path... files) throws IOException {
+    Map<Path, byte[]> m = new java.util.LinkedHashMap<>();
+    for (Path f : files) {
+      m.put(f, Files.readAllBytes(f));
+    }
+    return m;
+  }
+
+  static void assertUnchanged(Map<Path, byte[]> before) throws IOException {
+    for (Map.Entry<Path, byte[]> e : before.entrySet()) {
+      assertThat(Files.readAllBytes(e.getKey())).as(e.getKey().toString()).isEqualTo(e.getValue());
+    }
+  }
+
+  // --- human scores: one reader, one rule in evaluate, tune, select and calibrate -------------
+
+  @Test
+  void everyCommandReadsHumanScoresByTheSameRule(@TempDir Path dir) throws IOException {
+    Path seven = withHuman(dir, "h7.json", i -> i == 3 ? new com.google.gson.JsonPrimitive(7) : null);
+    Path out = dir.resolve("out.json");
+    String outside = "h7.json: sample #3 (idx 3): human_score 7, outside the judge's scale 1-5";
+    byte[] before = Files.readAllBytes(seven);
+    assertOneLineError(lager("evaluate", "--data", seven.toString()), 1, outside);
+    assertOneLineError(lager("tune", "--data", seven.toString(), "--out", out.toString()), 1,
+        outside);
+    assertOneLineError(lager("select", "--data", seven.toString(), "--top-n", "3"), 1, outside);
+    assertOneLineError(lager("calibrate", "--method", "linear", "--data", seven.toString(),
+        "--out", out.toString()), 1, outside);
+    assertThat(out).doesNotExist();
+    assertThat(Files.readAllBytes(seven)).isEqualTo(before);
+    var declared = lager("select", "--data", seven.toString(), "--top-n", "3", "--human-range",
+        "1:10");
+    assertThat(declared.code()).as(declared.err()).isZero();
+
+    // NaN: the sample is left out and listed by every command, which exits 3 (0 with --skip-bad)
+    String nan = Files.readString(bundled(dir, BundledSamples.DATA))
+        .replaceFirst("\"human_score\": [^,\\]]+", "\"human_score\": NaN");
+    Path nanFile = Files.writeString(dir.resolve("nan.json"), nan);
+    assertThat(nan).contains("NaN");
+    for (String[] args : List.of(new String[] {"evaluate", "--data", nanFile.toString()},
+        new String[] {"select", "--data", nanFile.toString(), "--top-n", "3"},
+        new String[] {"calibrate", "--method", "linear", "--data", nanFile.toString(), "--out",
+            dir.resolve("c.json").toString()},
+        new String[] {"tune", "--data", nanFile.toString(), "--out",
+            dir.resolve("w.json").toString()})) {
+      var r = lager(args);
+      assertThat(r.code()).as(args[0] + ": " + r.err()).isEqualTo(LagerCli.EXIT_SKIPPED);
+      assertThat(r.err()).as(args[0]).contains("skipped " + nanFile + ": sample #0 (idx 0):")
+          .contains("NaN is not finite");
+      assertThat(r.out()).as(args[0]).contains("skipped 1 unusable sample (listed above); exit"
+          + " status 3 (--skip-bad: 0)");
+    }
+  }
+
+  @Test
+  void aBootstrapTooSmallForItsIntervalIsRefusedSayingHowManyAreNeeded(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, BundledSamples.DATA);
+    var one = lager("evaluate", "--data", data.toString(), "--bootstrap", "1");
+    assertOneLineError(one, 2, "lager evaluate: usage: --bootstrap 1 is too few resamples for a"
+        + " 95% percentile interval: it needs at least 41 (2000 is usual)");
+    assertThat(one.out()).as("refused before the report prints").isEmpty();
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--bootstrap", "100",
+        "--confidence", "0.99"), 2, "--bootstrap 100 is too few resamples for a 99% percentile"
+        + " interval: it needs at least 201");
+    assertOneLineError(lager("evaluate", "--data", data.toString(), "--bootstrap", "100",
+        "--confidence", "1.5"), 2, "--confidence must be in (0, 1), found 1.5");
+  }
+
+  // --- one exit-code rule: options are checked before any work, and exit 2 ---------------------
+
+  @Test
+  void everyBadOptionValueIsAUsageErrorFoundBeforeAnyReportPrints(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, BundledSamples.DATA);
+    Path valid = bundled(dir, BundledSamples.VALID);
+    String[][] cases = {
+        {"--cv 1", "lager evaluate: usage: --cv must be at least 2, found 1", "evaluate", "--data",
+            data.toString(), "--calibrate", "linear", "--cv", "1"},
+        {"--cv 99", "lager evaluate: usage: --cv 99 is more folds than the 23 samples; give at"
+            + " most 23", "evaluate", "--data", data.toString(), "--calibrate", "linear", "--cv",
+            "99"},
+        {"--threshold-f1", "lager evaluate: usage: --threshold-f1 must be in [0, 1], found 1.5",
+            "evaluate", "--data", data.toString(), "--threshold-f1", "1.5", "--label-field", "x"},
+        {"--calibrate", "lager evaluate: usage: --calibrate: unknown calibration method 'cubic';"
+            + " expected linear or isotonic", "evaluate", "--data", data.toString(), "--calibrate",
+            "cubic"},
+        {"--group-regex", "lager evaluate: usage: --group-regex: Unclosed group", "evaluate",
+            "--data", data.toString(), "--group-regex", "(a"},
+        {"--compare", "lager evaluate: usage: --compare needs --bootstrap N", "evaluate", "--data",
+            data.toString(), "--compare", "lager_wo,e_score"},
+        {"--epochs", "lager tune: usage: --epochs must be at least 1, found 0", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--epochs", "0"},
+        {"--lr", "lager tune: usage: --lr must be a positive number, found -1.0", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--lr", "-1"},
+        {"--alpha", "lager tune: usage: --alpha must be in [0, 1], found 2.0", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--variant", "paper",
+            "--alpha", "2"},
+        {"--top-frac", "lager select: usage: --top-frac must be in (0, 1], found 1.5", "select",
+            "--data", data.toString(), "--top-frac", "1.5"},
+        {"--top-n", "lager select: usage: --top-n must be at least 1, found 0", "select", "--data",
+            data.toString(), "--top-n", "0"},
+        {"--score", "lager select: usage: --score lager_w needs --weights", "select", "--data",
+            data.toString(), "--top-n", "3", "--score", "lager_w"},
+        {"--method", "lager calibrate: usage: --method: unknown calibration method 'cubic'",
+            "calibrate", "--method", "cubic", "--data", valid.toString(), "--out",
+            dir.resolve("c.json").toString()},
+        {"--limit", "lager render: usage: --limit must be at least 1, found 0", "render",
+            "--model", ScoreCommandTest.fixture(MODEL).toString(), "--data", data.toString(),
+            "--limit", "0"},
+        {"type", "lager evaluate: usage: Invalid value for option '--bootstrap': 'many' is not an"
+            + " int", "evaluate", "--bootstrap", "many"},
+        {"unknown", "lager tune: usage: Unknown options: '--epoch', '2'", "tune", "--data",
+            valid.toString(), "--out", dir.resolve("w.json").toString(), "--epoch", "2"},
+    };
+    for (String[] c : cases) {
+      var r = lager(java.util.Arrays.copyOfRange(c, 2, c.length));
+      assertOneLineError(r, LagerCli.EXIT_USAGE, c[1]);
+      assertThat(r.err().lines()).as(c[0]).hasSize(1);
+      // no report, no table prints before the refusal (at most the line naming the data)
+      assertThat(r.out()).as(c[0]).doesNotContain("+---").doesNotContain("wrote");
+    }
+    assertThat(dir.resolve("w.json")).doesNotExist();
+    assertThat(dir.resolve("c.json")).doesNotExist();
+  }
+
+  @Test
+  void aGroupByFieldTheSamplesLackIsFoundBeforeTheReportPrints(@TempDir Path dir)
+      throws IOException {
+    Path data = bundled(dir, BundledSamples.DATA);
+    var r = lager("evaluate", "--data", data.toString(), "--group-by", "topic");
+    assertOneLineError(r, 1, "lager evaluate: bad input: " + data + ": sample #0 (idx 0): field"
+        + " 'topic' is missing");
+    assertThat(r.out()).doesNotContain("+---");
+  }
+
+  // --- judge: resumes like score ------------------------------------------------------------
+
+  @Test
+  void judgeWithOutRefusesAnExistingOutputAndResumesLikeScore(@TempDir Path dir)
+      throws IOException {
+    Path data = prompts(dir, 3);
+    Path out = dir.resolve("j.json");
+    String model = fixture(MODEL).toString();
+    var first = lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--quiet");
+    assertThat(first.code()).as(first.err()).isZero();
+    byte[] results = Files.readAllBytes(out);
+    assertOneLineError(lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--quiet"), 1, "lager judge: bad input: " + out + " exists. Pass"
+        + " --overwrite to replace it, or --resume to check that it is complete");
+    var again = lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--quiet", "--resume");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains(out + " is already complete (3 samples, same model, data"
+        + " and options): nothing to do");
+    assertThat(Files.readAllBytes(out)).isEqualTo(results);
+    assertOneLineError(lager("judge", "--model", model, "--data", data.toString(), "--resume"), 2,
+        "lager judge: usage: --resume continues an interrupted run of --out: give --out"
+            + " RESULTS.json");
+    var both = lager("judge", "--model", model, "--data", data.toString(), "--out",
+        out.toString(), "--resume", "--overwrite");
+    assertOneLineError(both, 2, "--resume and --overwrite are mutually exclusive");
+  }
+
+  // --- one rule for "every sample dropped" and "every sample invalid" -------------------------
+
+  @Test
+  void aRunThatGivesNoScoreIsAnErrorWhetherEverySampleIsDroppedOrInvalid(@TempDir Path dir)
+      throws IOException {
+    Path data = prompts(dir, 3);
+    Path dropped = dir.resolve("dropped.json");
+    var tooLong = score(data, dropped, "--max-length", "5");
+    assertOneLineError(tooLong, 1, "lager score: bad input: none of the 3 samples got a score: 3"
+        + " too long (dropped); first: idx 0: ");
+    assertThat(dropped).doesNotExist();
+    assertThat(IncrementalResults.partialOf(dropped)).doesNotExist();
+    // an anchor the judge never writes: every sample is without a score token
+    Path invalid = dir.resolve("invalid.json");
+    var noToken = score(data, invalid, "--anchor", "NEVER WRITTEN");
+    assertOneLineError(noToken, 1, "lager score: bad input: none of the 3 samples got a score: 3"
+        + " without a score token in the judge's output");
+    assertThat(noToken.err()).contains("(written as invalid to " + invalid + ")");
+    assertThat(ResultsJson.read(invalid)).hasSize(3).noneMatch(ScoredSample::isValid);
+    // judge: the same rule, with or without --out
+    var judge = lager("judge", "--model", fixture(MODEL).toString(), "--data", data.toString(),
+        "--max-length", "5", "--quiet");
+    assertOneLineError(judge, 1, "lager judge: bad input: none of the 3 samples got a score: 3"
+        + " too long (dropped)");
+  }
+
+  // --- the manifest: resolved device and dtype, options compared as the option is ------------
+
+  @Test
+  void theManifestRecordsTheResolvedDeviceAndDtypeAndComparesTheDtypeInAnyCase(@TempDir Path dir)
+      throws IOException {
+    Path data = prompts(dir, 2);
+    Path out = dir.resolve("r.json");
+    var first = score(data, out, "--dtype", "float32");
+    assertThat(first.code()).as(first.err()).isZero();
+    JsonObject side = JsonParser.parseString(Files.readString(IncrementalResults.manifestOf(out)))
+        .getAsJsonObject();
+    assertThat(side.getAsJsonObject("resolved").get("dtype").getAsString()).isEqualTo("float32");
+    assertThat(side.getAsJsonObject("resolved").get("device").getAsString()).startsWith("cpu");
+    assertThat(side.getAsJsonObject("lager_manifest").get("dtype").getAsString())
+        .isEqualTo("float32");
+    var upper = score(data, out, "--dtype", "FLOAT32", "--resume");
+    assertThat(upper.code()).as(upper.err()).isZero();
+    assertThat(upper.out()).contains("is already complete");
+  }
+
+  @Test
+  void quietPrintsTheSummaryAndNothingElse(@TempDir Path dir) throws IOException {
+    Path data = prompts(dir, 2);
+    var r = score(data, dir.resolve("r.json"));
+    assertThat(r.code()).as(r.err()).isZero();
+    // in this JVM the libraries' loggers may be set up already; the CLI's own lines are checked
+    assertThat(r.err()).doesNotContain("judge: ").doesNotContain("scoring: ")
+        .doesNotContain("resuming");
+    assertThat(r.out()).contains("scored 2 of 2 samples").contains("wrote " + dir.resolve("r.json"));
+  }
+
+  @Test
+  void aCalibrationOnOtherLabelsIsRefusedBeforeTheModelLoads(@TempDir Path dir)
+      throws IOException {
+    Path cal = dir.resolve("cal.json");
+    assertThat(lager("calibrate", "--method", "linear", "--data",
+        bundled(dir, BundledSamples.VALID).toString(), "--out", cal.toString()).code())
+        .isZero();
+    Path out = dir.resolve("r.json");
+    var r = lager("score", "--model", fixture(MODEL).toString(), "--data",
+        prompts(dir, 2).toString(), "--out", out.toString(), "--points", "4", "--calibration",
+        cal.toString());
+    assertOneLineError(r, 1, "lager score: bad input: " + cal + " was fitted on the labels 1-5 but"
+        + " the samples are on 1-4");
+    assertThat(r.err()).doesNotContain("judge: "); // the model never loaded
+    assertThat(out).doesNotExist();
+    assertThat(IncrementalResults.partialOf(out)).doesNotExist();
   }
 }

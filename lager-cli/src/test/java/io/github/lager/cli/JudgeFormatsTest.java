@@ -48,7 +48,7 @@ class JudgeFormatsTest {
     Files.write(data, Files.readAllLines(mtBench).subList(0, 40));
     Path out = dir.resolve("mt.json");
     var score = lager("score", "--model", MODEL, "--labels", "0,1,2", "--data", data.toString(),
-        "--out", out.toString(), "--quiet", "--batch-size", "8");
+        "--out", out.toString(), "--batch-size", "8");
     assertThat(score.code()).as(score.err()).isZero();
     assertThat(score.err()).contains("labels 0,1,2, rendered prompts");
     List<ScoredSample> results = ResultsJson.read(out);
@@ -83,7 +83,7 @@ class JudgeFormatsTest {
     assertThat(absolute.code()).as(absolute.err()).isZero();
     assertThat(absolute.out()).contains("labels 0,1,2").contains("| pearson ");
     // statistics of absolute scores are refused for pairwise judgments
-    assertOneLineError(lager("evaluate", "--data", out.toString(), "--bootstrap", "10"), 1,
+    assertOneLineError(lager("evaluate", "--data", out.toString(), "--bootstrap", "100"), 1,
         "--bootstrap is for absolute judgments (correlations with human scores); these results"
             + " are pairwise");
   }
@@ -110,7 +110,7 @@ class JudgeFormatsTest {
 
     Path results = dir.resolve("pw.json");
     var score = lager("score", "--model", MODEL, "--template", "pairwise", "--pairwise",
-        "--data", data.toString(), "--out", results.toString(), "--quiet");
+        "--data", data.toString(), "--out", results.toString());
     assertThat(score.code()).as(score.err()).isZero();
     assertThat(score.err()).contains("labels 0,1,2 (the template's), template pairwise,"
         + " pairwise: both orders");
@@ -148,8 +148,12 @@ class JudgeFormatsTest {
     Path out = dir.resolve("emo.json");
     var score = lager("score", "--model", MODEL, "--template", "emotion", "--reasoning",
         "--max-new-tokens", "6", "--anchor", "Score:", "--data", data.toString(), "--out",
-        out.toString(), "--quiet");
-    assertThat(score.code()).as(score.err()).isZero();
+        out.toString());
+    // a random judge writes no "Score:": every sample is invalid, none is given a score, and a
+    // run with no score is an error (exit 1); the invalid results are written all the same
+    assertThat(score.code()).as(score.err()).isEqualTo(LagerCli.EXIT_ERROR);
+    assertThat(score.err()).contains("none of the 12 samples got a score: 12 without a score"
+        + " token in the judge's output (written as invalid to " + out + ")");
     assertThat(score.err()).contains("labels 1-9 (the template's), template emotion, score after"
         + " \"Score:\"");
     JsonObject manifest = json(dir.resolve("emo.json.manifest.json")).getAsJsonObject(
@@ -157,8 +161,6 @@ class JudgeFormatsTest {
     assertThat(manifest.get("anchor").getAsString()).isEqualTo("\"Score:\"");
     assertThat(manifest.get("label_values").getAsString())
         .isEqualTo("[1.0,2.0,3.0,4.0,5.0,6.0,7.0,8.0,9.0]");
-    // a random judge writes no "Score:": every sample is invalid, none is given a score
-    assertThat(score.out()).contains("0 with a score token, 12 without");
     // another anchor is another run
     var again = lager("score", "--model", MODEL, "--template", "emotion", "--reasoning",
         "--max-new-tokens", "6", "--anchor", "Rating:", "--data", data.toString(), "--out",
@@ -168,7 +170,7 @@ class JudgeFormatsTest {
     // without an anchor, a built-in template's reasoning variant gets a note on it
     var note = lager("score", "--model", MODEL, "--template", "emotion", "--reasoning",
         "--max-new-tokens", "2", "--data", data.toString(), "--out",
-        dir.resolve("n.json").toString(), "--quiet");
+        dir.resolve("n.json").toString());
     assertThat(note.err()).contains("note: the emotion template asks the judge to write"
         + " \"Score:\" before its score; --anchor \"Score:\" reads the score there");
   }
@@ -178,25 +180,25 @@ class JudgeFormatsTest {
     Path pairs = examples("pairwise-items.jsonl");
     Path out = dir.resolve("x.json");
     assertOneLineError(lager("score", "--model", MODEL, "--labels", "A,B,C", "--data",
-        pairs.toString(), "--out", out.toString()), 1, "lager score: bad input: --labels: label"
+        pairs.toString(), "--out", out.toString()), 2, "lager score: usage: --labels: label"
         + " \"A\" is not a number, so it has no value of its own; give one value per label with"
         + " --values (e.g. --labels A,B,C --values 1,2,3)");
     assertOneLineError(lager("render", "--model", MODEL, "--labels", "A,XY,C", "--values",
         "0,2,1", "--template", "pairwise", "--data", pairs.toString()), 1, "the label \"XY\" is"
         + " not one token of the vocabulary");
     assertOneLineError(lager("render", "--model", MODEL, "--labels", "A,B,C", "--values",
-        "1,2,3", "--template", "pairwise", "--data", pairs.toString()), 1, "the pairwise template"
+        "1,2,3", "--template", "pairwise", "--data", pairs.toString()), 2, "the pairwise template"
         + " needs a pairwise label set: three labels with the values 0 (A better), 1 (tie) and 2"
         + " (B better), e.g. --labels 0,1,2 or --labels A,B,C --values 0,2,1; got A=1, B=2, C=3");
     assertOneLineError(lager("render", "--model", MODEL, "--points", "5", "--labels", "1-5",
-        "--data", pairs.toString()), 1, "--labels and --points both give the label set");
+        "--data", pairs.toString()), 2, "--labels and --points both give the label set");
     assertOneLineError(lager("render", "--model", MODEL, "--values", "1,2", "--data",
-        pairs.toString()), 1, "--values gives the values of --labels, which is missing");
+        pairs.toString()), 2, "--values gives the values of --labels, which is missing");
     assertOneLineError(lager("score", "--model", MODEL, "--pairwise", "--labels", "0,1,2",
-        "--data", pairs.toString(), "--out", out.toString()), 1, "pairwise judging (--pairwise)"
+        "--data", pairs.toString(), "--out", out.toString()), 2, "pairwise judging (--pairwise)"
         + " renders every sample in both orders from its fields: it needs a prompt template");
     assertOneLineError(lager("score", "--model", MODEL, "--pairwise", "--template", "pairwise",
-        "--labels", "1-3", "--data", pairs.toString(), "--out", out.toString()), 1,
+        "--labels", "1-3", "--data", pairs.toString(), "--out", out.toString()), 2,
         "pairwise judging (--pairwise) needs a pairwise label set");
     assertOneLineError(lager("render", "--model", MODEL, "--template", "nosuch.jinja",
         "--data", pairs.toString()), 1, "--template nosuch.jinja: neither a built-in template"
@@ -234,7 +236,7 @@ class JudgeFormatsTest {
     assertOneLineError(lager("score", "--model", MODEL, "--data", prompts.toString(), "--out",
         five.toString(), "--weights", weights.toString()), 1, "the layer weights were tuned on"
         + " the labels 1-9 (of " + emotion + "), these samples are on 1-5; tune weights on this"
-        + " label set, or pass --reuse-weights (JudgeOptions.reuseWeights) to reuse them");
+        + " label set, or pass --reuse-weights to reuse them");
     var reused = lager("score", "--model", MODEL, "--data", prompts.toString(), "--out",
         five.toString(), "--weights", weights.toString(), "--reuse-weights", "--quiet");
     assertThat(reused.code()).as(reused.err()).isZero();

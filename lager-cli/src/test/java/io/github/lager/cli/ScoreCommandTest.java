@@ -168,7 +168,7 @@ class ScoreCommandTest {
     Path viaOnnx = dir.resolve("onnx.json");
     for (String[] run : new String[][] {{"djl", viaDjl.toString()}, {"onnx", viaOnnx.toString()}}) {
       var r = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
-          "--data", prompts.toString(), "--out", run[1], "--backend", run[0], "--quiet");
+          "--data", prompts.toString(), "--out", run[1], "--backend", run[0]);
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.err()).contains("backend " + run[0]);
     }

@@ -107,7 +107,7 @@ class StatisticsCommandsTest {
     assertThat(Files.size(dir.resolve(ReportCharts.SELECTION))).isGreaterThan(1000);
 
     EvaluateCommandTest.Run noInputs = run("select", "--top-n", "3", "--out", out.toString());
-    assertThat(noInputs.code()).isEqualTo(LagerCli.EXIT_ERROR);
+    assertThat(noInputs.code()).isEqualTo(LagerCli.EXIT_USAGE);
     assertThat(noInputs.err()).contains("--out writes the selected input lines: give the judged"
         + " inputs with --inputs");
     EvaluateCommandTest.Run badScore = run("select", "--top-n", "3", "--score", "lager_x");
@@ -151,7 +151,7 @@ class StatisticsCommandsTest {
     }
 
     EvaluateCommandTest.Run cv = run("evaluate", "--calibrate", "isotonic", "--cv", "3",
-        "--seed", "7", "--json", report.toString());
+        "--seed", "7", "--json", report.toString(), "--overwrite");
     assertThat(cv.code()).as(cv.err()).isZero();
     assertThat(cv.out()).contains("calibration: isotonic, 3-fold cross-validation (seed 7)");
     assertThat(json(report).getAsJsonObject("calibration").get("applied").getAsString())
@@ -290,7 +290,8 @@ class StatisticsCommandsTest {
     }
     Files.writeString(labelled, samples.toString());
     EvaluateCommandTest.Run alone = run("evaluate", "--data", labelled.toString(),
-        "--threshold-f1", "0.5", "--label-field", "answerable", "--json", report.toString());
+        "--threshold-f1", "0.5", "--label-field", "answerable", "--json", report.toString(),
+        "--overwrite");
     assertThat(alone.code()).as(alone.err()).isZero();
     assertThat(alone.out()).contains("only answerability is reported");
     assertThat(json(report).has("rows")).isFalse();

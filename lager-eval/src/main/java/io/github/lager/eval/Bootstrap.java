@@ -58,6 +58,41 @@ public final class Bootstrap {
   private Bootstrap() {}
 
   /**
+   * The fewest resamples whose percentile interval at {@code level} is more than the smallest and
+   * largest resampled value: with R-7 percentiles of {@code B} values the lower end sits at
+   * position {@code (B - 1)(1 - level)/2}, which must be at least 1, so
+   * {@code B >= 1 + 2/(1 - level)} (41 for 95%, 201 for 99%). Below it the "interval" is the
+   * range of a handful of resamples (of width 0 for one), not a confidence interval.
+   */
+  public static int minimumResamples(double level) {
+    if (!(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("confidence level must be in (0, 1), got " + level);
+    }
+    return (int) Math.ceil(1 + 2 / (1 - level) - 1e-9);
+  }
+
+  /**
+   * Refuses fewer than {@link #minimumResamples} resamples for {@code level}, naming the option
+   * and how many are needed.
+   *
+   * @param option the option that gave the count, for the message (e.g. {@code --bootstrap})
+   */
+  public static void checkResamples(int resamples, double level, String option) {
+    int needed = minimumResamples(level);
+    if (resamples < needed) {
+      throw new io.github.lager.core.BadOptionException(option, option + " " + resamples
+          + " is too few resamples for a " + percent(level) + " percentile interval: it needs at"
+          + " least " + needed + " (2000 is usual)");
+    }
+  }
+
+  private static String percent(double level) {
+    double p = 100 * level;
+    return (Math.abs(p - Math.rint(p)) < 1e-9 ? Long.toString(Math.round(p))
+        : Double.toString(p)) + "%";
+  }
+
+  /**
    * {@code count} resamples of {@code n} indices in {@code [0, n)}, drawn uniformly with
    * replacement from {@code new SplittableRandom(seed)}, resample after resample.
    */

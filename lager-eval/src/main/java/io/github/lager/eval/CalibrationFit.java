@@ -30,10 +30,14 @@ public final class CalibrationFit {
 
   /**
    * Fits {@code method} maps for the main scores of the labelled results {@code data} (lager_w
-   * too with {@code weights}, a weights file or null), with their in-sample report.
+   * too with {@code weights}, a weights file or null), with their in-sample report. The human
+   * scores are checked first ({@link HumanScoredData}: against {@code humanRange}, or the label
+   * set's range when it is null).
    */
   public static Fitted fit(ResultsInput data, CalibrationMethod method, Path weights,
-      boolean reuseWeights) {
+      boolean reuseWeights, HumanRange humanRange) {
+    HumanScoredData.check(List.of(new SampleSets.Source(data.name(), data.samples())),
+        humanRange);
     LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
     List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);
     if (w == null) {

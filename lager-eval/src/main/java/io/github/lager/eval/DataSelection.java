@@ -41,6 +41,7 @@ public final class DataSelection {
   private Selection.Rule rule;
   private Path weights;
   private boolean reuseWeights;
+  private HumanRange humanRange;
 
   private DataSelection(List<ResultsInput> inputs, boolean aspects) {
     if (inputs.isEmpty()) {
@@ -83,6 +84,16 @@ public final class DataSelection {
     return this;
   }
 
+  /**
+   * The values human scores may take ({@code --human-range}); null (the default): the results'
+   * label set, its smallest to its largest value ({@link HumanScoredData}).
+   */
+  public DataSelection humanRange(HumanRange range) {
+    this.humanRange = range;
+    return this;
+  }
+
+  /** Ranks and selects; the human scores are checked first ({@link HumanScoredData}). */
   public Result run() {
     Objects.requireNonNull(rule, "rule");
     LayerWeights w = weights == null ? null : LayerWeightsJson.read(weights);
@@ -106,6 +117,7 @@ public final class DataSelection {
           : String.join(" + ", inputs.stream().map(ResultsInput::name).toList()),
           merged.samples()));
     }
+    HumanScoredData.check(sources, humanRange);
     List<ScoreMethod> methods = new ArrayList<>(ScoreMethod.MAIN);
     if (w == null) {
       methods.removeIf(ScoreMethod::isTuned);

@@ -50,7 +50,7 @@ public record HumanRange(double min, double max, boolean declared) {
         // reported below
       }
     }
-    throw new InvalidInputException("--human-range expects MIN:MAX with numbers MIN <= MAX"
+    throw new io.github.lager.core.BadOptionException("--human-range", "--human-range expects MIN:MAX with numbers MIN <= MAX"
         + " (e.g. 1:5 or 0:2), found '" + text + "'");
   }
 

@@ -1,5 +1,6 @@
 package io.github.lager.eval;
 
+import io.github.lager.core.BadOptionException;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.calibration.Calibration;
 import io.github.lager.core.calibration.CalibrationJson;
@@ -240,17 +241,19 @@ public final class ResultsEvaluation {
       throw new IllegalArgumentException("--compare needs --bootstrap N: the interval and p come"
           + " from the resamples");
     }
+    if (bootstrap > 0) {
+      // an interval needs enough resamples for its level: refused, saying how many
+      Bootstrap.checkResamples(bootstrap, confidence, "--bootstrap");
+    }
     List<ResultsInput> all = new ArrayList<>(data);
     if (valid != null) {
       all.add(valid);
     }
     List<String> skipped = new ArrayList<>();
     all.forEach(in -> skipped.addAll(in.problems()));
-    ScoreScale scale = all.stream().flatMap(i -> i.samples().stream())
-        .filter(ScoredSample::isValid).findFirst().map(ScoredSample::labels)
-        .orElse(ScoreScale.of(5));
-    HumanRange range = humanRange != null ? humanRange : HumanRange.ofScale(scale);
-    all.forEach(in -> range.check(in.samples(), in.name()));
+    // the human scores of every command checked by one rule (HumanScoredData)
+    ScoreScale scale = HumanScoredData.check(all.stream()
+        .map(i -> new SampleSets.Source(i.name(), i.samples())).toList(), humanRange).scale();
     boolean pairwise = judgment != null ? judgment == Judgment.PAIRWISE : scale.isPairwise();
     if (pairwise) {
       PairwiseScore.checkPairwise(scale);
@@ -303,6 +306,10 @@ public final class ResultsEvaluation {
           leftOut, skipped, Optional.empty(), 0, columns, Optional.empty(), Optional.empty(),
           Optional.empty(), Optional.empty(), Optional.empty(),
           Optional.of(answerability(columns, all)), Optional.empty());
+    }
+    if (calibrate != null && folds > columns.n()) {
+      throw new BadOptionException("--cv", "--cv " + folds + " is more folds than the "
+          + columns.n() + " samples; give at most " + columns.n());
     }
     EvaluationReport correlations = Evaluation.evaluate(columns);
     Optional<HumanCeiling> ceiling = columns.annotators().map(HumanCeiling::of);

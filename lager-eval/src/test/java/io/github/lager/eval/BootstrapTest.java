@@ -82,4 +82,24 @@ class BootstrapTest {
     }
     return out;
   }
+
+  @Test
+  void tooFewResamplesForTheIntervalAreRefusedSayingHowManyAreNeeded() {
+    assertThat(Bootstrap.minimumResamples(0.95)).isEqualTo(41);
+    assertThat(Bootstrap.minimumResamples(0.9)).isEqualTo(21);
+    assertThat(Bootstrap.minimumResamples(0.99)).isEqualTo(201);
+    assertThatThrownBy(() -> Bootstrap.checkResamples(1, 0.95, "--bootstrap"))
+        .isInstanceOf(io.github.lager.core.BadOptionException.class)
+        .hasMessage("--bootstrap 1 is too few resamples for a 95% percentile interval: it needs"
+            + " at least 41 (2000 is usual)");
+    Bootstrap.checkResamples(41, 0.95, "--bootstrap");
+    // at the minimum the R-7 lower end is at position 1 of the sorted values: not the minimum
+    double[] values = new double[41];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i;
+    }
+    Interval i = Bootstrap.interval(20, values, 0.95);
+    assertThat(i.low()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(i.high()).isCloseTo(39.0, org.assertj.core.api.Assertions.within(1e-9));
+  }
 }

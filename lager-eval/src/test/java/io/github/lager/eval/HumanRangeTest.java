@@ -43,7 +43,8 @@ class HumanRangeTest {
     assertThat(HumanRange.parse("1:10")).isEqualTo(new HumanRange(1, 10, true));
     assertThat(HumanRange.parse(" 0.5 : 4.5 ").min()).isEqualTo(0.5);
     for (String bad : new String[] {"5", "5:1", "a:b", "1:2:3", "", "NaN:1"}) {
-      assertThatThrownBy(() -> HumanRange.parse(bad)).isInstanceOf(InvalidInputException.class)
+      assertThatThrownBy(() -> HumanRange.parse(bad))
+          .isInstanceOf(io.github.lager.core.BadOptionException.class)
           .hasMessage("--human-range expects MIN:MAX with numbers MIN <= MAX (e.g. 1:5 or 0:2),"
               + " found '" + bad + "'");
     }

@@ -77,6 +77,9 @@ final class JinjaEnvironment {
     /** An undefined variable of a strict render. */
     record Undefined(String name) implements Failure {}
 
+    /** A filter neither Jinja2's built-ins (as jinjava has them) nor lager's define. */
+    record UnknownFilter(String name, int line) implements Failure {}
+
     /** Any other fatal error, with the template line when known. */
     record Other(String message, int line) implements Failure {}
   }
@@ -87,6 +90,13 @@ final class JinjaEnvironment {
   Result render(String source, Map<String, Object> context) {
     RenderResult result = jinjava.renderForResult(source, context);
     for (TemplateError e : result.getErrors()) {
+      if (e.getSeverity() != TemplateError.ErrorType.FATAL
+          && e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+        // jinjava renders an unclosed {{ or {% as text with a warning: a wrong prompt, silently
+        int line = unclosedLine(source);
+        return new Result("", Optional.of(new Failure.Other(String.valueOf(e.getMessage())
+            .replace("Unclosed token", "an unclosed {{ or {%"), line > 0 ? line : e.getLineno())));
+      }
       if (e.getSeverity() != TemplateError.ErrorType.FATAL) {
         continue;
       }
@@ -102,12 +112,69 @@ final class JinjaEnvironment {
       String unknown = "Unknown token found: ";
       int at = message.indexOf(unknown);
       if (at >= 0) {
-        return new Result("", Optional.of(new Failure.Undefined(
-            message.substring(at + unknown.length()).strip())));
+        // jinjava names the whole expression ("answer | nosuchfilter"): an unknown filter in it
+        // is the cause, not a missing variable
+        String[] parts = message.substring(at + unknown.length()).strip().split("\\|");
+        for (int i = 1; i < parts.length; i++) {
+          String filter = parts[i].strip().split("[\\s(]", 2)[0];
+          if (!filter.isEmpty() && jinjava.getGlobalContext().getFilter(filter) == null) {
+            return new Result("", Optional.of(new Failure.UnknownFilter(filter, e.getLineno())));
+          }
+        }
+        return new Result("", Optional.of(new Failure.Undefined(parts[0].strip())));
       }
-      return new Result("", Optional.of(new Failure.Other(message, e.getLineno())));
+      return new Result("", Optional.of(new Failure.Other(withoutJavaTypes(message),
+          lineOf(source, e, message))));
     }
     return new Result(result.getOutput(), Optional.empty());
+  }
+
+  private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile(
+      "(?:Error parsing|Syntax error in) '(.+?)'(?::|$)");
+
+  /**
+   * The template's own line of an error. jinjava counts lines after its whitespace control
+   * (trim_blocks, {@code -}) has removed newlines, so its number can be lines short; the text of
+   * the failing expression or tag, found in the source, gives the line the user sees. jinjava's
+   * number when the text cannot be found.
+   */
+  static int lineOf(String source, TemplateError e, String message) {
+    String fragment = e.getFieldName();
+    java.util.regex.Matcher m = QUOTED.matcher(message);
+    if ((fragment == null || fragment.isBlank()) && m.find()) {
+      fragment = m.group(1);
+    }
+    if (fragment != null && !fragment.isBlank()) {
+      int at = source.indexOf(fragment.strip());
+      if (at >= 0) {
+        return 1 + (int) source.substring(0, at).chars().filter(c -> c == '\n').count();
+      }
+    }
+    return e.getLineno();
+  }
+
+  /** The line of the first {@code {{} or {@code {%} that is not closed before the next one opens. */
+  static int unclosedLine(String source) {
+    java.util.regex.Matcher open = java.util.regex.Pattern.compile("\\{[{%]").matcher(source);
+    while (open.find()) {
+      String close = source.charAt(open.start() + 1) == '{' ? "}}" : "%}";
+      int end = source.indexOf(close, open.end());
+      java.util.regex.Matcher next = java.util.regex.Pattern.compile("\\{[{%]").matcher(source);
+      boolean reopened = next.find(open.end()) && (end < 0 || next.start() < end);
+      if (end < 0 || reopened) {
+        return 1 + (int) source.substring(0, open.start()).chars().filter(c -> c == '\n').count();
+      }
+    }
+    return -1;
+  }
+
+  /** jinjava's Java class names in words: {@code in class java.lang.String} is "on a text". */
+  static String withoutJavaTypes(String message) {
+    return message.replace(" in class java.lang.String", " on a text value")
+        .replaceAll(" in class java\\.lang\\.(Long|Integer|Double|Float|Boolean)", " on a $1 value")
+        .replaceAll(" in class java\\.util\\.\\w*List", " on a list")
+        .replaceAll(" in class java\\.util\\.\\w*Map", " on a mapping")
+        .replaceAll(" in class [\\w.]+\\.(\\w+)", " on a $1");
   }
 
   /** {@code raise_exception(message)} in templates. */

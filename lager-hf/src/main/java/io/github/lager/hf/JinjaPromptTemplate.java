@@ -220,6 +220,11 @@ public final class JinjaPromptTemplate {
               .filter(k -> !k.equals(HUMAN_SCORE)).collect(Collectors.joining(", ")) + ")"
           + (root.equals(HUMAN_SCORE) ? "; the human score is never passed to a template" : ""));
     }
+    if (f instanceof JinjaEnvironment.Failure.UnknownFilter u) {
+      throw new InvalidInputException("the template " + name + " uses the filter " + u.name()
+          + (u.line() > 0 ? " (template line " + u.line() + ")" : "") + ", which does not exist"
+          + " (Jinja2's filters: upper, lower, trim, join, replace, default, length, ...)");
+    }
     if (f instanceof JinjaEnvironment.Failure.Raised r) {
       throw new InvalidInputException("the template " + name + " refused the sample: "
           + r.message());

@@ -97,7 +97,7 @@ public final class Judge implements AutoCloseable {
       options.weights().ifPresent(w -> {
         w.checkCompatible(config.numHiddenLayers() + 1, "the layer weights");
         w.checkLabels(scale, options.reuseWeights(), "the layer weights",
-            "--reuse-weights (JudgeOptions.reuseWeights)");
+            "--reuse-weights");
       });
       ScoreHead head = model.scoreHead(scale);
       provider = factory.create(model, options.providerOptions());
@@ -108,7 +108,7 @@ public final class Judge implements AutoCloseable {
       GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
           scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
       JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), provider,
-          head, generation, options.pipeline());
+          head, generation, options.pipeline(), config.positionLimit());
       return new Judge(model, options, factory.name(), provider, scale, pipeline);
     } catch (RuntimeException | Error e) {
       if (provider != null) {

@@ -46,6 +46,7 @@ import java.util.Optional;
  * @param dtype the checkpoint's declared dtype ({@code float32}, {@code bfloat16}, ...)
  * @param eosTokenIds end-of-sequence ids from config.json (generation_config.json may add more)
  * @param padTokenId the pad id, when set
+ * @param maxPositionEmbeddings config.json's {@code max_position_embeddings}; 0 when absent
  */
 public record ModelConfig(
     Architecture architecture,
@@ -70,7 +71,8 @@ public record ModelConfig(
     int vocabSize,
     String dtype,
     int[] eosTokenIds,
-    Optional<Integer> padTokenId) {
+    Optional<Integer> padTokenId,
+    int maxPositionEmbeddings) {
 
   /** How RMSNorm applies its weight. */
   public enum NormForm {
@@ -216,7 +218,7 @@ public record ModelConfig(
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + configJson, e);
     } catch (JsonParseException | IllegalStateException e) {
-      throw new InvalidInputException(configJson + ": malformed JSON: " + e.getMessage(), e);
+      throw new InvalidInputException(configJson + ": malformed JSON: " + io.github.lager.core.io.JsonErrors.message(e), e);
     }
     return Architectures.read(new ConfigJson(c, configJson.toString()));
   }
@@ -236,6 +238,38 @@ public record ModelConfig(
    * 0 when unbounded (Phi-3's longrope switches to other factors beyond it, which lager refuses).
    */
   public int maxPositions() {
+    return ropeMaxPositions();
+  }
+
+  /**
+   * The most positions (prompt plus new tokens) the model reads: the rotary scaling's own limit
+   * where it has one (longrope), else {@code max_position_embeddings}, raised to {@code factor}
+   * times the original length for a scaling that extends it (linear, llama3); none when config.json
+   * states no length.
+   */
+  public io.github.lager.core.pipeline.PositionLimit positionLimit() {
+    if (ropeMaxPositions() > 0) {
+      return new io.github.lager.core.pipeline.PositionLimit(ropeMaxPositions(),
+          rope.type() + " rotary scaling's original_max_position_embeddings");
+    }
+    if (maxPositionEmbeddings <= 0) {
+      return io.github.lager.core.pipeline.PositionLimit.NONE;
+    }
+    int limit = maxPositionEmbeddings;
+    String source = "max_position_embeddings";
+    if (!rope.type().equals("default") && rope.factor() > 1) {
+      int base = rope.originalMaxPositionEmbeddings() > 0 ? rope.originalMaxPositionEmbeddings()
+          : maxPositionEmbeddings;
+      long scaled = Math.round(rope.factor() * base);
+      if (scaled > limit) {
+        limit = (int) Math.min(Integer.MAX_VALUE, scaled);
+        source = rope.type() + " rotary scaling: factor " + rope.factor() + " x " + base;
+      }
+    }
+    return new io.github.lager.core.pipeline.PositionLimit(limit, source);
+  }
+
+  private int ropeMaxPositions() {
     int a = rope.maxPositions();
     int b = slidingRope.maxPositions();
     return a == 0 ? b : b == 0 ? a : Math.min(a, b);

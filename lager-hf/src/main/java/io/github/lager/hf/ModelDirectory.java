@@ -80,7 +80,7 @@ public final class ModelDirectory implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + gen, e);
       } catch (RuntimeException e) {
-        throw new InvalidInputException(gen + ": malformed JSON: " + e.getMessage(), e);
+        throw new InvalidInputException(gen + ": malformed JSON: " + io.github.lager.core.io.JsonErrors.message(e), e);
       }
     }
     ModelConfig config = ModelConfig.read(dir.resolve(CONFIG));

@@ -33,7 +33,7 @@ public record TokenizerConfig(String chatTemplate, Optional<String> bosToken,
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     } catch (JsonParseException | IllegalStateException e) {
-      throw new InvalidInputException(file + ": malformed JSON: " + e.getMessage(), e);
+      throw new InvalidInputException(file + ": malformed JSON: " + io.github.lager.core.io.JsonErrors.message(e), e);
     }
     String template = template(o.get("chat_template"), file);
     if (template == null) {

@@ -127,6 +127,49 @@ class JinjaPromptTemplateTest {
   }
 
   @Test
+  void anUnknownFilterIsNamedWithItsLineNotTakenForAMissingField() {
+    JinjaPromptTemplate t = JinjaPromptTemplate.of("t.jinja",
+        "Rate the answer.\n\n{{ answer | nosuchfilter }}\n");
+    Map<String, JsonElement> fields = new LinkedHashMap<>();
+    fields.put("answer", JsonParser.parseString("\"ok\""));
+    JudgeSample s = new JudgeSample(1, Optional.empty(), Optional.empty(), Optional.empty(),
+        fields);
+    assertThatThrownBy(() -> t.render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessage("the template t.jinja uses the filter nosuchfilter (template line 3), which"
+            + " does not exist (Jinja2's filters: upper, lower, trim, join, replace, default,"
+            + " length, ...)");
+    // a known filter on a missing field: the field is the cause, named without the filter
+    JinjaPromptTemplate missing = JinjaPromptTemplate.of("m.jinja", "{{ question | upper }}");
+    assertThatThrownBy(() -> missing.render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessage("the template m.jinja uses the field question, which the sample does not have"
+            + " (its fields: answer)");
+  }
+
+  @Test
+  void syntaxErrorsNameTheTemplatesOwnLineAndNoJavaTypes() {
+    Map<String, JsonElement> fields = new LinkedHashMap<>();
+    fields.put("answer", JsonParser.parseString("\"ok\""));
+    JudgeSample s = new JudgeSample(1, Optional.empty(), Optional.empty(), Optional.empty(),
+        fields);
+    // whitespace control removes newlines before jinjava counts them: the line is found anew
+    assertThatThrownBy(() -> JinjaPromptTemplate.of("a.jinja",
+        "{#- comment -#}\nline two\n{% if answer == %}x{% endif %}\n")
+        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessageStartingWith("cannot render the template a.jinja: Error parsing 'answer =='")
+        .hasMessageEndingWith("(template line 3)");
+    assertThatThrownBy(() -> JinjaPromptTemplate.of("b.jinja",
+        "{% if answer %}\n  {{ answer }}\n{% endif %}\n{{ answer.nosuch() }}\n")
+        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessage("cannot render the template b.jinja: Cannot find method nosuch with 0"
+            + " parameters on a text value (template line 4)");
+    // an unclosed expression is an error, never rendered as text
+    assertThatThrownBy(() -> JinjaPromptTemplate.of("c.jinja", "l1\nl2\nl3\n{{ answer }\nl5\n")
+        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .hasMessageStartingWith("cannot render the template c.jinja: an unclosed {{ or {%")
+        .hasMessageEndingWith("(template line 4)");
+  }
+
+  @Test
   void theHumanScoreNeverReachesATemplateAndJudgeIsReserved() {
     JinjaPromptTemplate leak = JinjaPromptTemplate.of("leak.jinja", "{{ response }} {{ score }}");
     Map<String, JsonElement> fields = new LinkedHashMap<>();

@@ -18,7 +18,9 @@ import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.JudgePipeline;
 import io.github.lager.core.pipeline.PipelineOptions;
+import io.github.lager.core.pipeline.PositionLimit;
 import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.core.pipeline.PromptTemplate;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
@@ -171,6 +173,46 @@ class JudgePipelineTest {
     assertThatThrownBy(() -> new JudgePipeline(replay, replay, head(golden), generation(golden),
         options.withFailFast(true)).run(samples, x -> { }, (d, t, k) -> { }))
         .hasMessageStartingWith("idx 99: cannot render the chat template");
+  }
+
+  @Test
+  void promptsOverTheModelsPositionsAreDroppedPerSampleWithTheReason() {
+    JsonObject golden = TestData.golden(MODEL);
+    Replay replay = new Replay(golden);
+    List<JudgeSample> samples = new ArrayList<>(samples(golden).subList(0, 6));
+    List<ScoredSample> out = new ArrayList<>();
+    // a model of 180 positions: 10 new tokens leave 170 for the prompt
+    PipelineOptions options = PipelineOptions.of(Condition.DIRECT);
+    ScoringSummary s = new JudgePipeline(PromptTemplate.RENDERED, replay, replay, head(golden),
+        generation(golden), options, new PositionLimit(180, "max_position_embeddings"))
+        .run(samples, out::add, (d, t, k) -> { });
+    // golden prompt lengths of idx 0..5: 168, 172, 172, 172, 162, 179
+    assertThat(s.tooLong()).isEqualTo(4);
+    assertThat(s.failed()).isZero();
+    assertThat(out).extracting(ScoredSample::idx).containsExactlyInAnyOrder(0L, 4L);
+    assertThat(s.problems()).contains("idx 5: 179 tokens after the chat template plus 10 new"
+        + " tokens, over the model's 180 positions (max_position_embeddings; dropped: the model was"
+        + " not trained on longer sequences)");
+  }
+
+  @Test
+  void theModelsPositionLimitComesFromItsConfig() throws Exception {
+    try (ModelDirectory qwen2 = ModelDirectory.open(TestData.fixture("tiny-qwen2"))) {
+      assertThat(qwen2.config().positionLimit())
+          .isEqualTo(new PositionLimit(4096, "max_position_embeddings"));
+    }
+    // tiny-llama: llama3 scaling, factor 8 of 1024 original positions, max_position_embeddings
+    // 4096: transformers reads it up to max_position_embeddings
+    try (ModelDirectory llama = ModelDirectory.open(TestData.fixture("tiny-llama"))) {
+      assertThat(llama.config().positionLimit().positions()).isEqualTo(Math.max(4096,
+          (int) Math.round(llama.config().rope().factor() * 1024)));
+    }
+    // Phi-3: longrope is read only within original_max_position_embeddings (the fixture has
+    // plain rotary embeddings, so its max_position_embeddings is the limit)
+    try (ModelDirectory phi3 = ModelDirectory.open(TestData.fixture("tiny-phi3"))) {
+      int rope = phi3.config().maxPositions();
+      assertThat(phi3.config().positionLimit().positions()).isEqualTo(rope > 0 ? rope : 4096);
+    }
   }
 
   @Test

@@ -123,19 +123,64 @@ class ModelDirectoryTest {
     }
   }
 
-  @Test
-  void tiedEmbeddingsGiveTheScoreHeadFromTheEmbeddingRows(@TempDir Path tmp) throws IOException {
+  /** tiny-qwen2 made tied: config.json says so and the checkpoint has no lm_head.weight. */
+  static Path tiedQwen2(Path tmp) throws IOException {
     Path dir = copy(fixture("tiny-qwen2"), tmp);
     Path cfg = dir.resolve("config.json");
     Files.writeString(cfg, Files.readString(cfg).replace("\"tie_word_embeddings\": false",
         "\"tie_word_embeddings\": true"));
+    java.util.List<SafetensorsWriter.Tensor> tensors = new java.util.ArrayList<>();
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      for (String name : new java.util.TreeSet<>(c.tensorNames())) {
+        if (!name.equals("lm_head.weight")) {
+          tensors.add(SafetensorsWriter.Tensor.of(name, SafetensorsFile.DType.F32,
+              c.info(name).shape(), c.read(name)));
+        }
+      }
+    }
+    SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), tensors);
+    return dir;
+  }
+
+  @Test
+  void tiedEmbeddingsGiveTheScoreHeadFromTheEmbeddingRows(@TempDir Path tmp) throws IOException {
+    Path dir = tiedQwen2(tmp);
     try (ModelDirectory d = ModelDirectory.open(dir)) {
       Checkpoint ckpt = d.checkpoint();
       assertThat(d.config().tieWordEmbeddings()).isTrue();
+      assertThat(ckpt.has("lm_head.weight")).isFalse();
       ScoreScale scale = d.scoreScale(5);
       assertThat(d.scoreHead(scale).row(0))
           .containsExactly(ckpt.readRows("model.embed_tokens.weight", scale.tokenIds()[0]));
     }
+  }
+
+  @Test
+  void aTiedConfigOnACheckpointWithItsOwnHeadIsRefused(@TempDir Path tmp) throws IOException {
+    // tiny-qwen2 has its own lm_head.weight (random, not the embeddings): saying it is tied would
+    // score on the embedding rows
+    Path dir = copy(fixture("tiny-qwen2"), tmp);
+    Path cfg = dir.resolve("config.json");
+    Files.writeString(cfg, Files.readString(cfg).replace("\"tie_word_embeddings\": false",
+        "\"tie_word_embeddings\": true"));
+    assertThatThrownBy(() -> ModelDirectory.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(dir + ": config.json has tie_word_embeddings true, but the checkpoint has its"
+            + " own lm_head.weight, which differs from model.embed_tokens.weight; set"
+            + " \"tie_word_embeddings\": false (the scores would otherwise be projected on the"
+            + " embedding rows)");
+  }
+
+  @Test
+  void anUntiedConfigOnACheckpointWithoutAHeadIsRefused(@TempDir Path tmp) throws IOException {
+    Path dir = tiedQwen2(tmp);
+    Path cfg = dir.resolve("config.json");
+    Files.writeString(cfg, Files.readString(cfg).replace("\"tie_word_embeddings\": true",
+        "\"tie_word_embeddings\": false"));
+    assertThatThrownBy(() -> ModelDirectory.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(dir + ": config.json has tie_word_embeddings false, but the checkpoint has no"
+            + " lm_head.weight (a tied model needs \"tie_word_embeddings\": true)");
   }
 
   @Test

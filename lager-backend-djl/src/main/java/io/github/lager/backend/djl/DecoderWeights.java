@@ -33,6 +33,8 @@ final class DecoderWeights {
   /** Raw tensors on the device, and per tensor whether it holds bfloat16 bits in float16. */
   static final class Raw implements AutoCloseable {
     final List<NDArray> tensors = new ArrayList<>();
+    /** The checkpoint name of each tensor ("" for an absent slot or a computed table). */
+    final List<String> names = new ArrayList<>();
     private final List<Boolean> bf16 = new ArrayList<>();
 
     boolean[] bf16Bits() {
@@ -98,12 +100,14 @@ final class DecoderWeights {
 
   private void floats(Raw r, float[] values) {
     r.tensors.add(manager.create(values));
+    r.names.add("");
     r.bf16.add(false);
   }
 
   private void put(Raw r, Optional<TensorLayout.Tensor> tensor) {
     if (tensor.isEmpty()) {
       r.tensors.add(manager.create(new float[0]));
+      r.names.add("");
       r.bf16.add(false);
       return;
     }
@@ -125,6 +129,7 @@ final class DecoderWeights {
       chunks.close();
     }
     r.tensors.add(t);
+    r.names.add(name);
     r.bf16.add(type == SafetensorsFile.DType.BF16);
   }
 }

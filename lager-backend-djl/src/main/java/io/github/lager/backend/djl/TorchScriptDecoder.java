@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
 import io.github.lager.hf.Checkpoint;
 import io.github.lager.hf.ModelConfig;
@@ -100,9 +101,10 @@ final class TorchScriptDecoder implements AutoCloseable {
     IValue prepared = null;
     try {
       DecoderWeights weights = new DecoderWeights(config, ckpt, manager);
-      prepared = prepare(module, "prepare_globals", weights.globals(), architecture);
+      prepared = prepare(module, "prepare_globals", weights.globals(), architecture, ckpt);
       for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-        try (IValue converted = prepare(module, "prepare_layer", weights.layer(layer), architecture)) {
+        try (IValue converted = prepare(module, "prepare_layer", weights.layer(layer), architecture,
+            ckpt)) {
           IValue all = IValueUtils.runMethod(module, "extend", prepared, converted);
           prepared.close();
           prepared = all;
@@ -118,13 +120,25 @@ final class TorchScriptDecoder implements AutoCloseable {
     return new TorchScriptDecoder(architecture, dtype, module, prepared, graphOptimizer);
   }
 
-  /** Converts raw tensors on the device with {@code method}; the raw ones are closed. */
+  /**
+   * Converts raw tensors on the device with {@code method}; the raw ones are closed. First, on
+   * the device too, every value must be finite ({@code first_nonfinite}): a NaN or an infinity in
+   * a weight would make every sample's hidden states NaN, reported as "no score token".
+   */
   private static IValue prepare(PtSymbolBlock module, String method, DecoderWeights.Raw raw,
-      String architecture) {
+      String architecture, Checkpoint ckpt) {
     try (raw;
         IValue list = IValue.listFrom(raw.tensors.stream().map(PtNDArray.class::cast)
             .toArray(PtNDArray[]::new));
         IValue bits = IValue.listFrom(raw.bf16Bits())) {
+      try (IValue bad = IValueUtils.runMethod(module, "first_nonfinite", list, bits)) {
+        long i = bad.toLong();
+        if (i >= 0) {
+          throw new InvalidInputException(ckpt.dir() + ": tensor " + raw.names.get((int) i)
+              + " holds NaN or infinite values; the checkpoint is damaged (or overflowed when it"
+              + " was saved in float16), and no score computed from it would mean anything");
+        }
+      }
       return IValueUtils.runMethod(module, method, list, bits);
     } catch (EngineException e) {
       throw failure(architecture, method, e);

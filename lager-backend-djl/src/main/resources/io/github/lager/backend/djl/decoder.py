@@ -4,6 +4,7 @@
 # package, one call per decoding step for the whole layer stack:
 #   prepare_globals, prepare_layer, extend  convert the checkpoint tensors once, a layer at a time
 #            (dtype; fused q/k/v and gate/up projections);
+#   first_nonfinite  finds a tensor holding NaN or Inf, on the device, before it is converted;
 #   prefill  runs the right-padded prompts, fills the preallocated KV cache and returns, at each
 #            row's last prompt token, the L+1 hidden states and the greedy next token;
 #   decode   runs one new token per row against the cache (written in place);
@@ -54,6 +55,16 @@ class Decoder(Module):
         t = torch.view_copy(t, 15)
       src.append(t)
     return src
+
+  def first_nonfinite(self, raw: List[Tensor], bf16_bits: List[bool]) -> int:
+    # the index of the first tensor holding a NaN or an infinity, -1 when every value is finite;
+    # run on the device where the raw tensors already are, before prepare_* converts them
+    src = self.source(raw, bf16_bits)
+    for i in range(len(src)):
+      t = src[i]
+      if t.numel() > 0 and not bool(torch.isfinite(t).all()):
+        return i
+    return -1
 
   def prepare_globals(self, raw: List[Tensor], bf16_bits: List[bool]) -> List[Tensor]:
     src = self.source(raw, bf16_bits)

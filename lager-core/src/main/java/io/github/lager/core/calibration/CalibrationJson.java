@@ -7,6 +7,7 @@ import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.JsonFields;
 import io.github.lager.core.io.JsonFile;
+import io.github.lager.core.io.OutputFile;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
 import java.io.IOException;
@@ -46,7 +47,16 @@ public final class CalibrationJson {
 
   private CalibrationJson() {}
 
+  /**
+   * Writes {@code file} whole or not at all ({@link OutputFile}: a temporary file beside it,
+   * forced and renamed); an existing file is replaced.
+   */
   public static void write(Path file, Calibration calibration) {
+    write(OutputFile.replacing(file), calibration);
+  }
+
+  /** Writes a checked output ({@link OutputFile#checkAll}) whole or not at all. */
+  public static void write(OutputFile file, Calibration calibration) {
     JsonFile.write(file, w -> write(w, calibration));
   }
 

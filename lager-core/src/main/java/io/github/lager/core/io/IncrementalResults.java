@@ -71,6 +71,12 @@ public final class IncrementalResults implements Closeable {
   private long size;
   private boolean finished;
   private boolean stopped;
+  /** What the backend resolved (device, dtype), once {@link #recordResolved} ran. */
+  private Map<String, String> resolved;
+  /** The earlier run's, when this run continues one that recorded them. */
+  private Map<String, String> earlierResolved;
+  /** Whether the partial file holds the resolved settings' line. */
+  private boolean resolvedInFile;
 
   private IncrementalResults(Path out, RunManifest manifest, OutputLock lock, boolean complete,
       int completeSamples) {
@@ -161,6 +167,8 @@ public final class IncrementalResults implements Closeable {
           refuseDifference(manifest, then, partial);
           IncrementalResults r = new IncrementalResults(out, manifest, lock, false, 0);
           r.continuePartial(earlier);
+          r.earlierResolved = earlier.resolved().orElse(null);
+          r.resolvedInFile = r.earlierResolved != null;
           return r;
         }
         if (Files.exists(out)) {
@@ -240,6 +248,51 @@ public final class IncrementalResults implements Closeable {
     }
   }
 
+  /** The key of the resolved settings' line, the partial file's second line. */
+  public static final String RESOLVED_KEY = "lager_resolved";
+
+  /**
+   * Records what the backend resolved once the model is loaded ({@code device}, {@code dtype}:
+   * what {@code auto} or a default became), which the manifest, written before the model loads,
+   * cannot hold. A new run writes them as the partial file's second line, before any sample, and
+   * the finished run's manifest beside {@code OUT} carries them; a resumed run must have resolved
+   * the same, or it is refused naming the first difference (scores computed on another device or
+   * in another dtype differ in their last digits and must not be mixed in one file). A partial
+   * file from before this line existed is continued unchecked.
+   */
+  public synchronized void recordResolved(Map<String, String> settings) {
+    Objects.requireNonNull(settings, "settings");
+    checkWritable();
+    Map<String, String> now = new java.util.LinkedHashMap<>(settings);
+    if (earlierResolved != null) {
+      new RunManifest(now).firstDifference(new RunManifest(earlierResolved)).ifPresent(d -> {
+        throw new InvalidInputException("cannot resume " + partial + ": " + d + " (as the backend"
+            + " resolved them); rerun with the earlier run's --device and --dtype, or pass"
+            + " --overwrite to start over");
+      });
+      resolved = now;
+      return;
+    }
+    resolved = now;
+    if (lines.isEmpty()) {
+      try {
+        byte[] line = (resolvedLine() + "\n").getBytes(StandardCharsets.UTF_8);
+        writeFully(ByteBuffer.wrap(line), size);
+        channel.force(false);
+        size += line.length;
+        resolvedInFile = true;
+      } catch (IOException e) {
+        throw FileErrors.writing(partial, e);
+      }
+    }
+  }
+
+  private String resolvedLine() {
+    JsonObject o = new JsonObject();
+    o.add(RESOLVED_KEY, new RunManifest(resolved).toJson());
+    return o.toString();
+  }
+
   /** True when {@code out} is finished with this manifest: there is nothing to do. */
   public boolean alreadyComplete() {
     return complete;
@@ -248,6 +301,11 @@ public final class IncrementalResults implements Closeable {
   /** The number of samples in a finished {@code out} ({@link #alreadyComplete()}). */
   public int completeSamples() {
     return completeSamples;
+  }
+
+  /** The results file, written by {@link #finish()}. */
+  public Path outputFile() {
+    return out;
   }
 
   /** The partial file. */
@@ -281,6 +339,10 @@ public final class IncrementalResults implements Closeable {
       long pos = 0;
       byte[] head = (manifest.toJsonLine() + "\n").getBytes(StandardCharsets.UTF_8);
       pos += writeFully(to, ByteBuffer.wrap(head), pos);
+      if (resolvedInFile) {
+        byte[] r = (resolvedLine() + "\n").getBytes(StandardCharsets.UTF_8);
+        pos += writeFully(to, ByteBuffer.wrap(r), pos);
+      }
       for (Map.Entry<Long, long[]> e : byOffset()) {
         if (!keep.contains(e.getKey())) {
           continue;
@@ -378,6 +440,9 @@ public final class IncrementalResults implements Closeable {
     }
     JsonObject side = new JsonObject();
     side.add(RunManifest.KEY, manifest.toJson());
+    if (resolved != null) {
+      side.add("resolved", new RunManifest(resolved).toJson());
+    }
     side.addProperty("samples", lines.size());
     side.addProperty("results_sha256", Sha256.hex(sha));
     Path sidecar = manifestOf(out);
@@ -497,13 +562,15 @@ public final class IncrementalResults implements Closeable {
    * What a partial file holds: its manifest, the byte range of each sample's line, and where the
    * last complete line ends (a torn line after it is cut off).
    */
-  private record Scan(Optional<RunManifest> manifest, Map<Long, long[]> lines, long end) {
+  private record Scan(Optional<RunManifest> manifest, Optional<Map<String, String>> resolved,
+      Map<Long, long[]> lines, long end) {
     int samples() {
       return lines.size();
     }
 
     static Scan of(Path file) {
       Optional<RunManifest> manifest = Optional.empty();
+      Optional<Map<String, String>> resolved = Optional.empty();
       Map<Long, long[]> lines = new TreeMap<>();
       long offset = 0;
       int lineNo = 0;
@@ -520,8 +587,11 @@ public final class IncrementalResults implements Closeable {
           line.reset();
           String text = new String(bytes, StandardCharsets.UTF_8);
           Optional<RunManifest> m = lineNo == 1 ? RunManifest.fromJsonLine(text) : Optional.empty();
+          Optional<Map<String, String>> r = lineNo == 2 ? resolvedOf(text) : Optional.empty();
           if (m.isPresent()) {
             manifest = m;
+          } else if (r.isPresent()) {
+            resolved = r;
           } else if (!text.isBlank()) {
             long idx = sampleIdx(text, file + ":" + lineNo);
             if (lines.put(idx, new long[] {offset, bytes.length}) != null) {
@@ -534,7 +604,21 @@ public final class IncrementalResults implements Closeable {
       } catch (IOException e) {
         throw FileErrors.reading(file, e);
       }
-      return new Scan(manifest, lines, offset);
+      return new Scan(manifest, resolved, lines, offset);
+    }
+
+    /** The settings of a {@code {"lager_resolved": {...}}} line; empty for any other line. */
+    private static Optional<Map<String, String>> resolvedOf(String text) {
+      if (!text.startsWith("{\"" + RESOLVED_KEY + "\"")) {
+        return Optional.empty();
+      }
+      try {
+        JsonElement e = JsonParser.parseString(text);
+        return Optional.of(RunManifest.fromJson(e.getAsJsonObject().getAsJsonObject(RESOLVED_KEY))
+            .fields());
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
     }
 
     private static long sampleIdx(String text, String where) {

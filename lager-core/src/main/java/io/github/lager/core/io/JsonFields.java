@@ -192,10 +192,6 @@ public final class JsonFields {
 
   /** The innermost cause's message: what the JSON parser said, without wrapper prefixes. */
   public static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return Optional.ofNullable(t.getMessage()).orElse(t.toString());
+    return JsonErrors.message(e);
   }
 }

@@ -39,7 +39,16 @@ public final class LayerWeightsJson {
 
   private LayerWeightsJson() {}
 
+  /**
+   * Writes {@code file} whole or not at all ({@link OutputFile}: a temporary file beside it,
+   * forced and renamed); an existing file is replaced.
+   */
   public static void write(Path file, LayerWeights weights) {
+    write(OutputFile.replacing(file), weights);
+  }
+
+  /** Writes a checked output ({@link OutputFile#checkAll}) whole or not at all. */
+  public static void write(OutputFile file, LayerWeights weights) {
     JsonFile.write(file, w -> write(w, weights));
   }
 

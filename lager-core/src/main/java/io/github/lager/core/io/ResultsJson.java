@@ -147,8 +147,9 @@ public final class ResultsJson {
         int lineNo = 0;
         while ((line = buffered.readLine()) != null) {
           lineNo++;
-          if (line.isBlank() || (lineNo == 1 && RunManifest.fromJsonLine(line).isPresent())) {
-            continue; // a partial file's run manifest
+          if (line.isBlank() || (lineNo == 1 && RunManifest.fromJsonLine(line).isPresent())
+              || (lineNo == 2 && line.startsWith("{\"" + IncrementalResults.RESOLVED_KEY + "\""))) {
+            continue; // a partial file's run manifest and resolved settings
           }
           String where = source + ":" + lineNo;
           JsonElement e;

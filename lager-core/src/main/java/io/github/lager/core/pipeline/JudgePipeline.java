@@ -53,6 +53,7 @@ public final class JudgePipeline {
   private final ScoreHead head;
   private final GenerationOptions generation;
   private final PipelineOptions options;
+  private final PositionLimit positionLimit;
 
   /**
    * A pipeline over rendered prompts ({@link PromptTemplate#RENDERED}).
@@ -74,6 +75,17 @@ public final class JudgePipeline {
   public JudgePipeline(PromptTemplate template, PromptEncoder encoder,
       HiddenStateProvider provider, ScoreHead head, GenerationOptions generation,
       PipelineOptions options) {
+    this(template, encoder, provider, head, generation, options, PositionLimit.NONE);
+  }
+
+  /**
+   * @param positionLimit the model's positions: a prompt whose tokens plus the new tokens exceed
+   *     them is dropped per sample, with the reason ({@link #plan})
+   */
+  public JudgePipeline(PromptTemplate template, PromptEncoder encoder,
+      HiddenStateProvider provider, ScoreHead head, GenerationOptions generation,
+      PipelineOptions options, PositionLimit positionLimit) {
+    this.positionLimit = Objects.requireNonNull(positionLimit, "positionLimit");
     this.options = Objects.requireNonNull(options, "options");
     this.encoder = new SampleEncoder(template, encoder, options.condition(), options.pairwise());
     this.provider = Objects.requireNonNull(provider, "provider");
@@ -96,8 +108,8 @@ public final class JudgePipeline {
   }
 
   /**
-   * Templates and tokenizes every sample and forms the batches: prompts over the maximum length
-   * are dropped and counted, samples that cannot be templated are reported (or, with
+   * Templates and tokenizes every sample and forms the batches: prompts over the maximum length,
+   * or whose tokens and new tokens exceed the model's positions, are dropped and counted, samples that cannot be templated are reported (or, with
    * {@link PipelineOptions#failFast()}, fail the run).
    */
   public BatchPlan plan(List<JudgeSample> samples) {
@@ -115,6 +127,15 @@ public final class JudgePipeline {
               + (e.orders().size() > 1 ? " (in one of its two orders)" : "") + ", over the"
               + " maximum length " + options.maxLength() + " (dropped, as the reference drops"
               + " it; raise --max-length to keep it)");
+          continue;
+        }
+        if (!positionLimit.fits(longest, options.maxNewTokens())) {
+          tooLong++;
+          problems.add("idx " + s.idx() + ": " + longest + " tokens after the chat template"
+              + (e.orders().size() > 1 ? " (in one of its two orders)" : "") + " plus "
+              + options.maxNewTokens() + " new tokens, over the model's " + positionLimit.positions()
+              + " positions (" + positionLimit.source() + "; dropped: the model was not trained"
+              + " on longer sequences)");
           continue;
         }
         runnable.add(e);

@@ -30,6 +30,34 @@ public record ScoringSummary(int samples, int scored, int noScoreToken, int tooL
     return seconds > 0 ? (scored + noScoreToken) / seconds : 0;
   }
 
+  /**
+   * Whether the run gave no score at all: every sample was without a score token, dropped or
+   * failed, and none was kept from an earlier run. Such a run is an error, whichever the reason
+   * (one rule for "every sample invalid" and "every sample dropped").
+   */
+  public boolean noScore() {
+    return samples > 0 && scored == 0 && kept == 0;
+  }
+
+  /**
+   * Why no sample got a score, in one line: {@code "none of the 8 samples got a score: 8 without
+   * a score token; first: idx 3: ..."}.
+   */
+  public String noScoreReason() {
+    List<String> parts = new java.util.ArrayList<>();
+    if (noScoreToken > 0) {
+      parts.add(noScoreToken + " without a score token in the judge's output");
+    }
+    if (tooLong > 0) {
+      parts.add(tooLong + " too long (dropped)");
+    }
+    if (failed > 0) {
+      parts.add(failed + " failed");
+    }
+    return "none of the " + samples + " samples got a score: " + String.join(", ", parts)
+        + (problems.isEmpty() ? "" : "; first: " + problems.get(0));
+  }
+
   /** The fraction of prompt positions that were padding. */
   public double paddingFraction() {
     return paddedTokens > 0 ? 1 - (double) promptTokens / paddedTokens : 0;

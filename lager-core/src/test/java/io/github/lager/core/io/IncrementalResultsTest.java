@@ -91,6 +91,41 @@ class IncrementalResultsTest {
   }
 
   @Test
+  void theResolvedDeviceAndDtypeAreRecordedAndAResumeOnOthersIsRefused(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("results.json");
+    Path partial = IncrementalResults.partialOf(out);
+    IncrementalResults first = open(out, Mode.NEW);
+    first.recordResolved(Map.of("device", "gpu:0"));
+    first.writeBatch(List.of(sample(1), sample(2)), NO_EXTRA);
+    first.close();
+    List<String> lines = Files.readAllLines(partial);
+    assertThat(lines.get(1)).isEqualTo("{\"lager_resolved\":{\"device\":\"gpu:0\"}}");
+    assertThat(ResultsJson.read(partial)).extracting(ScoredSample::idx).containsExactly(1L, 2L);
+    byte[] kept = Files.readAllBytes(partial);
+
+    IncrementalResults cpu = open(out, Mode.RESUME);
+    assertThatThrownBy(() -> cpu.recordResolved(Map.of("device", "cpu")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("cannot resume " + partial + ": device: gpu:0 in the earlier run, cpu in this"
+            + " one (as the backend resolved them); rerun with the earlier run's --device and"
+            + " --dtype, or pass --overwrite to start over");
+    cpu.close();
+    assertThat(Files.readAllBytes(partial)).isEqualTo(kept);
+
+    IncrementalResults same = open(out, Mode.RESUME);
+    same.recordResolved(Map.of("device", "gpu:0"));
+    same.keepOnly(Set.of(1L)); // the rewrite keeps the line
+    assertThat(Files.readAllLines(partial).get(1)).isEqualTo(lines.get(1));
+    same.writeBatch(List.of(sample(2)), NO_EXTRA);
+    same.finish();
+    var side = JsonParser.parseString(Files.readString(IncrementalResults.manifestOf(out)))
+        .getAsJsonObject();
+    assertThat(side.getAsJsonObject("resolved").get("device").getAsString()).isEqualTo("gpu:0");
+    assertThat(ResultsJson.read(out)).extracting(ScoredSample::idx).containsExactly(1L, 2L);
+  }
+
+  @Test
   void theRestOfATornBatchIsDropped(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("results.json");
     IncrementalResults r = open(out, Mode.NEW);

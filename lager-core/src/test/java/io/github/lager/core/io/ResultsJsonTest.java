@@ -15,11 +15,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ResultsJsonTest {
+public class ResultsJsonTest {
   static final LayerLogits Z = LayerLogits.of(new float[][] {
       {0.1f, 0.2f, 0.3f, 0.4f, 0.5f}, {1, -1, 2, 0, 0.25f}, {-4.75f, -4.5f, 20.375f, 27, -37.75f}});
 
-  static String valid(long idx, String logits) {
+  public static String valid(long idx, String logits) {
     return "{\"idx\": " + idx + ", \"prompt\": \"p\", \"human_score\": [4, 4, 3],"
         + " \"direct_socre\": 4.0, \"weighted_socre\": 3.9, \"weighted_direct_socre\": 3.4,"
         + " \"df\": {\"logits\": " + logits + "}}";

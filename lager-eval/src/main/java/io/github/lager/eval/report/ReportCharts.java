@@ -2,6 +2,7 @@ package io.github.lager.eval.report;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.calibration.CalibrationMap;
+import io.github.lager.core.io.OutputFile;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.eval.BootstrapReport;
@@ -14,9 +15,6 @@ import io.github.lager.eval.ScoreColumns;
 import io.github.lager.eval.Selection;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -379,18 +377,16 @@ public final class ReportCharts {
     chart.getStyler().setYAxisDecimalPattern("0.00");
   }
 
+  /** Writes the chart whole or not at all (the command checked the file before any work). */
   private static Path save(List<? extends Chart<?, ?>> charts, int rows, int columns, Path file) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
+    OutputFile.replacing(file).writeVia(tmp -> {
       if (charts.size() == 1) {
-        BitmapEncoder.saveBitmap(charts.get(0), file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(charts.get(0), tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
       } else {
-        BitmapEncoder.saveBitmap(new ArrayList<>(charts), rows, columns, file.toString(),
+        BitmapEncoder.saveBitmap(new ArrayList<>(charts), rows, columns, tmp.toString(),
             BitmapEncoder.BitmapFormat.PNG);
       }
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    });
+    return file;
   }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.io.JsonFile;
+import io.github.lager.core.io.OutputFile;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
@@ -202,6 +203,11 @@ public final class ReportJson {
 
   /** Writes {@code root} as pretty-printed JSON ({@link JsonFile}); an undefined number is null. */
   public static void save(Path file, JsonObject root) {
+    JsonFile.write(file, root);
+  }
+
+  /** Writes {@code root} to a checked output ({@link OutputFile#checkAll}), whole or not at all. */
+  public static void save(OutputFile file, JsonObject root) {
     JsonFile.write(file, root);
   }
 

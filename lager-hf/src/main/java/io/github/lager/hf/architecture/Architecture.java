@@ -61,7 +61,8 @@ public abstract class Architecture {
         window, kinds, qkvBias(c), outputBias(c), mlpBias(c), features(c, hidden, headDim),
         c.bool("tie_word_embeddings", tiedByDefault()), c.integer("vocab_size"), dtype,
         c.ids("eos_token_id"),
-        c.has("pad_token_id") ? Optional.of(c.integer("pad_token_id")) : Optional.empty());
+        c.has("pad_token_id") ? Optional.of(c.integer("pad_token_id")) : Optional.empty(),
+        c.integer("max_position_embeddings", 0));
   }
 
   /**

@@ -128,6 +128,7 @@ public final class TensorLayout {
   public void check(Checkpoint checkpoint) {
     String where = checkpoint.dir() + ": ";
     String model = "model_type " + config.modelType();
+    checkTie(checkpoint, where);
     for (Tensor t : tensors()) {
       if (!checkpoint.has(t.name())) {
         if (t.slot() == Slot.LM_HEAD) {
@@ -181,6 +182,43 @@ public final class TensorLayout {
       }
       throw new InvalidInputException(where + "the checkpoint has " + name + ", which "
           + architecture.name() + " (" + model + ") does not use; is model_type right?");
+    }
+  }
+
+  /** Rows of a tied checkpoint's own head compared with the embedding rows. */
+  static final int TIE_ROWS_COMPARED = 16;
+
+  /**
+   * A config that says the head is tied ({@code tie_word_embeddings: true}) while the checkpoint
+   * has its own head tensor would score on the embedding rows and give plausible, wrong scores.
+   * A checkpoint that stores the tied head anyway (some exporters do) is accepted when its rows
+   * are the embedding rows: {@value #TIE_ROWS_COMPARED} rows spread over the vocabulary (the
+   * first and the last among them) are compared, which costs no pass over the matrix. The
+   * reverse (untied config, no head tensor) is refused by {@link #check}.
+   */
+  private void checkTie(Checkpoint checkpoint, String where) {
+    if (!config.tieWordEmbeddings()) {
+      return;
+    }
+    String embed = tensor(Slot.EMBED).orElseThrow().name();
+    for (String head : architecture.lmHeadNames()) {
+      if (!checkpoint.has(head) || !checkpoint.has(embed)) {
+        continue;
+      }
+      boolean same = Arrays.equals(checkpoint.info(head).shape(), checkpoint.info(embed).shape());
+      long vocab = checkpoint.info(embed).shape()[0];
+      int[] rows = new int[(int) Math.min(TIE_ROWS_COMPARED, vocab)];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = (int) (rows.length == 1 ? 0 : i * (vocab - 1) / (rows.length - 1));
+      }
+      same = same && Arrays.equals(checkpoint.readRows(head, rows),
+          checkpoint.readRows(embed, rows));
+      if (!same) {
+        throw new InvalidInputException(where + "config.json has tie_word_embeddings true, but"
+            + " the checkpoint has its own " + head + ", which differs from " + embed + "; set"
+            + " \"tie_word_embeddings\": false (the scores would otherwise be projected on the"
+            + " embedding rows)");
+      }
     }
   }
 

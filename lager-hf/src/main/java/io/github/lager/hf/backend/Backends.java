@@ -69,7 +69,7 @@ public final class Backends {
     if (name == null) {
       for (HiddenStateProviderFactory f : factories) {
         if (f.isAvailable()) {
-          LOG.info("backend {} (best available of {})", f.name(), names(factories));
+          reportOnce("backend " + f.name() + " (best available of " + names(factories) + ")");
           return f;
         }
       }
@@ -84,12 +84,22 @@ public final class Backends {
           throw new LagerException("backend '" + wanted + "' (" + from + ") cannot run here: "
               + f.unavailableReason());
         }
-        LOG.info("backend {} ({})", f.name(), from);
+        reportOnce("backend " + f.name() + " (" + from + ")");
         return f;
       }
     }
     throw new LagerException("unknown backend '" + name + "' (" + from + "); available: "
         + names(factories));
+  }
+
+  /** The choices already reported: a run selects its backend more than once, says it once. */
+  private static final java.util.Set<String> REPORTED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static void reportOnce(String choice) {
+    if (REPORTED.add(choice)) {
+      LOG.info(choice);
+    }
   }
 
   private static String names(List<HiddenStateProviderFactory> factories) {

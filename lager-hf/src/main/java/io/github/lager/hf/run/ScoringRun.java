@@ -6,9 +6,12 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerVersion;
 import io.github.lager.core.calibration.Calibration;
 import io.github.lager.core.calibration.CalibrationJson;
+import io.github.lager.core.io.FileErrors;
 import io.github.lager.core.io.IncrementalResults;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.LayerWeightsJson;
+import io.github.lager.core.io.OutputFile;
+import io.github.lager.core.io.OutputLock;
 import io.github.lager.core.io.RunManifest;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.io.Sha256;
@@ -26,9 +29,13 @@ import io.github.lager.hf.ModelConfig;
 import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.backend.Backends;
 import io.github.lager.hf.backend.HiddenStateProviderFactory;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,6 +67,11 @@ import java.util.Set;
  * same run: the same manifest, the same bytes.
  */
 public final class ScoringRun {
+  /** The files of a model directory an output must never replace (beside its *.safetensors). */
+  private static final String[] MODEL_FILES = {"config.json", "generation_config.json",
+      "tokenizer.json", "tokenizer_config.json", "chat_template.jinja",
+      "model.safetensors.index.json"};
+
   /**
    * What a run produced.
    *
@@ -80,10 +92,11 @@ public final class ScoringRun {
   /** Where a run reports its progress: created once the samples to score are known. */
   public interface ProgressFactory {
     /**
-     * The progress of scoring {@code toScore} samples; closed at the end of the run when it is
+     * The progress of scoring {@code toScore} samples, {@code onDisk} more being kept from the
+     * run it resumes (0 for a new run); closed at the end of the run when it is
      * {@link AutoCloseable}.
      */
-    JudgePipeline.Progress start(int toScore);
+    JudgePipeline.Progress start(int toScore, int onDisk);
   }
 
   private final Path modelDir;
@@ -95,6 +108,8 @@ public final class ScoringRun {
   private final IncrementalResults.Mode mode;
   private final String command;
   private final PrintWriter log;
+  /** The setup lines (the judge, the template's note, resuming): {@link #log}, or nowhere. */
+  private final PrintWriter info;
   private final ProgressFactory progress;
   private final boolean keepSamples;
 
@@ -109,6 +124,7 @@ public final class ScoringRun {
     this.command = b.command;
     this.log = b.log != null ? b.log
         : new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    this.info = b.quiet ? new PrintWriter(Writer.nullWriter()) : this.log;
     this.progress = b.progress;
     this.keepSamples = b.keepSamples || b.out == null;
   }
@@ -120,6 +136,9 @@ public final class ScoringRun {
 
   /** Runs: reads, checks, opens the model once, scores, writes. */
   public Result run() {
+    if (out != null) {
+      checkOutputs();
+    }
     if (weightsFile != null) {
       options.weights(LayerWeightsJson.read(weightsFile));
     }
@@ -131,6 +150,10 @@ public final class ScoringRun {
     }
     LayerWeights weights = judgeOptions.weights().orElse(null);
     Calibration calibration = calibration(weights);
+    if (calibration != null) {
+      // the label set is known from the options: refused before the model loads
+      calibration.checkLabels(judgeOptions.labels(), calibrationFile.toString());
+    }
     HiddenStateProviderFactory backend = Backends.select(judgeOptions.backend().orElse(null));
     ModelDirectory model = ModelDirectory.open(modelDir);
     IncrementalResults results = null;
@@ -150,6 +173,12 @@ public final class ScoringRun {
     }
     try {
       try (Judge judge = Judge.open(model, backend, judgeOptions)) {
+        if (results != null) {
+          Map<String, String> resolved = new LinkedHashMap<>();
+          resolved.put("device", judge.provider().device());
+          resolved.put("dtype", judge.provider().dtype());
+          results.recordResolved(resolved);
+        }
         Result r = score(judge, input, results, calibration);
         results = null; // finished
         return r;
@@ -167,11 +196,11 @@ public final class ScoringRun {
     if (calibration != null) {
       calibration.checkLabels(judge.scale(), calibrationFile.toString());
     }
-    log.println(describe(judge));
+    info.println(describe(judge));
     JudgeOptions jo = judge.options();
     jo.template().flatMap(t -> t.builtIn()).ifPresent(b -> {
       if (jo.pipeline().condition() == Condition.REASONING && jo.anchor().isEmpty()) {
-        log.println("note: the " + b.name() + " template asks the judge to write \"" + b.anchor()
+        info.println("note: the " + b.name() + " template asks the judge to write \"" + b.anchor()
             + "\" before its score; --anchor \"" + b.anchor() + "\" reads the score there (without"
             + " it, the last label token of the output is the score)");
       }
@@ -192,10 +221,10 @@ public final class ScoringRun {
       if (results != null && results.samplesOnDisk() > 0) {
         onDisk = plan.complete(results.onDisk());
         results.keepOnly(onDisk);
-        log.printf("resuming %s: %d samples on disk, %d to score%n", results.partialFile(),
+        info.printf("resuming %s: %d samples on disk, %d to score%n", results.partialFile(),
             onDisk.size(), plan.runnable() - onDisk.size());
       }
-      JudgePipeline.Progress p = progress.start(plan.runnable() - onDisk.size());
+      JudgePipeline.Progress p = progress.start(plan.runnable() - onDisk.size(), onDisk.size());
       try {
         summary = judge.score(plan, onDisk, batch -> {
           if (results != null) {
@@ -214,12 +243,16 @@ public final class ScoringRun {
           }
         }
       }
+      // one rule for "every sample dropped" and "every sample invalid": no score is an error
       if (results != null) {
         if (results.samplesOnDisk() == 0) {
-          throw new InvalidInputException("no sample could be scored: " + String.join("; ",
-              summary.problems().subList(0, Math.min(3, summary.problems().size()))));
+          throw new InvalidInputException(summary.noScoreReason());
         }
         results.finish();
+      }
+      if (summary.noScore()) {
+        throw new InvalidInputException(summary.noScoreReason() + (results != null
+            ? " (written as invalid to " + results.outputFile() + ")" : ""));
       }
     } finally {
       if (onSignal != null) {
@@ -237,6 +270,47 @@ public final class ScoringRun {
           judge.model().tokenizer().decode(ids, true)));
     }
     return new Result(collected, outputs, summary, weights, input.problems(), false, 0, out);
+  }
+
+  /**
+   * Refuses, before anything is read, an output (the results, their partial file, manifest and
+   * lock) that is one of the run's inputs (the data, the weights, the calibration, the model's
+   * files) by file identity, and two outputs that are the same file
+   * ({@link OutputFile#refuseOverlap}); whether an existing output may be replaced or resumed, and
+   * whether it can be written, is {@link IncrementalResults}'s rule.
+   */
+  private void checkOutputs() {
+    Map<String, Path> inputs = new LinkedHashMap<>();
+    inputs.put("--data", data);
+    inputs.put("--weights", weightsFile);
+    inputs.put("--calibration", calibrationFile);
+    inputs.putAll(modelInputs(modelDir));
+    Map<String, Path> outputs = new LinkedHashMap<>();
+    outputs.put("--out", out);
+    outputs.put("--out (its partial file)", IncrementalResults.partialOf(out));
+    outputs.put("--out (its manifest)", IncrementalResults.manifestOf(out));
+    outputs.put("--out (its lock)", OutputLock.lockFileOf(out));
+    OutputFile.refuseOverlap(inputs, outputs);
+  }
+
+  /**
+   * The files of a model directory an output must never replace, as inputs named
+   * {@code --model (config.json)} and so on (none when {@code modelDir} is not a directory).
+   */
+  private static Map<String, Path> modelInputs(Path modelDir) {
+    Map<String, Path> inputs = new LinkedHashMap<>();
+    if (modelDir == null || !Files.isDirectory(modelDir)) {
+      return inputs;
+    }
+    for (String f : MODEL_FILES) {
+      inputs.put("--model (" + f + ")", modelDir.resolve(f));
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(modelDir, "*.safetensors")) {
+      s.forEach(p -> inputs.put("--model (" + p.getFileName() + ")", p));
+    } catch (IOException e) {
+      throw FileErrors.reading(modelDir, e);
+    }
+    return inputs;
   }
 
   /** The line a run logs once the judge is open: model, backend, condition, labels, template. */
@@ -314,7 +388,8 @@ public final class ScoringRun {
     f.put("stop_at_first_score", Boolean.toString(options.stopAtFirstScore()));
     f.put("backend", backend);
     f.put("device", options.device().name().toLowerCase(Locale.ROOT));
-    f.put("dtype", options.dtype().orElse("default"));
+    // as the provider options hold it: lower case, so --dtype BFloat16 resumes a bfloat16 run
+    f.put("dtype", options.providerOptions().dtype().orElse("default"));
     f.put("special_tokens", Boolean.toString(options.addSpecialTokens()));
     f.put("logit_lens", Boolean.toString(p.lens() == Projection.Lens.FINAL_NORM));
     f.put("weights_sha256", weightsFile != null ? Sha256.of(weightsFile) : "none");
@@ -333,8 +408,9 @@ public final class ScoringRun {
     private IncrementalResults.Mode mode = IncrementalResults.Mode.NEW;
     private String command = "lager score";
     private PrintWriter log;
-    private ProgressFactory progress = toScore -> (done, total, tokens) -> { };
+    private ProgressFactory progress = (toScore, onDisk) -> (done, total, tokens) -> { };
     private boolean keepSamples = true;
+    private boolean quiet;
 
     private Builder(Path modelDir, Path data) {
       this.modelDir = Objects.requireNonNull(modelDir, "modelDir");
@@ -383,6 +459,15 @@ public final class ScoringRun {
     /** Where the run reports (skipped lines, the judge, resuming, interrupted); default stderr. */
     public Builder log(PrintWriter w) {
       this.log = w;
+      return this;
+    }
+
+    /**
+     * Whether the setup lines (the judge, the template's note, resuming) are left out of the log
+     * ({@code --quiet}); skipped lines, warnings and the interrupt line are always logged.
+     */
+    public Builder quiet(boolean q) {
+      this.quiet = q;
       return this;
     }
 

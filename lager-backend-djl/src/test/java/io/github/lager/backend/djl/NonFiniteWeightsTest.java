@@ -1,0 +1,58 @@
+package io.github.lager.backend.djl;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.lager.core.InvalidInputException;
+import io.github.lager.hf.Checkpoint;
+import io.github.lager.hf.SafetensorsFile;
+import io.github.lager.hf.SafetensorsWriter;
+import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.testkit.GoldenFixture;
+import io.github.lager.testkit.Providers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A weight holding NaN or an infinity is refused while the weights are converted on the device,
+ * naming the tensor, in every checkpoint dtype (bfloat16 bits are checked after their
+ * reinterpretation); otherwise every sample's hidden states would be NaN and reported as "no
+ * score token".
+ */
+class NonFiniteWeightsTest {
+  @ParameterizedTest
+  @CsvSource({"F32, model.layers.2.mlp.up_proj.weight, NaN",
+      "BF16, model.layers.0.self_attn.q_proj.weight, Infinity",
+      "F16, model.embed_tokens.weight, NaN",
+      "F32, lm_head.weight, -Infinity"})
+  void aNonFiniteWeightIsRefusedNamingTheTensor(SafetensorsFile.DType dtype, String tensor,
+      float bad, @TempDir Path tmp) throws Exception {
+    GoldenFixture f = GoldenFixture.load("tiny-qwen2");
+    Path dir = tmp.resolve("model");
+    Files.createDirectories(dir);
+    for (String file : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
+      Files.copy(f.dir().resolve(file), dir.resolve(file));
+    }
+    List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+    try (Checkpoint ckpt = Checkpoint.open(f.dir())) {
+      for (String name : ckpt.tensorNames()) {
+        float[] values = ckpt.read(name);
+        if (name.equals(tensor)) {
+          values[values.length / 2] = bad;
+        }
+        tensors.add(SafetensorsWriter.Tensor.of(name, dtype, ckpt.info(name).shape(), values));
+      }
+    }
+    SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), tensors);
+    assertThatThrownBy(() -> Providers.load(DjlHiddenStateProvider::load, dir,
+        ProviderOptions.of(ProviderOptions.Device.CPU, "float32")).close())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(dir + ": tensor " + tensor + " holds NaN or infinite values; the checkpoint is"
+            + " damaged (or overflowed when it was saved in float16), and no score computed from"
+            + " it would mean anything");
+  }
+}
