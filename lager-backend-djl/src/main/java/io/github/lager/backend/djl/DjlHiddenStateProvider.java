@@ -172,18 +172,18 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
           TorchScriptDecoder.Step current = step;
           step = null;
           try (current) {
-            decided = decoding.accept(forBatch(current.next(), rows, batch));
+            decided = decoding.accept(decoding.toBatch(current.next(), rows));
             keepScoreStates(decoding, current.hidden(), rows, decided.scoredRows());
           }
           if (!decided.more()) {
             break;
           }
-          long[] live = live(decoding, rows);
+          long[] live = decoding.liveRows(rows);
           if (live.length < rows.length) {
             TorchScriptDecoder.Cache kept = decoder.keep(sub, cache, live);
             cache.close();
             cache = kept;
-            rows = select(rows, live);
+            rows = BatchDecoding.keepRows(rows, live);
             rowLengths.close();
             long[] keptLengths = new long[rows.length];
             for (int i = 0; i < rows.length; i++) {
@@ -205,35 +205,6 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
       }
     }
     return decoding.outputs();
-  }
-
-  /** The decoder rows (indices into {@code rows}) that have not ended. */
-  private static long[] live(BatchDecoding decoding, int[] rows) {
-    long[] out = new long[rows.length];
-    int n = 0;
-    for (int i = 0; i < rows.length; i++) {
-      if (!decoding.isFinished(rows[i])) {
-        out[n++] = i;
-      }
-    }
-    return Arrays.copyOf(out, n);
-  }
-
-  private static int[] select(int[] rows, long[] indices) {
-    int[] out = new int[indices.length];
-    for (int i = 0; i < indices.length; i++) {
-      out[i] = rows[(int) indices[i]];
-    }
-    return out;
-  }
-
-  /** The decoder rows' tokens as a whole-batch array (rows that ended get a pad, ignored). */
-  private static long[] forBatch(long[] next, int[] rows, int batch) {
-    long[] out = new long[batch];
-    for (int i = 0; i < rows.length; i++) {
-      out[rows[i]] = next[i];
-    }
-    return out;
   }
 
   /** Copies, in one transfer, the hidden states of the rows whose token is a score token. */

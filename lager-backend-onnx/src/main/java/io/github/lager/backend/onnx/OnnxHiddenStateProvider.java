@@ -293,17 +293,17 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     KvCacheDecoder.Step step = decoder.prefill(ids, lengths, prefillChunk);
     try {
       for (int fed = 0; ; fed++) {
-        BatchDecoding.Step decided = decoding.accept(forBatch(step.next, rows, batch));
+        BatchDecoding.Step decided = decoding.accept(decoding.toBatch(step.next, rows));
         keepScoreStates(decoding, step, rows, decided.scoredRows());
         if (!decided.more()) {
           break;
         }
-        long[] live = live(decoding, rows);
+        long[] live = decoding.liveRows(rows);
         if (live.length < rows.length) {
           KvCacheDecoder.Step kept = decoder.keep(step, live);
           step.close();
           step = kept;
-          rows = select(rows, live);
+          rows = BatchDecoding.keepRows(rows, live);
           rowLengths = new long[rows.length];
           for (int i = 0; i < rows.length; i++) {
             rowLengths[i] = lengths[rows[i]];
@@ -321,35 +321,6 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       step.close();
     }
     return decoding.outputs();
-  }
-
-  /** The decoder rows (indices into {@code rows}) that have not ended. */
-  private static long[] live(BatchDecoding decoding, int[] rows) {
-    long[] out = new long[rows.length];
-    int n = 0;
-    for (int i = 0; i < rows.length; i++) {
-      if (!decoding.isFinished(rows[i])) {
-        out[n++] = i;
-      }
-    }
-    return Arrays.copyOf(out, n);
-  }
-
-  private static int[] select(int[] rows, long[] indices) {
-    int[] out = new int[indices.length];
-    for (int i = 0; i < indices.length; i++) {
-      out[i] = rows[(int) indices[i]];
-    }
-    return out;
-  }
-
-  /** The decoder rows' tokens as a whole-batch array (rows that ended get 0, ignored). */
-  private static long[] forBatch(long[] next, int[] rows, int batch) {
-    long[] out = new long[batch];
-    for (int i = 0; i < rows.length; i++) {
-      out[rows[i]] = next[i];
-    }
-    return out;
   }
 
   /** Copies the step's hidden states once, for the rows whose token is a score token. */

@@ -245,6 +245,42 @@ public final class BatchDecoding {
     return finished[row];
   }
 
+  /**
+   * For a backend that drops ended rows from its batch: the positions in {@code rows} (its
+   * decoder rows, each a batch row) of the rows that have not ended.
+   */
+  public long[] liveRows(int[] rows) {
+    long[] out = new long[rows.length];
+    int n = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (!finished[rows[i]]) {
+        out[n++] = i;
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  /** The batch rows of the decoder rows that stay: {@code rows[kept[i]]}. */
+  public static int[] keepRows(int[] rows, long[] kept) {
+    int[] out = new int[kept.length];
+    for (int i = 0; i < kept.length; i++) {
+      out[i] = rows[(int) kept[i]];
+    }
+    return out;
+  }
+
+  /**
+   * The decoder rows' next tokens as a whole-batch array for {@link #accept}: rows that ended get
+   * 0, which {@code accept} ignores for them.
+   */
+  public long[] toBatch(long[] next, int[] rows) {
+    long[] out = new long[batch];
+    for (int i = 0; i < rows.length; i++) {
+      out[rows[i]] = next[i];
+    }
+    return out;
+  }
+
   /** The token {@code row} generated last: the one the next step feeds. */
   public long lastToken(int row) {
     List<Integer> g = generated.get(row);

@@ -101,4 +101,21 @@ class BatchDecodingTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("row 0 generated a score token at step 1");
   }
+
+  @Test
+  void aBackendThatDropsEndedRowsKeepsTrackOfTheirBatchRows() {
+    BatchDecoding d = new BatchDecoding(
+        List.of(new int[] {5}, new int[] {6}, new int[] {7}), OPTIONS, 2, 1);
+    int[] rows = {0, 1, 2};
+    // the decoder's rows 0..2 are batch rows 0..2: batch row 1 ends (EOS)
+    d.accept(d.toBatch(new long[] {40, EOS, 41}, rows), () -> new float[6]);
+    long[] live = d.liveRows(rows);
+    assertThat(live).containsExactly(0, 2);
+    rows = BatchDecoding.keepRows(rows, live);
+    assertThat(rows).containsExactly(0, 2);
+    // two decoder rows now: their tokens land on batch rows 0 and 2; row 1 gets 0 (ignored)
+    assertThat(d.toBatch(new long[] {50, 51}, rows)).containsExactly(50, 0, 51);
+    d.accept(d.toBatch(new long[] {EOS, 52}, rows), () -> new float[6]);
+    assertThat(d.liveRows(rows)).containsExactly(1);
+  }
 }
