@@ -35,8 +35,6 @@ import java.util.Set;
 public final class ModelDirectory implements AutoCloseable {
   public static final String CONFIG = "config.json";
   public static final String GENERATION_CONFIG = "generation_config.json";
-  /** An exported hidden-state graph (contract v1), which the onnx backend prefers when present. */
-  public static final String ONNX_GRAPH = "model.onnx";
 
   private final Path dir;
   private final ModelConfig config;
@@ -209,9 +207,9 @@ public final class ModelDirectory implements AutoCloseable {
    * What identifies this model for a run's manifest ({@link io.github.lager.core.io.RunManifest}):
    * SHA-256 of {@code config.json}, of {@code generation_config.json} (or "absent"), of the
    * tokenizer files with the chat template, and of the safetensors headers (names, dtypes, shapes,
-   * places of every tensor; the weights themselves are not read), and, when the directory has
-   * an exported ONNX graph ({@code model.onnx}, which the onnx backend runs instead of building
-   * one), of that graph, so a resume never mixes two graphs in one results file.
+   * places of every tensor; the weights themselves are not read). A backend that reads more
+   * files adds their hashes ({@link
+   * io.github.lager.hf.backend.HiddenStateProviderFactory#fingerprint}).
    */
   public java.util.Map<String, String> fingerprint() {
     java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
@@ -227,10 +225,6 @@ public final class ModelDirectory implements AutoCloseable {
     }
     f.put("model_tokenizer_sha256", Sha256.ofParts(tokenizer.toArray(byte[][]::new)));
     f.put("model_safetensors_headers_sha256", checkpoint.headersSha256());
-    Path onnx = dir.resolve(ONNX_GRAPH);
-    if (Files.isRegularFile(onnx)) {
-      f.put("model_onnx_sha256", Sha256.of(onnx));
-    }
     return f;
   }
 

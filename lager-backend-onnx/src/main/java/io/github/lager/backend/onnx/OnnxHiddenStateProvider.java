@@ -71,6 +71,12 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     BUILT,
     CONTRACT_V1;
 
+    /** The graph {@code options} (or the system property) choose for {@code model}. */
+    static GraphKind of(ModelDirectory model, ProviderOptions options) {
+      return choose(options.properties().getOrDefault("graph", System.getProperty(GRAPH_PROPERTY)),
+          model.dir());
+    }
+
     static GraphKind choose(String property, Path dir) {
       String p = property == null ? "auto" : property.trim().toLowerCase(Locale.ROOT);
       return switch (p) {
@@ -117,8 +123,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
           + " --backend djl");
     });
     Path dir = model.dir();
-    GraphKind kind = GraphKind.choose(options.properties().getOrDefault("graph",
-        System.getProperty(GRAPH_PROPERTY)), dir);
+    GraphKind kind = GraphKind.of(model, options);
     ModelConfig config = model.config();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;

@@ -41,6 +41,16 @@ public interface HiddenStateProviderFactory {
   }
 
   /**
+   * The hashes of the files beyond {@code model}'s own fingerprint ({@link
+   * ModelDirectory#fingerprint()}) that this backend would read with {@code options}, keyed by
+   * manifest field: a scoring run adds them to its manifest, so a resume refuses a changed file.
+   * Cheap: nothing is loaded. Default: none.
+   */
+  default java.util.Map<String, String> fingerprint(ModelDirectory model, ProviderOptions options) {
+    return java.util.Map.of();
+  }
+
+  /**
    * Loads the model: {@code model} is already parsed and checked (config.json against the
    * checkpoint's tensors), and stays the caller's to close; the backend reads its config, layout
    * and tensors from it and parses no file of the directory again. The caller closes the provider.

@@ -159,7 +159,9 @@ public final class ScoringRun {
     IncrementalResults results = null;
     try {
       if (out != null) {
-        RunManifest manifest = manifest(model.fingerprint(), judgeOptions, backend.name());
+        Map<String, String> fingerprint = new LinkedHashMap<>(model.fingerprint());
+        fingerprint.putAll(backend.fingerprint(model, judgeOptions.providerOptions()));
+        RunManifest manifest = manifest(fingerprint, judgeOptions, backend.name());
         results = IncrementalResults.open(out, manifest, mode, command);
         if (results.alreadyComplete()) {
           model.close();
