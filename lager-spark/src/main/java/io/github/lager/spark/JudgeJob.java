@@ -5,10 +5,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.github.lager.core.io.OutputFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -319,19 +316,18 @@ public final class JudgeJob implements Callable<Integer> {
     Iterator<String> it = written.filter(functions.col(PartitionScorer.RESULT_JSON).isNotNull())
         .orderBy("idx").select(PartitionScorer.RESULT_JSON)
         .as(org.apache.spark.sql.Encoders.STRING()).toLocalIterator();
-    boolean first = true;
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+    boolean[] none = {true};
+    // --output was checked before the job ran (absent, or --overwrite): written whole or not at all
+    OutputFile.replacing(file).writeText(w -> {
       w.write("[");
       while (it.hasNext()) {
-        w.write(first ? "\n" : ",\n");
+        w.write(none[0] ? "\n" : ",\n");
         w.write(it.next());
-        first = false;
+        none[0] = false;
       }
       w.write("\n]\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-    if (first) { // as lager score, which refuses to finish a run that scored nothing
+    });
+    if (none[0]) { // as lager score, which refuses to finish a run that scored nothing
       throw new LagerException("no row could be scored; see the error column of "
           + file.resolveSibling(PARQUET));
     }
