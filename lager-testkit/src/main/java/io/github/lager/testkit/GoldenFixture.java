@@ -99,6 +99,16 @@ public record GoldenFixture(String name, Path dir, ScoreScale scale, int numHidd
     }
   }
 
+  /**
+   * The whole LM head (the embedding when tied), {@code [vocab][hidden]} row-major float32: for
+   * checks over the full vocabulary.
+   */
+  public float[] lmHead() {
+    try (ModelDirectory md = ModelDirectory.open(dir)) {
+      return md.checkpoint().read(md.layout().lmHead().name());
+    }
+  }
+
   /** The largest {@code |batch4 - batch1| / max(1, |batch1|)} of the reference's own logits. */
   private static double spread(List<Prompt> prompts) {
     double worst = 0;

@@ -143,6 +143,74 @@ public abstract class HiddenStateProviderContract {
     assertThat(endedEarly).as("rows that ended before maxNewTokens").isPositive();
   }
 
+  /**
+   * Whether the backend reports the final layer's log-sum-exp over the vocabulary (a
+   * contract-v1 {@code model.onnx} has no such output: it must then report NaN).
+   */
+  protected boolean reportsFinalLogSumExp() {
+    return true;
+  }
+
+  /**
+   * {@link ScorePositionOutput.Found#finalLogSumExp} is the log-sum-exp over the whole vocabulary
+   * of the final hidden state (entry L) times the LM head, computed here in double precision from
+   * the checkpoint.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void reportsTheFinalLayersLogSumExpOverTheVocabulary(String fixture) {
+    GoldenFixture f = GoldenFixture.load(fixture);
+    HiddenStateProvider provider = providers.computeIfAbsent(fixture, n -> create(f.dir()));
+    float[] head = f.lmHead();
+    int hidden = provider.hiddenSize();
+    int vocab = head.length / hidden;
+    List<GoldenFixture.Prompt> prompts = f.prompts();
+    int checked = 0;
+    for (int start = 0; start < prompts.size(); start += 4) {
+      List<GoldenFixture.Prompt> batch = prompts.subList(start, Math.min(prompts.size(), start + 4));
+      List<ScorePositionOutput> outs = provider.generate(
+          batch.stream().map(GoldenFixture.Prompt::inputIds).toList(), options(f));
+      for (int i = 0; i < batch.size(); i++) {
+        if (!(outs.get(i) instanceof ScorePositionOutput.Found found)) {
+          continue;
+        }
+        String where = fixture + " idx " + batch.get(i).idx();
+        if (!reportsFinalLogSumExp()) {
+          assertThat(found.finalLogSumExp()).as("unknown log-sum-exp, %s", where).isNaN();
+          checked++;
+          continue;
+        }
+        float[] last = found.hiddenStates().row(found.hiddenStates().entries() - 1);
+        double[] logits = new double[vocab];
+        double max = Double.NEGATIVE_INFINITY;
+        double scale = 0;
+        for (int v = 0; v < vocab; v++) {
+          double dot = 0;
+          double abs = 0;
+          for (int d = 0; d < hidden; d++) {
+            dot += (double) last[d] * head[v * hidden + d];
+            abs += Math.abs((double) last[d] * head[v * hidden + d]);
+          }
+          logits[v] = dot;
+          max = Math.max(max, dot);
+          scale = Math.max(scale, abs);
+        }
+        double sum = 0;
+        for (double z : logits) {
+          sum += Math.exp(z - max);
+        }
+        double expected = max + Math.log(sum);
+        // float32 dot products: each logit within about hidden x 2^-24 x sum|terms|
+        double tol = GoldenFixture.RELATIVE_TOLERANCE * Math.max(1, Math.abs(expected))
+            + hidden * 0x1p-24 * scale;
+        assertThat(found.finalLogSumExp()).as("final log-sum-exp, %s", where)
+            .isCloseTo(expected, org.assertj.core.data.Offset.offset(tol));
+        checked++;
+      }
+    }
+    assertThat(checked).as("prompts with a score token").isPositive();
+  }
+
   static Stream<Arguments> fixtures() {
     return GoldenFixture.NAMES.stream().map(Arguments::of);
   }

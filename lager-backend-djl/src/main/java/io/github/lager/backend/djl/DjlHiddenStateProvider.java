@@ -173,7 +173,7 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
           step = null;
           try (current) {
             decided = decoding.accept(decoding.toBatch(current.next(), rows));
-            keepScoreStates(decoding, current.hidden(), rows, decided.scoredRows());
+            keepScoreStates(decoding, current, rows, decided.scoredRows());
           }
           if (!decided.more()) {
             break;
@@ -208,8 +208,9 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
   }
 
   /** Copies, in one transfer, the hidden states of the rows whose token is a score token. */
-  private void keepScoreStates(BatchDecoding decoding, NDArray hidden, int[] rows,
+  private void keepScoreStates(BatchDecoding decoding, TorchScriptDecoder.Step step, int[] rows,
       int[] scoredRows) {
+    NDArray hidden = step.hidden();
     if (scoredRows.length == 0) {
       return;
     }
@@ -226,7 +227,8 @@ public final class DjlHiddenStateProvider implements HiddenStateProvider {
     }
     for (int s = 0; s < scoredRows.length; s++) {
       decoding.keepScoreState(scoredRows[s],
-          BatchDecoding.rowOf(states, s, entries, scoredRows.length, h));
+          BatchDecoding.rowOf(states, s, entries, scoredRows.length, h),
+          step.logSumExp()[local[s]]);
     }
   }
 

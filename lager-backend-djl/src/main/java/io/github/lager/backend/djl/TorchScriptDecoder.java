@@ -58,9 +58,10 @@ final class TorchScriptDecoder implements AutoCloseable {
 
   /**
    * A step's results for its rows: the L+1 hidden states at each row's last position,
-   * {@code [L+1, rows, hidden]} float32 on the device, and the greedy next token of each row.
+   * {@code [L+1, rows, hidden]} float32 on the device, the greedy next token of each row, and
+   * each row's final-layer log-sum-exp over the vocabulary.
    */
-  record Step(NDArray hidden, long[] next) implements AutoCloseable {
+  record Step(NDArray hidden, long[] next, float[] logSumExp) implements AutoCloseable {
     @Override
     public void close() {
       hidden.close();
@@ -212,7 +213,7 @@ final class TorchScriptDecoder implements AutoCloseable {
       IValue[] out = run("prefill", weights, idValue, lengthValue, capacityValue);
       Cache cache = new Cache(out[0]);
       try {
-        return new Prefill(cache, step(m, out[1], out[2]));
+        return new Prefill(cache, step(m, out[1], out[2], out[3]));
       } catch (RuntimeException e) {
         cache.close();
         throw e;
@@ -235,7 +236,7 @@ final class TorchScriptDecoder implements AutoCloseable {
         IValue fedValue = IValue.from((long) fed)) {
       IValue[] out = run("decode", weights, cache.tensors, idValue, lengthValue, promptValue,
           fedValue);
-      return step(m, out[0], out[1]);
+      return step(m, out[0], out[1], out[2]);
     }
   }
 
@@ -249,9 +250,11 @@ final class TorchScriptDecoder implements AutoCloseable {
     }
   }
 
-  private Step step(NDManager m, IValue hidden, IValue next) {
-    try (hidden; next; PtNDArray nextArray = next.toTensor((PtNDManager) m)) {
-      return new Step(hidden.toTensor((PtNDManager) m), nextArray.toLongArray());
+  private Step step(NDManager m, IValue hidden, IValue next, IValue logSumExp) {
+    try (hidden; next; logSumExp; PtNDArray nextArray = next.toTensor((PtNDManager) m);
+        PtNDArray lseArray = logSumExp.toTensor((PtNDManager) m)) {
+      return new Step(hidden.toTensor((PtNDManager) m), nextArray.toLongArray(),
+          lseArray.toFloatArray());
     }
   }
 

@@ -235,12 +235,16 @@ class Decoder(Module):
       h = h * torch.tensor(self.embed_scale, dtype=h.dtype, device=h.device)
     return h
 
-  def finish(self, w: List[Tensor], states: List[Tensor]) -> Tuple[Tensor, Tensor]:
-    # states: L+1 entries [B, H] at the last position, the last one before the final norm
+  def finish(self, w: List[Tensor], states: List[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
+    # states: L+1 entries [B, H] at the last position, the last one before the final norm.
+    # Returns the stacked states, the greedy next token and the final logits' log-sum-exp over
+    # the vocabulary (float32, [B]).
     last = self.norm(states[self.layers], w[1])
     states[self.layers] = last
-    next_ids = torch.argmax(self.linear(last, w[2], torch.empty([0])), -1)
-    return (torch.stack(states, 0).float(), next_ids)
+    logits = self.linear(last, w[2], torch.empty([0]))
+    next_ids = torch.argmax(logits, -1)
+    log_sum_exp = torch.logsumexp(logits.float(), -1)
+    return (torch.stack(states, 0).float(), next_ids, log_sum_exp)
 
   def attend_prompt(self, q: Tensor, k: Tensor, v: Tensor, mask: Optional[Tensor]) -> Tensor:
     # causal (mask None) or windowed (mask [T, T]) fused attention over the prompt. On CUDA the
@@ -259,7 +263,7 @@ class Decoder(Module):
                                               enable_gqa=gqa)
 
   def prefill(self, w: List[Tensor], ids: Tensor, lengths: Tensor,
-              capacity: int) -> Tuple[List[Tensor], Tensor, Tensor]:
+              capacity: int) -> Tuple[List[Tensor], Tensor, Tensor, Tensor]:
     # ids [B, T] right-padded (pads after each prompt: the causal mask keeps them out of every
     # real token's attention, so no padding mask is needed); lengths [B] real tokens per row
     b = ids.size(0)
@@ -291,11 +295,11 @@ class Decoder(Module):
         attn = self.attend_prompt(q, k, v, None)
       h = self.block_out(w, base, h, attn)
       states.append(h.gather(1, last).squeeze(1))
-    hidden, next_ids = self.finish(w, states)
-    return (cache, hidden, next_ids)
+    hidden, next_ids, log_sum_exp = self.finish(w, states)
+    return (cache, hidden, next_ids, log_sum_exp)
 
   def decode(self, w: List[Tensor], cache: List[Tensor], ids: Tensor, lengths: Tensor,
-             prompt_length: int, fed: int) -> Tuple[Tensor, Tensor]:
+             prompt_length: int, fed: int) -> Tuple[Tensor, Tensor, Tensor]:
     # ids [B] the tokens to feed; each goes to cache slot prompt_length + fed, at position
     # lengths + fed. Slots [lengths, prompt_length) hold the prefill's padding and are masked.
     b = ids.size(0)

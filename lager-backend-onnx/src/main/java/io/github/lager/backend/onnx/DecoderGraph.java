@@ -32,7 +32,9 @@ import java.util.Optional;
  *       next token are wanted; {@code past_key_values.{i}.key} and {@code .value}: float32
  *       {@code [batch, kv_heads, past_sequence, head_dim]} (empty at the prefill);
  *   <li>outputs {@code next_ids}: int64 {@code [batch]}, the greedy next token at
- *       {@code last_index}; {@code hidden_states}: float32 {@code [L+1, batch, hidden]} at
+ *       {@code last_index}; {@code final_logsumexp}: float32 {@code [batch]}, the log-sum-exp of
+ *       the final logits over the vocabulary there (for the probability mass on the labels);
+ *       {@code hidden_states}: float32 {@code [L+1, batch, hidden]} at
  *       {@code last_index}, the last entry after the final norm; {@code present.{i}.key} and
  *       {@code .value}: the cache followed by this call's keys and values.
  * </ul>
@@ -51,6 +53,7 @@ final class DecoderGraph {
   static final String LAST_INDEX = "last_index";
   static final String NEXT_IDS = "next_ids";
   static final String HIDDEN_STATES = "hidden_states";
+  static final String FINAL_LOGSUMEXP = "final_logsumexp";
   /** Metadata {@code lager.graph}: what this builder writes. */
   static final String KIND = "decoder-kv-cache-v1";
 
@@ -187,7 +190,10 @@ final class DecoderGraph {
     String head = weight(layout.lmHead());
     String logits = g.op("Gemm", List.of(last, head), Attr.i("transB", 1));
     String next = g.op("ArgMax", logits, Attr.i("axis", 1), Attr.i("keepdims", 0));
+    String logSumExp = g.op("ReduceLogSumExp", logits, Attr.ints("axes", 1),
+        Attr.i("keepdims", 0));
     g.output(next, NEXT_IDS, GraphWriter.INT64, "batch");
+    g.output(logSumExp, FINAL_LOGSUMEXP, GraphWriter.FLOAT, "batch");
     g.output(hidden, HIDDEN_STATES, GraphWriter.FLOAT, (long) (layers + 1), "batch",
         (long) c.hiddenSize());
     Map<String, String> meta = new LinkedHashMap<>();

@@ -31,18 +31,21 @@ final class KvCacheDecoder {
   private static final float MASKED = Float.NEGATIVE_INFINITY;
 
   /**
-   * A call's results: the greedy next token per row, the {@code [L+1, rows, hidden]} hidden
-   * states (read only when needed) and the cache, owned by {@code result}.
+   * A call's results: the greedy next token and the final logits' log-sum-exp per row, the
+   * {@code [L+1, rows, hidden]} hidden states (read only when needed) and the cache, owned by
+   * {@code result}.
    */
   static final class Step implements AutoCloseable {
     private final OrtSession.Result result;
     final long[] next;
+    final float[] logSumExp;
     /** Hidden states gathered from several prefill chunks, or null: read from {@code result}. */
     private final float[] gathered;
 
-    private Step(OrtSession.Result result, long[] next, float[] gathered) {
+    private Step(OrtSession.Result result, long[] next, float[] logSumExp, float[] gathered) {
       this.result = result;
       this.next = next;
+      this.logSumExp = logSumExp;
       this.gathered = gathered;
     }
 
@@ -89,7 +92,7 @@ final class KvCacheDecoder {
         in.put(DecoderGraph.pastValue(layer),
             tensor(previous.result, DecoderGraph.presentValue(layer)));
       }
-      return new Step(keep.run(in), new long[0], null);
+      return new Step(keep.run(in), new long[0], new float[0], null);
     } finally {
       owned.forEach(OnnxTensor::close);
     }
@@ -117,6 +120,7 @@ final class KvCacheDecoder {
     int t = ids[0].length;
     OrtSession.Result cache = null;
     long[] next = new long[rows];
+    float[] logSumExp = new float[rows];
     float[] gathered = null;
     int entries = c.numHiddenLayers() + 1;
     int hidden = c.hiddenSize();
@@ -129,6 +133,7 @@ final class KvCacheDecoder {
         }
         cache = result;
         long[] chunkNext = longs(result, DecoderGraph.NEXT_IDS);
+        float[] chunkLogSumExp = floats(result, DecoderGraph.FINAL_LOGSUMEXP);
         boolean whole = from == 0 && to == t;
         float[] states = whole ? null : read(result);
         if (!whole && gathered == null) {
@@ -138,6 +143,7 @@ final class KvCacheDecoder {
           long last = lengths[b] - 1;
           if (last >= from && last < to) {
             next[b] = chunkNext[b];
+            logSumExp[b] = chunkLogSumExp[b];
             if (states != null) {
               for (int l = 0; l < entries; l++) {
                 int at = (l * rows + b) * hidden;
@@ -147,7 +153,7 @@ final class KvCacheDecoder {
           }
         }
       }
-      return new Step(cache, next, gathered);
+      return new Step(cache, next, logSumExp, gathered);
     } catch (OrtException | RuntimeException e) {
       if (cache != null) {
         cache.close();
@@ -266,7 +272,8 @@ final class KvCacheDecoder {
   private Step run(Map<String, OnnxTensor> in) throws OrtException {
     OrtSession.Result result = session.run(in);
     try {
-      return new Step(result, longs(result, DecoderGraph.NEXT_IDS), null);
+      return new Step(result, longs(result, DecoderGraph.NEXT_IDS),
+          floats(result, DecoderGraph.FINAL_LOGSUMEXP), null);
     } catch (RuntimeException e) {
       result.close();
       throw e;
@@ -281,7 +288,11 @@ final class KvCacheDecoder {
   }
 
   private static float[] read(OrtSession.Result result) {
-    FloatBuffer b = tensor(result, DecoderGraph.HIDDEN_STATES).getFloatBuffer();
+    return floats(result, DecoderGraph.HIDDEN_STATES);
+  }
+
+  private static float[] floats(OrtSession.Result result, String name) {
+    FloatBuffer b = tensor(result, name).getFloatBuffer();
     float[] out = new float[b.remaining()];
     b.get(out);
     return out;

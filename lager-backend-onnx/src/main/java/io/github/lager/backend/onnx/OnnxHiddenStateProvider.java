@@ -344,7 +344,8 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
         }
       }
       decoding.keepScoreState(row,
-          BatchDecoding.rowOf(states, local, entries, rows.length, config.hiddenSize()));
+          BatchDecoding.rowOf(states, local, entries, rows.length, config.hiddenSize()),
+          step.logSumExp[local]);
     }
   }
 

@@ -45,6 +45,7 @@ public final class BatchDecoding {
   private final List<List<Integer>> generated = new ArrayList<>();
   private final boolean[] finished;
   private final float[][] scoreStates;
+  private final double[] scoreLogSumExp;
   private final int[] scoreStep;
   private final int[] stateStep;
   private int length;
@@ -74,6 +75,7 @@ public final class BatchDecoding {
     realTokens = new int[batch];
     finished = new boolean[batch];
     scoreStates = new float[batch][];
+    scoreLogSumExp = new double[batch];
     scoreStep = new int[batch];
     stateStep = new int[batch];
     for (int b = 0; b < batch; b++) {
@@ -203,7 +205,8 @@ public final class BatchDecoding {
   }
 
   /**
-   * Records one step, fetching the hidden states only when a row's token is a score token.
+   * Records one step, fetching the hidden states only when a row's token is a score token (for a
+   * backend that cannot report the final log-sum-exp: it is recorded as unknown).
    *
    * @param statesLbh the step's hidden states at the last position, {@code [L+1][batch][hidden]}
    *     row-major; called at most once
@@ -214,17 +217,19 @@ public final class BatchDecoding {
     if (s.scoredRows.length > 0) {
       float[] states = statesLbh.get();
       for (int b : s.scoredRows) {
-        keepScoreState(b, rowOf(states, b, entries, batch, hidden));
+        keepScoreState(b, rowOf(states, b, entries, batch, hidden), Double.NaN);
       }
     }
     return s.more();
   }
 
   /**
-   * The hidden states of {@code row} at its latest score step, {@code [L+1][hidden]} row-major;
-   * they replace the row's earlier ones (the last score token is the score position).
+   * The hidden states of {@code row} at its latest score step, {@code [L+1][hidden]} row-major,
+   * and the final layer's log-sum-exp over the vocabulary at that step ({@code NaN} when the
+   * backend cannot tell); they replace the row's earlier ones (the last score token is the score
+   * position).
    */
-  public void keepScoreState(int row, float[] entriesByHidden) {
+  public void keepScoreState(int row, float[] entriesByHidden, double finalLogSumExp) {
     if (entriesByHidden.length != entries * hidden) {
       throw new IllegalArgumentException("hidden states of " + entriesByHidden.length
           + " values for row " + row + ", expected " + entries + " x " + hidden);
@@ -233,6 +238,7 @@ public final class BatchDecoding {
       throw new IllegalStateException("row " + row + " has generated no score token");
     }
     scoreStates[row] = entriesByHidden.clone();
+    scoreLogSumExp[row] = finalLogSumExp;
     stateStep[row] = scoreStep[row];
   }
 
@@ -301,7 +307,7 @@ public final class BatchDecoding {
       }
       out.add(scoreStates[b] == null ? new ScorePositionOutput.NoScoreToken(gen)
           : new ScorePositionOutput.Found(gen, scoreStep[b],
-              HiddenStates.wrap(entries, hidden, scoreStates[b])));
+              HiddenStates.wrap(entries, hidden, scoreStates[b]), scoreLogSumExp[b]));
     }
     return out;
   }

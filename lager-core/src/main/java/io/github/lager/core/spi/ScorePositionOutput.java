@@ -30,16 +30,31 @@ public sealed interface ScorePositionOutput {
   /**
    * A score token was generated at {@code scoreStep}; {@code hiddenStates} are the model's L+1
    * hidden states at the last input position of that step.
+   *
+   * @param finalLogSumExp the log-sum-exp over the whole vocabulary of the final layer's logits
+   *     (the final hidden state times the LM head, before any final logit softcapping) at that
+   *     step: the log of the softmax's denominator, from which the probability mass the final
+   *     layer put on the labels follows. {@code NaN} when the backend cannot tell (a contract-v1
+   *     {@code model.onnx} has no such output).
    */
-  record Found(int[] generatedIds, int scoreStep, HiddenStates hiddenStates)
-      implements ScorePositionOutput {
+  record Found(int[] generatedIds, int scoreStep, HiddenStates hiddenStates,
+      double finalLogSumExp) implements ScorePositionOutput {
     public Found {
       Objects.requireNonNull(hiddenStates, "hiddenStates");
       if (scoreStep < 0 || scoreStep >= generatedIds.length) {
         throw new IllegalArgumentException("score step " + scoreStep + " outside the "
             + generatedIds.length + " generated tokens");
       }
+      if (Double.isInfinite(finalLogSumExp)) {
+        throw new IllegalArgumentException("final log-sum-exp " + finalLogSumExp
+            + " at score step " + scoreStep);
+      }
       generatedIds = generatedIds.clone();
+    }
+
+    /** A found position whose final log-sum-exp is unknown. */
+    public Found(int[] generatedIds, int scoreStep, HiddenStates hiddenStates) {
+      this(generatedIds, scoreStep, hiddenStates, Double.NaN);
     }
 
     @Override

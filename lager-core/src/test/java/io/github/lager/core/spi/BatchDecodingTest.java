@@ -78,16 +78,18 @@ class BatchDecodingTest {
     assertThat(s0.scoredRows()).containsExactly(1);
     assertThat(d.isFinished(1)).isTrue();
     assertThat(d.isFinished(0)).isFalse();
-    d.keepScoreState(1, new float[] {7, 8});
+    d.keepScoreState(1, new float[] {7, 8}, 2.5);
     BatchDecoding.Step s1 = d.accept(new long[] {22, 23}); // row 1 has ended: its 23 is ignored
     assertThat(s1.scoredRows()).containsExactly(0);
     assertThat(s1.more()).as("every row has ended").isFalse();
-    d.keepScoreState(0, new float[] {3, 4});
+    d.keepScoreState(0, new float[] {3, 4}, Double.NaN);
     List<ScorePositionOutput> out = d.outputs();
     assertThat(out.get(0).generatedIds()).containsExactly(99, 22);
     assertThat(((ScorePositionOutput.Found) out.get(0)).scoreStep()).isEqualTo(1);
     assertThat(out.get(1).generatedIds()).containsExactly(21);
     assertThat(((ScorePositionOutput.Found) out.get(1)).hiddenStates().toArray()).containsExactly(7, 8);
+    assertThat(((ScorePositionOutput.Found) out.get(1)).finalLogSumExp()).isEqualTo(2.5);
+    assertThat(((ScorePositionOutput.Found) out.get(0)).finalLogSumExp()).isNaN();
     assertThat(d.lastToken(0)).isEqualTo(22);
   }
 
@@ -95,7 +97,7 @@ class BatchDecodingTest {
   void aScoreStepWhoseStatesWereNotKeptIsAnError() {
     BatchDecoding d = new BatchDecoding(List.of(new int[] {5}), OPTIONS, 2, 1);
     d.accept(new long[] {21});
-    d.keepScoreState(0, new float[] {1, 2});
+    d.keepScoreState(0, new float[] {1, 2}, 1.0);
     d.accept(new long[] {22}); // a later score token replaces the score position
     org.assertj.core.api.Assertions.assertThatThrownBy(d::outputs)
         .isInstanceOf(IllegalStateException.class)
