@@ -56,6 +56,26 @@ final class DecoderGraph {
   static final String FINAL_LOGSUMEXP = "final_logsumexp";
   /** Metadata {@code lager.graph}: what this builder writes. */
   static final String KIND = "decoder-kv-cache-v1";
+  /** Metadata {@code lager.graph} of the graph with the greedy loop inside. */
+  static final String LOOP_KIND = "decoder-loop-v1";
+  /** Loop graph inputs: int64 scalar, iterations after the call's own token (0: none). */
+  static final String MAX_STEPS = "max_steps";
+  /** int64 {@code [labels]}: the label token ids (a step whose token is one is a score step). */
+  static final String LABEL_IDS = "label_ids";
+  /** int64 {@code [eos]}: the tokens that end a row (never empty: pad with -1). */
+  static final String EOS_IDS = "eos_ids";
+  /** bool scalar: a row also ends at its first label token. */
+  static final String STOP_AT_FIRST_SCORE = "stop_at_first_score";
+  /** int64 {@code [batch]}: each row's prompt length (the rows are left-padded). */
+  static final String PROMPT_LENGTHS = "prompt_lengths";
+  /** Loop graph outputs: float32 {@code [L+1, batch, hidden]} at each row's score step. */
+  static final String LOOP_HIDDEN_STATES = "score_hidden_states";
+  /** float32 {@code [batch]}: the final log-sum-exp at each row's score step. */
+  static final String LOOP_LOGSUMEXP = "score_logsumexp";
+  /** int64 {@code [batch]}: each row's score step, -1 where none. */
+  static final String SCORE_STEP = "score_step";
+  /** int64 {@code [steps, batch]}: each step's greedy token (rows that ended: ignore). */
+  static final String GENERATED_IDS = "generated_ids";
 
   static String pastKey(int layer) {
     return "past_key_values." + layer + ".key";
@@ -77,8 +97,11 @@ final class DecoderGraph {
   private final TensorLayout layout;
   private final Checkpoint ckpt;
   private final Path modelDir;
-  private final GraphWriter g = new GraphWriter("lager_decoder");
-  /** Checkpoint tensor name -> the float32 value the graph uses. */
+  /** The main graph: the weights, and the nodes of a call's tokens. */
+  private final GraphWriter w = new GraphWriter("lager_decoder");
+  /** Where compute nodes go: {@link #w}, or the Loop's body while it is written. */
+  private GraphWriter g = w;
+  /** Checkpoint tensor name (or table name) -> the float32 value the graph uses. */
   private final Map<String, String> weights = new LinkedHashMap<>();
   private final boolean sliding;
   private final int group;
@@ -101,7 +124,15 @@ final class DecoderGraph {
    * config by {@code layout.check} beforehand).
    */
   static ModelProto build(ModelConfig config, TensorLayout layout, Checkpoint ckpt) {
-    return new DecoderGraph(config, layout, ckpt).write();
+    return new DecoderGraph(config, layout, ckpt).write(false);
+  }
+
+  /**
+   * The same graph followed by the whole greedy loop ({@link #LOOP_KIND}): see
+   * {@link LoopDecoder} for its extra inputs and outputs.
+   */
+  static ModelProto buildLoop(ModelConfig config, TensorLayout layout, Checkpoint ckpt) {
+    return new DecoderGraph(config, layout, ckpt).write(true);
   }
 
   /** The input of {@link #keepGraph}: which cache rows to keep, in order. */
@@ -134,7 +165,7 @@ final class DecoderGraph {
     return c.slidingWindow().isPresent() && c.layerKinds().indexOf('S') >= 0;
   }
 
-  private ModelProto write() {
+  private ModelProto write(boolean loop) {
     int layers = c.numHiddenLayers();
     int kvh = c.numKeyValueHeads();
     int hd = c.headDim();
@@ -145,11 +176,47 @@ final class DecoderGraph {
     String slidingBias = sliding ? g.input(SLIDING_ATTENTION_BIAS, GraphWriter.FLOAT,
         "mask_batch", 1L, 1L, "sequence", "total_sequence") : null;
     String lastIndex = g.input(LAST_INDEX, GraphWriter.INT64, "batch");
+    String[] pastKeys = new String[layers];
+    String[] pastValues = new String[layers];
     for (int i = 0; i < layers; i++) {
-      g.input(pastKey(i), GraphWriter.FLOAT, "batch", (long) kvh, "past_sequence", (long) hd);
-      g.input(pastValue(i), GraphWriter.FLOAT, "batch", (long) kvh, "past_sequence", (long) hd);
+      pastKeys[i] = g.input(pastKey(i), GraphWriter.FLOAT, "batch", (long) kvh, "past_sequence",
+          (long) hd);
+      pastValues[i] = g.input(pastValue(i), GraphWriter.FLOAT, "batch", (long) kvh,
+          "past_sequence", (long) hd);
     }
+    Call call = call(ids, positions, bias, slidingBias, lastIndex, pastKeys, pastValues);
+    g.output(call.next(), NEXT_IDS, GraphWriter.INT64, "batch");
+    g.output(call.logSumExp(), FINAL_LOGSUMEXP, GraphWriter.FLOAT, "batch");
+    g.output(call.hidden(), HIDDEN_STATES, GraphWriter.FLOAT, (long) (layers + 1), "batch",
+        (long) c.hiddenSize());
+    for (int i = 0; i < layers; i++) {
+      g.output(call.keys()[i], presentKey(i), GraphWriter.FLOAT, "batch", (long) kvh,
+          "total_sequence", (long) hd);
+      g.output(call.values()[i], presentValue(i), GraphWriter.FLOAT, "batch", (long) kvh,
+          "total_sequence", (long) hd);
+    }
+    if (loop) {
+      writeLoop(call);
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("lager.graph", loop ? LOOP_KIND : KIND);
+    meta.put("lager.model_type", c.modelType());
+    meta.put("lager.num_hidden_layers", Integer.toString(layers));
+    meta.put("lager.hidden_size", Integer.toString(c.hiddenSize()));
+    return w.model(meta);
+  }
 
+  /**
+   * One run of the decoder over new tokens: the greedy next token, the final log-sum-exp and the
+   * {@code [L+1, batch, hidden]} hidden states at each row's {@code lastIndex} column, and each
+   * layer's keys and values (the past followed by the new ones).
+   */
+  private record Call(String next, String logSumExp, String hidden, String[] keys,
+      String[] values) {}
+
+  private Call call(String ids, String positions, String bias, String slidingBias,
+      String lastIndex, String[] pastKeys, String[] pastValues) {
+    int layers = c.numHiddenLayers();
     g.scope("shape");
     String idsShape = g.op("Shape", ids);
     batch1 = g.op("Slice", List.of(idsShape, g.longs(0), g.longs(1)));
@@ -173,10 +240,15 @@ final class DecoderGraph {
     }
     List<String> states = new ArrayList<>();
     states.add(g.op("Gather", List.of(h, wanted), Attr.i("axis", 0)));
+    String[] keys = new String[layers];
+    String[] values = new String[layers];
     for (int layer = 0; layer < layers; layer++) {
       g.scope("layers." + layer);
       boolean s = sliding && c.layerKinds().charAt(layer) == 'S';
-      h = layer(layer, h, s ? local : global, s ? slidingBias : bias);
+      String[] kv = new String[] {pastKeys[layer], pastValues[layer]};
+      h = layer(layer, h, s ? local : global, s ? slidingBias : bias, kv);
+      keys[layer] = kv[0];
+      values[layer] = kv[1];
       states.add(g.op("Gather", List.of(h, wanted), Attr.i("axis", 0)));
     }
     g.scope("final");
@@ -192,23 +264,146 @@ final class DecoderGraph {
     String next = g.op("ArgMax", logits, Attr.i("axis", 1), Attr.i("keepdims", 0));
     String logSumExp = g.op("ReduceLogSumExp", logits, Attr.ints("axes", 1),
         Attr.i("keepdims", 0));
-    g.output(next, NEXT_IDS, GraphWriter.INT64, "batch");
-    g.output(logSumExp, FINAL_LOGSUMEXP, GraphWriter.FLOAT, "batch");
-    g.output(hidden, HIDDEN_STATES, GraphWriter.FLOAT, (long) (layers + 1), "batch",
+    g.scope("");
+    return new Call(next, logSumExp, hidden, keys, values);
+  }
+
+  /**
+   * The greedy loop after a call (the prefill's last chunk, every prompt left-padded so that
+   * its last token is the last column): the call's next token is step 0; a {@code Loop} feeds
+   * one token per row per iteration with the cache as a loop-carried value, until every row has
+   * ended or {@value #MAX_STEPS} iterations; per row it keeps the hidden states and final
+   * log-sum-exp of the latest step whose token is a label token (while the row is live).
+   */
+  private void writeLoop(Call first) {
+    int layers = c.numHiddenLayers();
+    int kvh = c.numKeyValueHeads();
+    int hd = c.headDim();
+    long entries = layers + 1;
+    g.scope("loop_inputs");
+    String maxSteps = g.input(MAX_STEPS, GraphWriter.INT64);
+    String labels = g.input(LABEL_IDS, GraphWriter.INT64, "labels");
+    String eos = g.input(EOS_IDS, GraphWriter.INT64, "eos");
+    String stop = g.input(STOP_AT_FIRST_SCORE, GraphWriter.BOOL);
+    String lengths = g.input(PROMPT_LENGTHS, GraphWriter.INT64, "batch");
+    // the padded prompt length: this call's total keys; each row's padding before its prompt
+    String promptLength = g.op("Squeeze", total1, g.longs(0));
+    String pad = g.op("Sub", promptLength, lengths);
+    String score0 = member(first.next(), labels);
+    String step0 = g.op("Where", List.of(score0, g.scalarLong(0), g.scalarLong(-1)));
+    String finished0 = g.op("Or", member(first.next(), eos), g.op("And", score0, stop));
+    String more0 = g.op("Not", allTrue(finished0));
+
+    GraphWriter outer = g;
+    GraphWriter body = new GraphWriter("lager_loop_body", "loop/");
+    g = body;
+    String i = g.input("loop/i", GraphWriter.INT64);
+    g.input("loop/more", GraphWriter.BOOL);
+    String cur = g.input("loop/token", GraphWriter.INT64, "batch");
+    String finished = g.input("loop/finished", GraphWriter.BOOL, "batch");
+    String kept = g.input("loop/kept_states", GraphWriter.FLOAT, entries, "batch",
         (long) c.hiddenSize());
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("lager.graph", KIND);
-    meta.put("lager.model_type", c.modelType());
-    meta.put("lager.num_hidden_layers", Integer.toString(layers));
-    meta.put("lager.hidden_size", Integer.toString(c.hiddenSize()));
-    return g.model(meta);
+    String keptLse = g.input("loop/kept_logsumexp", GraphWriter.FLOAT, "batch");
+    String keptStep = g.input("loop/score_step", GraphWriter.INT64, "batch");
+    String[] pastKeys = new String[layers];
+    String[] pastValues = new String[layers];
+    for (int l = 0; l < layers; l++) {
+      pastKeys[l] = g.input("loop/past." + l + ".key", GraphWriter.FLOAT, "batch", (long) kvh,
+          "past_sequence", (long) hd);
+      pastValues[l] = g.input("loop/past." + l + ".value", GraphWriter.FLOAT, "batch",
+          (long) kvh, "past_sequence", (long) hd);
+    }
+    g.scope("masks");
+    // iteration i feeds step i's token at position length + i, into cache slot promptLength + i
+    String ids = g.op("Unsqueeze", cur, g.longs(1));
+    String position = g.op("Unsqueeze", g.op("Add", lengths, i), g.longs(1));
+    String total = g.op("Add", g.op("Add", promptLength, i), g.scalarLong(1));
+    String slot = g.op("Unsqueeze", g.op("Range", List.of(g.scalarLong(0), total,
+        g.scalarLong(1))), g.longs(0));
+    String padColumn = g.op("Unsqueeze", pad, g.longs(1));
+    String visible = g.op("GreaterOrEqual", slot, padColumn);
+    String bias = bias(visible);
+    String slidingBias = null;
+    if (sliding) {
+      String keyPosition = g.op("Sub", slot, padColumn);
+      String windowStart = g.op("Sub", position, g.scalarLong(c.slidingWindow().orElseThrow()));
+      slidingBias = bias(g.op("And", visible, g.op("Greater", keyPosition, windowStart)));
+    }
+    String zero = g.op("Mul", cur, g.scalarLong(0));
+    Call step = call(ids, position, bias, slidingBias, zero, pastKeys, pastValues);
+    g.scope("bookkeeping");
+    String live = g.op("Not", finished);
+    String score = g.op("And", live, member(step.next(), labels));
+    String keptNext = g.op("Where", List.of(g.op("Unsqueeze", score, g.longs(0, 2)),
+        step.hidden(), kept));
+    String lseNext = g.op("Where", List.of(score, step.logSumExp(), keptLse));
+    String stepNext = g.op("Where", List.of(score, g.op("Add", i, g.scalarLong(1)), keptStep));
+    String ends = g.op("Or", member(step.next(), eos), g.op("And", score, stop));
+    String finishedNext = g.op("Or", finished, g.op("And", live, ends));
+    g.output(g.op("Not", allTrue(finishedNext)), "loop/more_out", GraphWriter.BOOL);
+    g.output(step.next(), "loop/token_out", GraphWriter.INT64, "batch");
+    g.output(finishedNext, "loop/finished_out", GraphWriter.BOOL, "batch");
+    g.output(keptNext, "loop/kept_states_out", GraphWriter.FLOAT, entries, "batch",
+        (long) c.hiddenSize());
+    g.output(lseNext, "loop/kept_logsumexp_out", GraphWriter.FLOAT, "batch");
+    g.output(stepNext, "loop/score_step_out", GraphWriter.INT64, "batch");
+    for (int l = 0; l < layers; l++) {
+      g.output(step.keys()[l], "loop/present." + l + ".key", GraphWriter.FLOAT, "batch",
+          (long) kvh, "total_sequence", (long) hd);
+      g.output(step.values()[l], "loop/present." + l + ".value", GraphWriter.FLOAT, "batch",
+          (long) kvh, "total_sequence", (long) hd);
+    }
+    g.output(step.next(), "loop/generated", GraphWriter.INT64, "batch");
+    g.scope("");
+    g = outer;
+
+    g.scope("loop");
+    List<String> in = new ArrayList<>(List.of(maxSteps, more0, first.next(), finished0,
+        first.hidden(), first.logSumExp(), step0));
+    for (int l = 0; l < layers; l++) {
+      in.add(first.keys()[l]);
+      in.add(first.values()[l]);
+    }
+    // outputs: token, finished, kept states, log-sum-exp, score step, the cache, generated ids
+    String[] out = g.ops("Loop", 6 + 2 * layers, in, Attr.graph("body", body.graph()));
+    String generated = g.op("Concat", List.of(g.op("Unsqueeze", first.next(), g.longs(0)),
+        out[5 + 2 * layers]), Attr.i("axis", 0));
+    g.output(out[2], LOOP_HIDDEN_STATES, GraphWriter.FLOAT, entries, "batch",
+        (long) c.hiddenSize());
+    g.output(out[3], LOOP_LOGSUMEXP, GraphWriter.FLOAT, "batch");
+    g.output(out[4], SCORE_STEP, GraphWriter.INT64, "batch");
+    g.output(generated, GENERATED_IDS, GraphWriter.INT64, "steps", "batch");
+    g.scope("");
+  }
+
+  /** 0 where {@code visible} {@code [batch, keys]}, -inf elsewhere, as {@code [batch, 1, 1, 1, keys]}. */
+  private String bias(String visible) {
+    String b = g.op("Where", List.of(visible, g.scalar(0f), g.scalar(Float.NEGATIVE_INFINITY)));
+    return g.op("Unsqueeze", b, g.longs(1, 2, 3));
+  }
+
+  /** Whether each of {@code ids} {@code [batch]} is one of {@code set} {@code [n]}: bool {@code [batch]}. */
+  private String member(String ids, String set) {
+    String equal = g.op("Equal", g.op("Unsqueeze", ids, g.longs(1)),
+        g.op("Unsqueeze", set, g.longs(0)));
+    String any = g.op("ReduceMax", g.op("Cast", equal, Attr.i("to", GraphWriter.FLOAT)),
+        Attr.ints("axes", 1), Attr.i("keepdims", 0));
+    return g.op("Cast", any, Attr.i("to", GraphWriter.BOOL));
+  }
+
+  /** Whether every element of the bool {@code [batch]} is true: a bool scalar. */
+  private String allTrue(String flags) {
+    String all = g.op("ReduceMin", g.op("Cast", flags, Attr.i("to", GraphWriter.FLOAT)),
+        Attr.ints("axes", 0), Attr.i("keepdims", 0));
+    return g.op("Cast", all, Attr.i("to", GraphWriter.BOOL));
   }
 
   /** cos and sin {@code [batch, 1, sequence, rotary_dim]} of the positions, float32. */
   private record Rotary(String cos, String sin) {}
 
   private Rotary rotary(String positions, ModelConfig.Rope rope, String name) {
-    String inv = g.floats(name, rope.inverseFrequencies(c.rotaryDim()));
+    String inv = weights.computeIfAbsent(name,
+        n -> w.floats(n, rope.inverseFrequencies(c.rotaryDim())));
     String pos = g.op("Unsqueeze", g.op("Cast", positions, Attr.i("to", GraphWriter.FLOAT)),
         g.longs(-1));
     String freqs = g.op("Mul", pos, inv);
@@ -222,8 +417,11 @@ final class DecoderGraph {
     return new Rotary(g.op("Unsqueeze", cos, g.longs(1)), g.op("Unsqueeze", sin, g.longs(1)));
   }
 
-  /** One decoder layer on {@code h} {@code [batch * sequence, hidden]}. */
-  private String layer(int layer, String h, Rotary rotary, String bias) {
+  /**
+   * One decoder layer on {@code h} {@code [batch * sequence, hidden]}; {@code kv} holds the
+   * layer's past keys and values on entry, the present ones (past then new) on return.
+   */
+  private String layer(int layer, String h, Rotary rotary, String bias, String[] kv) {
     int heads = c.numAttentionHeads();
     int kvh = c.numKeyValueHeads();
     int hd = c.headDim();
@@ -259,24 +457,22 @@ final class DecoderGraph {
     q = rotate(g.op("Transpose", q, heads1), rotary);
     k = rotate(g.op("Transpose", k, heads1), rotary);
     v = g.op("Transpose", v, heads1);
-    String keys = g.op("Concat", List.of(pastKey(layer), k), Attr.i("axis", 2));
-    String values = g.op("Concat", List.of(pastValue(layer), v), Attr.i("axis", 2));
-    g.output(keys, presentKey(layer), GraphWriter.FLOAT, "batch", (long) kvh, "total_sequence",
-        (long) hd);
-    g.output(values, presentValue(layer), GraphWriter.FLOAT, "batch", (long) kvh,
-        "total_sequence", (long) hd);
+    String keys = g.op("Concat", List.of(kv[0], k), Attr.i("axis", 2));
+    String values = g.op("Concat", List.of(kv[1], v), Attr.i("axis", 2));
+    kv[0] = keys;
+    kv[1] = values;
     // grouped-query attention without repeating keys and values: the query heads that share a
     // key/value head are that head's rows, [batch, kv_heads, group * sequence, head_dim]
     String qg = g.op("Mul", g.op("Reshape", q, g.longs(0, kvh, -1, hd)),
         g.scalar((float) c.features().queryScale()));
-    String scores = g.op("MatMul", qg, g.op("Transpose", presentKey(layer),
+    String scores = g.op("MatMul", qg, g.op("Transpose", keys,
         Attr.ints("perm", 0, 1, 3, 2)));
     String byQuery = g.op("Concat", List.of(batch1, g.longs(kvh, group), seq1, total1),
         Attr.i("axis", 0));
     String p = g.op("Softmax", g.op("Add", g.op("Reshape", scores, byQuery), bias),
         Attr.i("axis", -1));
     String byGroup = g.op("Concat", List.of(batch1, g.longs(kvh, -1), total1), Attr.i("axis", 0));
-    String attn = g.op("MatMul", g.op("Reshape", p, byGroup), presentValue(layer));
+    String attn = g.op("MatMul", g.op("Reshape", p, byGroup), values);
     attn = g.op("Transpose", g.op("Reshape", attn, g.longs(0, heads, -1, hd)), heads1);
     attn = g.op("Reshape", attn, g.longs(-1, qw));
     String o = linear(attn, Slot.O, Slot.O_BIAS, layer);
@@ -343,11 +539,14 @@ final class DecoderGraph {
     String ms = g.op("ReduceMean", g.op("Pow", x, g.scalar(2f)), Attr.ints("axes", -1),
         Attr.i("keepdims", 1));
     String n = g.op("Div", x, g.op("Sqrt", g.op("Add", ms, g.scalar((float) c.rmsNormEps()))));
-    String w = weight(weight);
+    String scale = weight(weight);
     if (c.features().norm() == ModelConfig.NormForm.ONE_PLUS_WEIGHT) {
-      w = g.op("Add", w, g.scalar(1f));
+      // once, in the main graph (a Loop's body would add it at every step)
+      String plain = scale;
+      scale = weights.computeIfAbsent("1+" + weight.name(), k -> w.op("Add", plain,
+          w.scalar(1f)));
     }
-    return g.op("Mul", n, w);
+    return g.op("Mul", n, scale);
   }
 
   /** {@code x W^T + b} for {@code x} {@code [rows, in]} and the checkpoint's {@code [out, in]}. */
@@ -387,9 +586,10 @@ final class DecoderGraph {
     String location = modelDir.toAbsolutePath().normalize()
         .relativize(where.file().toAbsolutePath().normalize()).toString();
     // the initializer keeps the checkpoint's name; a tied head reuses the embedding's
+    // (in the main graph: a Loop's body reads it from the outer scope)
     return weights.computeIfAbsent(name, n -> {
-      g.external(n, type, t.shape(), location, where.offset(), where.length());
-      return type == GraphWriter.FLOAT ? n : g.op("Cast", n, Attr.i("to", GraphWriter.FLOAT));
+      w.external(n, type, t.shape(), location, where.offset(), where.length());
+      return type == GraphWriter.FLOAT ? n : w.op("Cast", n, Attr.i("to", GraphWriter.FLOAT));
     });
   }
 }

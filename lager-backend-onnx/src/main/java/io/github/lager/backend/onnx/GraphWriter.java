@@ -29,6 +29,7 @@ final class GraphWriter {
   /** ONNX's {@code TensorProto.DataType} codes used here. */
   static final int FLOAT = 1;
   static final int INT64 = 7;
+  static final int BOOL = 9;
   static final int FLOAT16 = 10;
   static final int BFLOAT16 = 16;
 
@@ -44,6 +45,12 @@ final class GraphWriter {
           .setType(AttributeProto.AttributeType.INT).setI(value).build());
     }
 
+    /** A subgraph attribute (a Loop's {@code body}). */
+    static Attr graph(String name, GraphProto value) {
+      return new Attr(AttributeProto.newBuilder().setName(name)
+          .setType(AttributeProto.AttributeType.GRAPH).setG(value).build());
+    }
+
     static Attr ints(String name, long... values) {
       AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
           .setType(AttributeProto.AttributeType.INTS);
@@ -56,11 +63,24 @@ final class GraphWriter {
 
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final Map<String, String> constants = new HashMap<>();
+  /** Prefixes every name this writer makes, so that a subgraph's names differ from its outer graph's. */
+  private final String prefix;
   private String scope = "";
   private int counter;
 
   GraphWriter(String name) {
+    this(name, "");
+  }
+
+  /** A writer whose node and constant names start with {@code prefix} (a subgraph's). */
+  GraphWriter(String name, String prefix) {
     graph.setName(name);
+    this.prefix = prefix;
+  }
+
+  /** The graph written so far (a subgraph for {@link Attr#graph}). */
+  GraphProto graph() {
+    return graph.build();
   }
 
   /** Names the nodes written next {@code scope/op_n} (e.g. a layer's). */
@@ -78,7 +98,7 @@ final class GraphWriter {
   void output(String value, String name, int type, Object... dims) {
     String out = value;
     if (!value.equals(name)) {
-      graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(scope + name)
+      graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(prefix + scope + name)
           .addInput(value).addOutput(name));
       out = name;
     }
@@ -115,7 +135,7 @@ final class GraphWriter {
 
   /** A node with {@code outputs} outputs; an empty input name is an omitted optional input. */
   String[] ops(String opType, int outputs, List<String> inputs, Attr... attrs) {
-    String name = scope + opType.toLowerCase(java.util.Locale.ROOT) + "_" + counter++;
+    String name = prefix + scope + opType.toLowerCase(java.util.Locale.ROOT) + "_" + counter++;
     NodeProto.Builder node = NodeProto.newBuilder().setOpType(opType).setName(name)
         .addAllInput(inputs);
     String[] out = new String[outputs];
@@ -138,7 +158,7 @@ final class GraphWriter {
       for (long v : values) {
         b.putLong(v);
       }
-      return initializer("const_" + constants.size(), INT64, new long[] {values.length}, b.array());
+      return initializer(prefix + "const_" + constants.size(), INT64, new long[] {values.length}, b.array());
     });
   }
 
@@ -147,7 +167,7 @@ final class GraphWriter {
     String key = "i64 scalar " + value;
     return constants.computeIfAbsent(key, k -> {
       ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
-      return initializer("const_" + constants.size(), INT64, new long[0], b.array());
+      return initializer(prefix + "const_" + constants.size(), INT64, new long[0], b.array());
     });
   }
 
@@ -156,7 +176,7 @@ final class GraphWriter {
     String key = "f32 scalar " + Float.floatToIntBits(value);
     return constants.computeIfAbsent(key, k -> {
       ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
-      return initializer("const_" + constants.size(), FLOAT, new long[0], b.array());
+      return initializer(prefix + "const_" + constants.size(), FLOAT, new long[0], b.array());
     });
   }
 

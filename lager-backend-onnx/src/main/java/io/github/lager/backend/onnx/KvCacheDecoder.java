@@ -65,6 +65,10 @@ final class KvCacheDecoder {
   private final OrtSession keep;
   private final ModelConfig c;
   private final boolean sliding;
+  /** Whether the session is a {@link DecoderGraph#buildLoop} graph, run here with no loop. */
+  private final boolean loopGraph;
+  /** The outputs a call needs (a loop graph's loop outputs are not). */
+  private final java.util.Set<String> callOutputs = new java.util.HashSet<>();
 
   /**
    * @param session the {@link DecoderGraph} session
@@ -76,6 +80,34 @@ final class KvCacheDecoder {
     this.keep = keep;
     this.c = config;
     this.sliding = DecoderGraph.hasSlidingLayers(config);
+    this.loopGraph = session.getInputNames().contains(DecoderGraph.MAX_STEPS);
+    callOutputs.addAll(List.of(DecoderGraph.NEXT_IDS, DecoderGraph.FINAL_LOGSUMEXP,
+        DecoderGraph.HIDDEN_STATES));
+    for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+      callOutputs.add(DecoderGraph.presentKey(layer));
+      callOutputs.add(DecoderGraph.presentValue(layer));
+    }
+  }
+
+  /**
+   * Runs one call of the decoder; on a loop graph, with the loop's inputs set so that it runs no
+   * iteration ({@value DecoderGraph#MAX_STEPS} 0) and only the call's outputs requested.
+   */
+  private OrtSession.Result call(Map<String, OnnxTensor> in, List<OnnxTensor> owned, int rows)
+      throws OrtException {
+    if (!loopGraph) {
+      return session.run(in);
+    }
+    in.put(DecoderGraph.MAX_STEPS, longs(owned, new long[] {0}));
+    in.put(DecoderGraph.LABEL_IDS, longs(owned, new long[] {-1}, 1));
+    in.put(DecoderGraph.EOS_IDS, longs(owned, new long[] {-1}, 1));
+    OnnxTensor stop = OnnxTensor.createTensor(env, false);
+    owned.add(stop);
+    in.put(DecoderGraph.STOP_AT_FIRST_SCORE, stop);
+    long[] ones = new long[rows];
+    java.util.Arrays.fill(ones, 1);
+    in.put(DecoderGraph.PROMPT_LENGTHS, longs(owned, ones, rows));
+    return session.run(in, callOutputs);
   }
 
   /**
@@ -213,7 +245,7 @@ final class KvCacheDecoder {
         in.put(DecoderGraph.pastValue(layer),
             past != null ? tensor(past, DecoderGraph.presentValue(layer)) : none);
       }
-      return session.run(in);
+      return call(in, owned, rows);
     } finally {
       owned.forEach(OnnxTensor::close);
     }
@@ -263,14 +295,15 @@ final class KvCacheDecoder {
         in.put(DecoderGraph.pastValue(layer),
             tensor(previous.result, DecoderGraph.presentValue(layer)));
       }
-      return run(in);
+      return run(in, owned, rows);
     } finally {
       owned.forEach(OnnxTensor::close);
     }
   }
 
-  private Step run(Map<String, OnnxTensor> in) throws OrtException {
-    OrtSession.Result result = session.run(in);
+  private Step run(Map<String, OnnxTensor> in, List<OnnxTensor> owned, int rows)
+      throws OrtException {
+    OrtSession.Result result = call(in, owned, rows);
     try {
       return new Step(result, longs(result, DecoderGraph.NEXT_IDS),
           floats(result, DecoderGraph.FINAL_LOGSUMEXP), null);
@@ -280,7 +313,7 @@ final class KvCacheDecoder {
     }
   }
 
-  private static long[] longs(OrtSession.Result result, String name) {
+  static long[] longs(OrtSession.Result result, String name) {
     LongBuffer b = tensor(result, name).getLongBuffer();
     long[] out = new long[b.remaining()];
     b.get(out);
@@ -291,14 +324,14 @@ final class KvCacheDecoder {
     return floats(result, DecoderGraph.HIDDEN_STATES);
   }
 
-  private static float[] floats(OrtSession.Result result, String name) {
+  static float[] floats(OrtSession.Result result, String name) {
     FloatBuffer b = tensor(result, name).getFloatBuffer();
     float[] out = new float[b.remaining()];
     b.get(out);
     return out;
   }
 
-  private static OnnxTensor tensor(OrtSession.Result result, String name) {
+  static OnnxTensor tensor(OrtSession.Result result, String name) {
     OnnxValue v = result.get(name).orElseThrow(() -> new LagerException(
         "the built ONNX decoder has no output " + name));
     return (OnnxTensor) v;

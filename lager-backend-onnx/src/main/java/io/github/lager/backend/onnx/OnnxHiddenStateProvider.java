@@ -11,6 +11,7 @@ import io.github.lager.core.spi.BatchDecoding;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.core.spi.ScorePositionRule;
 import io.github.lager.hf.ModelConfig;
 import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.backend.ProviderOptions;
@@ -64,6 +65,8 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   static final int PREFILL_CHUNK_DEFAULT = 512;
   /** The system property that sets {@code prepack} when the options do not. */
   static final String PREPACK_PROPERTY = "lager.onnx.prepack";
+  /** The system property that sets {@code decoding} when the options do not. */
+  static final String DECODING_PROPERTY = "lager.onnx.decoding";
   private static final Logger LOG = LoggerFactory.getLogger(OnnxHiddenStateProvider.class);
 
   /** Which graph a directory's model runs as. */
@@ -89,17 +92,47 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     }
   }
 
+  /** How the built graph decodes. */
+  enum Decoding {
+    /** One call per step, the cache fed back as past/present ({@link KvCacheDecoder}). */
+    STEPS,
+    /** The greedy loop inside the graph ({@link LoopDecoder}). */
+    LOOP;
+
+    /** What {@code auto} chooses on the CPU: the faster in docs/benchmarks.md. */
+    static final Decoding CPU_AUTO = STEPS;
+
+    /**
+     * The decoding {@code property} names ({@code auto}, {@code loop} or {@code steps}); auto is
+     * the loop on CUDA (the cache stays on the device: without IO binding, ONNX Runtime's Java
+     * API would copy it to the host at every step) and {@link #CPU_AUTO} on the CPU.
+     */
+    static Decoding choose(String property, boolean cuda) {
+      String p = property == null ? "auto" : property.trim().toLowerCase(Locale.ROOT);
+      return switch (p) {
+        case "auto", "" -> cuda ? LOOP : CPU_AUTO;
+        case "loop" -> LOOP;
+        case "steps" -> STEPS;
+        default -> throw new InvalidInputException("onnx backend property decoding='" + property
+            + "': use auto, loop or steps");
+      };
+    }
+  }
+
   private final ModelConfig config;
   private final OrtEnvironment env;
   private final OrtSession session;
   private final GraphKind kind;
   private final KvCacheDecoder decoder;
+  /** The in-graph loop, or null: the built graph decodes by steps. */
+  private final LoopDecoder loop;
   private final String device;
   private final int prefillChunk;
 
   /** {@code session} (contract v1) or {@code decoder} (built), the other null. */
   private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session,
-      KvCacheDecoder decoder, String device, int prefillChunk) {
+      KvCacheDecoder decoder, LoopDecoder loop, String device, int prefillChunk) {
+    this.loop = loop;
     this.config = config;
     this.env = env;
     this.session = session;
@@ -157,15 +190,20 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
         GraphContract.check(GraphContract.describe(session), config, graph);
         LOG.info("ONNX backend: {} contract-v1 graph {} on {} in float32 (ONNX Runtime {})",
             config.modelType(), graph, where, env.getVersion());
-      } else {
-        session = builtSession(env, so, model, where);
+      }
+      Decoding decoding = Decoding.choose(options.properties().getOrDefault("decoding",
+          System.getProperty(DECODING_PROPERTY)), where.startsWith("CUDA"));
+      if (kind == GraphKind.BUILT) {
+        session = builtSession(env, so, model, where, decoding);
         keep = env.createSession(DecoderGraph.keepGraph(config).toByteArray(), so);
       }
       String resolved = where.startsWith("CUDA") ? "gpu:0" : "cpu";
       return kind == GraphKind.CONTRACT_V1
-          ? new OnnxHiddenStateProvider(config, env, session, null, resolved, chunk)
+          ? new OnnxHiddenStateProvider(config, env, session, null, null, resolved, chunk)
           : new OnnxHiddenStateProvider(config, env, null,
-              new KvCacheDecoder(env, session, keep, config), resolved, chunk);
+              new KvCacheDecoder(env, session, keep, config),
+              decoding == Decoding.LOOP ? new LoopDecoder(env, session, config) : null,
+              resolved, chunk);
     } catch (OrtException e) {
       close(keep);
       close(session);
@@ -183,16 +221,18 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
    * weights from the safetensors files itself (external data), so the graph holds no weight.
    */
   private static OrtSession builtSession(OrtEnvironment env, OrtSession.SessionOptions so,
-      ModelDirectory model, String where) throws OrtException {
+      ModelDirectory model, String where, Decoding decoding) throws OrtException {
     long t0 = System.nanoTime();
-    byte[] graph = DecoderGraph.build(model.config(), model.layout(), model.checkpoint())
-        .toByteArray();
+    byte[] graph = (decoding == Decoding.LOOP
+        ? DecoderGraph.buildLoop(model.config(), model.layout(), model.checkpoint())
+        : DecoderGraph.build(model.config(), model.layout(), model.checkpoint())).toByteArray();
     long t1 = System.nanoTime();
     so.addConfigEntry(EXTERNAL_DATA_FOLDER, model.dir().toAbsolutePath().normalize().toString());
     OrtSession session = env.createSession(graph, so);
-    LOG.info("ONNX backend: {} decoder graph built in {} ms ({} KiB, weights in place),"
-        + " session ready in {} ms, on {} in float32 (ONNX Runtime {})",
-        model.config().modelType(), (t1 - t0) / 1_000_000, graph.length / 1024,
+    LOG.info("ONNX backend: {} decoder graph ({} decoding) built in {} ms ({} KiB, weights in"
+        + " place), session ready in {} ms, on {} in float32 (ONNX Runtime {})",
+        model.config().modelType(), decoding.name().toLowerCase(Locale.ROOT),
+        (t1 - t0) / 1_000_000, graph.length / 1024,
         (System.nanoTime() - t1) / 1_000_000, where, env.getVersion());
     return session;
   }
@@ -243,6 +283,11 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     return kind;
   }
 
+  /** How the built graph decodes (steps for a contract-v1 graph, which has no cache). */
+  Decoding decoding() {
+    return loop != null ? Decoding.LOOP : Decoding.STEPS;
+  }
+
   @Override
   public String dtype() {
     return "float32";
@@ -254,8 +299,13 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       return List.of();
     }
     try {
-      return kind == GraphKind.BUILT ? generateWithCache(promptIds, options)
-          : generateContractV1(promptIds, options);
+      if (kind == GraphKind.CONTRACT_V1) {
+        return generateContractV1(promptIds, options);
+      }
+      // the graph decides the score step by the reference's rule only: an anchor rule needs the
+      // generated text, so those decode by steps
+      return loop != null && options.scorePosition() == ScorePositionRule.LAST_LABEL_TOKEN
+          ? generateInLoop(promptIds, options) : generateWithCache(promptIds, options);
     } catch (OrtException e) {
       throw new LagerException("ONNX Runtime failed on a batch of " + promptIds.size() + ": "
           + e.getMessage(), e);
@@ -273,14 +323,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
     BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
     int batch = promptIds.size();
     int promptLength = decoding.promptLength();
-    int maxPositions = config.maxPositions();
-    if (maxPositions > 0 && promptLength + options.maxNewTokens() > maxPositions) {
-      throw new InvalidInputException("a prompt of " + promptLength + " tokens plus "
-          + options.maxNewTokens() + " new tokens is longer than the " + maxPositions
-          + " positions (original_max_position_embeddings) within which lager reads this model's "
-          + config.rope().type() + " rotary scaling; beyond them transformers switches to other"
-          + " factors, which lager does not implement");
-    }
+    checkPositions(promptLength, options);
     long[][] ids = new long[batch][promptLength];
     long[] lengths = new long[batch];
     for (int b = 0; b < batch; b++) {
@@ -326,6 +369,56 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       step.close();
     }
     return decoding.outputs();
+  }
+
+  /**
+   * Greedy decoding inside the graph: one call after the prefill; the generated ids are replayed
+   * through {@link BatchDecoding} (which decides the score steps as every backend does) and the
+   * graph's score step of each row must agree with it.
+   */
+  private List<ScorePositionOutput> generateInLoop(List<int[]> promptIds,
+      GenerationOptions options) throws OrtException {
+    int entries = config.numHiddenLayers() + 1;
+    BatchDecoding decoding = new BatchDecoding(promptIds, options, entries, config.hiddenSize());
+    checkPositions(decoding.promptLength(), options);
+    LoopDecoder.Result r = loop.run(promptIds, options, prefillChunk);
+    int batch = promptIds.size();
+    int[] scoredAt = new int[batch];
+    Arrays.fill(scoredAt, -1);
+    int steps = r.generated().length;
+    for (int s = 0; s < steps; s++) {
+      BatchDecoding.Step decided = decoding.accept(r.generated()[s]);
+      for (int row : decided.scoredRows()) {
+        scoredAt[row] = s;
+      }
+      if (decided.more() != (s < steps - 1)) {
+        throw new LagerException("the ONNX loop graph stopped after " + steps
+            + " steps where the decoding " + (decided.more() ? "goes on" : "ends at step " + s));
+      }
+    }
+    for (int b = 0; b < batch; b++) {
+      if (r.scoreStep()[b] != scoredAt[b]) {
+        throw new LagerException("the ONNX loop graph took step " + r.scoreStep()[b]
+            + " as row " + b + "'s score step where the decoding takes " + scoredAt[b]);
+      }
+      if (scoredAt[b] >= 0) {
+        decoding.keepScoreState(b,
+            BatchDecoding.rowOf(r.states(), b, entries, batch, config.hiddenSize()),
+            r.logSumExp()[b]);
+      }
+    }
+    return decoding.outputs();
+  }
+
+  private void checkPositions(int promptLength, GenerationOptions options) {
+    int maxPositions = config.maxPositions();
+    if (maxPositions > 0 && promptLength + options.maxNewTokens() > maxPositions) {
+      throw new InvalidInputException("a prompt of " + promptLength + " tokens plus "
+          + options.maxNewTokens() + " new tokens is longer than the " + maxPositions
+          + " positions (original_max_position_embeddings) within which lager reads this model's "
+          + config.rope().type() + " rotary scaling; beyond them transformers switches to other"
+          + " factors, which lager does not implement");
+    }
   }
 
   /** Copies the step's hidden states once, for the rows whose token is a score token. */
