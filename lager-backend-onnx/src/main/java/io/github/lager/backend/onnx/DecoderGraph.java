@@ -19,7 +19,9 @@ import java.util.Optional;
  * Writes the decoder of a judge model as an ONNX graph, from the architecture registry (the
  * {@link ModelConfig}'s features and the {@link TensorLayout}'s tensors), computing what the DJL
  * backend's {@code decoder.py} computes for every family (Llama, Mistral, Qwen2, Qwen3, Gemma 3,
- * Phi-3), in plain ONNX ops (opset {@value GraphWriter#OPSET}), float32.
+ * Phi-3), in plain ONNX ops (opset {@value GraphWriter#OPSET}), float32 (or float16: {@link
+ * #build(ModelConfig, TensorLayout, Checkpoint, int, boolean)}), optionally with the whole greedy
+ * loop inside ({@link #buildLoop}).
  *
  * <p>One graph serves the prefill and every decoding step (a KV cache with optimum's names):
  *
@@ -105,12 +107,15 @@ final class DecoderGraph {
   private final Map<String, String> weights = new LinkedHashMap<>();
   private final boolean sliding;
   private final int group;
+  /** The compute type: {@link GraphWriter#FLOAT} or {@link GraphWriter#FLOAT16}. */
+  private final int ct;
   // shape pieces computed once: batch and sequence as 1-D tensors, total keys
   private String batch1;
   private String seq1;
   private String total1;
 
-  private DecoderGraph(ModelConfig c, TensorLayout layout, Checkpoint ckpt) {
+  private DecoderGraph(ModelConfig c, TensorLayout layout, Checkpoint ckpt, int computeType) {
+    this.ct = computeType;
     this.c = c;
     this.layout = layout;
     this.ckpt = ckpt;
@@ -124,7 +129,23 @@ final class DecoderGraph {
    * config by {@code layout.check} beforehand).
    */
   static ModelProto build(ModelConfig config, TensorLayout layout, Checkpoint ckpt) {
-    return new DecoderGraph(config, layout, ckpt).write(false);
+    return build(config, layout, ckpt, GraphWriter.FLOAT, false);
+  }
+
+  /**
+   * The decoder graph computing in {@code computeType} ({@link GraphWriter#FLOAT} or
+   * {@link GraphWriter#FLOAT16}), with the greedy loop inside when {@code loop}. A float16 graph
+   * keeps its weights and cache in float16 (a float16 checkpoint's bytes used in place, others
+   * cast once when the session loads) and computes in float32 where transformers does in half
+   * precision: the RMSNorm statistics, the rotary tables, the softmax, the final logits'
+   * argmax and log-sum-exp; its hidden states and log-sum-exp come out in float32.
+   */
+  static ModelProto build(ModelConfig config, TensorLayout layout, Checkpoint ckpt,
+      int computeType, boolean loop) {
+    if (computeType != GraphWriter.FLOAT && computeType != GraphWriter.FLOAT16) {
+      throw new IllegalArgumentException("compute type " + computeType);
+    }
+    return new DecoderGraph(config, layout, ckpt, computeType).write(loop);
   }
 
   /**
@@ -132,7 +153,7 @@ final class DecoderGraph {
    * {@link LoopDecoder} for its extra inputs and outputs.
    */
   static ModelProto buildLoop(ModelConfig config, TensorLayout layout, Checkpoint ckpt) {
-    return new DecoderGraph(config, layout, ckpt).write(true);
+    return build(config, layout, ckpt, GraphWriter.FLOAT, true);
   }
 
   /** The input of {@link #keepGraph}: which cache rows to keep, in order. */
@@ -143,17 +164,17 @@ final class DecoderGraph {
    * {@value #ROWS} int64 {@code [kept]} and the {@code past_key_values.*}, outputs the kept rows
    * as {@code present.*}, so that its result feeds a decoding step like a decoding step's does.
    */
-  static ModelProto keepGraph(ModelConfig c) {
+  static ModelProto keepGraph(ModelConfig c, int computeType) {
     GraphWriter g = new GraphWriter("lager_keep_rows");
     String rows = g.input(ROWS, GraphWriter.INT64, "kept");
     long kvh = c.numKeyValueHeads();
     long hd = c.headDim();
     for (int i = 0; i < c.numHiddenLayers(); i++) {
       for (boolean key : new boolean[] {true, false}) {
-        String past = g.input(key ? pastKey(i) : pastValue(i), GraphWriter.FLOAT, "batch", kvh,
+        String past = g.input(key ? pastKey(i) : pastValue(i), computeType, "batch", kvh,
             "past_sequence", hd);
         g.output(g.op("Gather", List.of(past, rows), Attr.i("axis", 0)),
-            key ? presentKey(i) : presentValue(i), GraphWriter.FLOAT, "kept", kvh,
+            key ? presentKey(i) : presentValue(i), computeType, "kept", kvh,
             "past_sequence", hd);
       }
     }
@@ -179,9 +200,8 @@ final class DecoderGraph {
     String[] pastKeys = new String[layers];
     String[] pastValues = new String[layers];
     for (int i = 0; i < layers; i++) {
-      pastKeys[i] = g.input(pastKey(i), GraphWriter.FLOAT, "batch", (long) kvh, "past_sequence",
-          (long) hd);
-      pastValues[i] = g.input(pastValue(i), GraphWriter.FLOAT, "batch", (long) kvh,
+      pastKeys[i] = g.input(pastKey(i), ct, "batch", (long) kvh, "past_sequence", (long) hd);
+      pastValues[i] = g.input(pastValue(i), ct, "batch", (long) kvh,
           "past_sequence", (long) hd);
     }
     Call call = call(ids, positions, bias, slidingBias, lastIndex, pastKeys, pastValues);
@@ -190,9 +210,9 @@ final class DecoderGraph {
     g.output(call.hidden(), HIDDEN_STATES, GraphWriter.FLOAT, (long) (layers + 1), "batch",
         (long) c.hiddenSize());
     for (int i = 0; i < layers; i++) {
-      g.output(call.keys()[i], presentKey(i), GraphWriter.FLOAT, "batch", (long) kvh,
+      g.output(call.keys()[i], presentKey(i), ct, "batch", (long) kvh,
           "total_sequence", (long) hd);
-      g.output(call.values()[i], presentValue(i), GraphWriter.FLOAT, "batch", (long) kvh,
+      g.output(call.values()[i], presentValue(i), ct, "batch", (long) kvh,
           "total_sequence", (long) hd);
     }
     if (loop) {
@@ -236,7 +256,7 @@ final class DecoderGraph {
     String embed = weight(layout.tensor(Slot.EMBED).orElseThrow());
     String h = g.op("Gather", List.of(embed, g.op("Reshape", ids, g.longs(-1))), Attr.i("axis", 0));
     if (c.features().embedScale() != 1.0) {
-      h = g.op("Mul", h, g.scalar((float) c.features().embedScale()));
+      h = g.op("Mul", h, constant((float) c.features().embedScale()));
     }
     List<String> states = new ArrayList<>();
     states.add(g.op("Gather", List.of(h, wanted), Attr.i("axis", 0)));
@@ -258,9 +278,9 @@ final class DecoderGraph {
     for (String st : states) {
       stacked.add(g.op("Unsqueeze", st, g.longs(0)));
     }
-    String hidden = g.op("Concat", stacked, Attr.i("axis", 0));
+    String hidden = toFloat(g.op("Concat", stacked, Attr.i("axis", 0)));
     String head = weight(layout.lmHead());
-    String logits = g.op("Gemm", List.of(last, head), Attr.i("transB", 1));
+    String logits = toFloat(g.op("Gemm", List.of(last, head), Attr.i("transB", 1)));
     String next = g.op("ArgMax", logits, Attr.i("axis", 1), Attr.i("keepdims", 0));
     String logSumExp = g.op("ReduceLogSumExp", logits, Attr.ints("axes", 1),
         Attr.i("keepdims", 0));
@@ -308,9 +328,9 @@ final class DecoderGraph {
     String[] pastKeys = new String[layers];
     String[] pastValues = new String[layers];
     for (int l = 0; l < layers; l++) {
-      pastKeys[l] = g.input("loop/past." + l + ".key", GraphWriter.FLOAT, "batch", (long) kvh,
+      pastKeys[l] = g.input("loop/past." + l + ".key", ct, "batch", (long) kvh,
           "past_sequence", (long) hd);
-      pastValues[l] = g.input("loop/past." + l + ".value", GraphWriter.FLOAT, "batch",
+      pastValues[l] = g.input("loop/past." + l + ".value", ct, "batch",
           (long) kvh, "past_sequence", (long) hd);
     }
     g.scope("masks");
@@ -348,9 +368,9 @@ final class DecoderGraph {
     g.output(lseNext, "loop/kept_logsumexp_out", GraphWriter.FLOAT, "batch");
     g.output(stepNext, "loop/score_step_out", GraphWriter.INT64, "batch");
     for (int l = 0; l < layers; l++) {
-      g.output(step.keys()[l], "loop/present." + l + ".key", GraphWriter.FLOAT, "batch",
+      g.output(step.keys()[l], "loop/present." + l + ".key", ct, "batch",
           (long) kvh, "total_sequence", (long) hd);
-      g.output(step.values()[l], "loop/present." + l + ".value", GraphWriter.FLOAT, "batch",
+      g.output(step.values()[l], "loop/present." + l + ".value", ct, "batch",
           (long) kvh, "total_sequence", (long) hd);
     }
     g.output(step.next(), "loop/generated", GraphWriter.INT64, "batch");
@@ -414,7 +434,8 @@ final class DecoderGraph {
       cos = g.op("Mul", cos, g.scalar((float) rope.attentionScale()));
       sin = g.op("Mul", sin, g.scalar((float) rope.attentionScale()));
     }
-    return new Rotary(g.op("Unsqueeze", cos, g.longs(1)), g.op("Unsqueeze", sin, g.longs(1)));
+    return new Rotary(g.op("Unsqueeze", toCompute(cos), g.longs(1)),
+        g.op("Unsqueeze", toCompute(sin), g.longs(1)));
   }
 
   /**
@@ -464,13 +485,14 @@ final class DecoderGraph {
     // grouped-query attention without repeating keys and values: the query heads that share a
     // key/value head are that head's rows, [batch, kv_heads, group * sequence, head_dim]
     String qg = g.op("Mul", g.op("Reshape", q, g.longs(0, kvh, -1, hd)),
-        g.scalar((float) c.features().queryScale()));
+        constant((float) c.features().queryScale()));
     String scores = g.op("MatMul", qg, g.op("Transpose", keys,
         Attr.ints("perm", 0, 1, 3, 2)));
     String byQuery = g.op("Concat", List.of(batch1, g.longs(kvh, group), seq1, total1),
         Attr.i("axis", 0));
-    String p = g.op("Softmax", g.op("Add", g.op("Reshape", scores, byQuery), bias),
-        Attr.i("axis", -1));
+    // the softmax in float32, as transformers' eager attention computes it in half precision
+    String p = toCompute(g.op("Softmax", g.op("Add", toFloat(g.op("Reshape", scores, byQuery)),
+        bias), Attr.i("axis", -1)));
     String byGroup = g.op("Concat", List.of(batch1, g.longs(kvh, -1), total1), Attr.i("axis", 0));
     String attn = g.op("MatMul", g.op("Reshape", p, byGroup), values);
     attn = g.op("Transpose", g.op("Reshape", attn, g.longs(0, heads, -1, hd)), heads1);
@@ -525,10 +547,10 @@ final class DecoderGraph {
   /** GELU with the tanh approximation, as transformers' {@code gelu_pytorch_tanh}. */
   private String geluTanh(String x) {
     String cube = g.op("Mul", g.op("Mul", x, x), x);
-    String inner = g.op("Mul", g.op("Add", x, g.op("Mul", cube, g.scalar(0.044715f))),
-        g.scalar((float) Math.sqrt(2 / Math.PI)));
-    String t = g.op("Add", g.op("Tanh", inner), g.scalar(1f));
-    return g.op("Mul", g.op("Mul", x, t), g.scalar(0.5f));
+    String inner = g.op("Mul", g.op("Add", x, g.op("Mul", cube, constant(0.044715f))),
+        constant((float) Math.sqrt(2 / Math.PI)));
+    String t = g.op("Add", g.op("Tanh", inner), constant(1f));
+    return g.op("Mul", g.op("Mul", x, t), constant(0.5f));
   }
 
   /**
@@ -536,17 +558,41 @@ final class DecoderGraph {
    * ReduceMean, Add, Sqrt, Div, Mul); Gemma's {@code (1 + w)} is folded at load.
    */
   private String norm(String x, TensorLayout.Tensor weight) {
-    String ms = g.op("ReduceMean", g.op("Pow", x, g.scalar(2f)), Attr.ints("axes", -1),
+    String xf = toFloat(x);
+    String ms = g.op("ReduceMean", g.op("Pow", xf, g.scalar(2f)), Attr.ints("axes", -1),
         Attr.i("keepdims", 1));
-    String n = g.op("Div", x, g.op("Sqrt", g.op("Add", ms, g.scalar((float) c.rmsNormEps()))));
+    String n = g.op("Div", xf, g.op("Sqrt", g.op("Add", ms, g.scalar((float) c.rmsNormEps()))));
     String scale = weight(weight);
     if (c.features().norm() == ModelConfig.NormForm.ONE_PLUS_WEIGHT) {
-      // once, in the main graph (a Loop's body would add it at every step)
+      // once, in the main graph (a Loop's body would add it at every step); in float32, as
+      // Gemma's norm multiplies before casting back
       String plain = scale;
-      scale = weights.computeIfAbsent("1+" + weight.name(), k -> w.op("Add", plain,
+      scale = weights.computeIfAbsent("1+" + weight.name(), k -> w.op("Add",
+          ct == GraphWriter.FLOAT ? plain : w.op("Cast", plain, Attr.i("to", GraphWriter.FLOAT)),
           w.scalar(1f)));
+      return toCompute(g.op("Mul", n, scale));
     }
-    return g.op("Mul", n, scale);
+    // Llama's form: the normalised value cast back, then the weight
+    return g.op("Mul", toCompute(n), scale);
+  }
+
+  /** {@code x} as float32 (a Cast in a float16 graph). */
+  private String toFloat(String x) {
+    return ct == GraphWriter.FLOAT ? x : g.op("Cast", x, Attr.i("to", GraphWriter.FLOAT));
+  }
+
+  /** A float32 {@code x} in the compute type. */
+  private String toCompute(String x) {
+    return ct == GraphWriter.FLOAT ? x : g.op("Cast", x, Attr.i("to", ct));
+  }
+
+  /** A scalar in the compute type (a float16 one cast once in the main graph, folded at load). */
+  private String constant(float value) {
+    if (ct == GraphWriter.FLOAT) {
+      return g.scalar(value);
+    }
+    return weights.computeIfAbsent("scalar " + Float.floatToIntBits(value),
+        k -> w.op("Cast", w.scalar(value), Attr.i("to", ct)));
   }
 
   /** {@code x W^T + b} for {@code x} {@code [rows, in]} and the checkpoint's {@code [out, in]}. */
@@ -565,7 +611,7 @@ final class DecoderGraph {
     return t.orElse(null);
   }
 
-  /** A checkpoint tensor as float32: external data, through a Cast for half precision. */
+  /** A checkpoint tensor in the compute type: external data, through a Cast for another dtype. */
   private String weight(TensorLayout.Tensor t) {
     String name = t.name();
     SafetensorsFile.DType dtype = ckpt.dtype(name);
@@ -589,7 +635,7 @@ final class DecoderGraph {
     // (in the main graph: a Loop's body reads it from the outer scope)
     return weights.computeIfAbsent(name, n -> {
       w.external(n, type, t.shape(), location, where.offset(), where.length());
-      return type == GraphWriter.FLOAT ? n : w.op("Cast", n, Attr.i("to", GraphWriter.FLOAT));
+      return type == ct ? n : w.op("Cast", n, Attr.i("to", ct));
     });
   }
 }

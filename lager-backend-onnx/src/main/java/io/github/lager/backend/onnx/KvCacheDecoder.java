@@ -65,6 +65,8 @@ final class KvCacheDecoder {
   private final OrtSession keep;
   private final ModelConfig c;
   private final boolean sliding;
+  /** Whether the cache is float16 (a float16 graph). */
+  private final boolean half;
   /** Whether the session is a {@link DecoderGraph#buildLoop} graph, run here with no loop. */
   private final boolean loopGraph;
   /** The outputs a call needs (a loop graph's loop outputs are not). */
@@ -74,7 +76,9 @@ final class KvCacheDecoder {
    * @param session the {@link DecoderGraph} session
    * @param keep the {@link DecoderGraph#keepGraph} session
    */
-  KvCacheDecoder(OrtEnvironment env, OrtSession session, OrtSession keep, ModelConfig config) {
+  KvCacheDecoder(OrtEnvironment env, OrtSession session, OrtSession keep, ModelConfig config,
+      boolean half) {
+    this.half = half;
     this.env = env;
     this.session = session;
     this.keep = keep;
@@ -237,8 +241,7 @@ final class KvCacheDecoder {
         in.put(DecoderGraph.SLIDING_ATTENTION_BIAS, floats(owned, windowed, maskShape));
       }
       in.put(DecoderGraph.LAST_INDEX, longs(owned, last, rows));
-      OnnxTensor none = past != null ? null
-          : floats(owned, new float[0], new long[] {rows, c.numKeyValueHeads(), 0, c.headDim()});
+      OnnxTensor none = past != null ? null : emptyCache(env, owned, rows, c, half);
       for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
         in.put(DecoderGraph.pastKey(layer),
             past != null ? tensor(past, DecoderGraph.presentKey(layer)) : none);
@@ -329,6 +332,18 @@ final class KvCacheDecoder {
     float[] out = new float[b.remaining()];
     b.get(out);
     return out;
+  }
+
+  /** The empty cache of a prefill's first call, {@code [rows, kv_heads, 0, head_dim]}. */
+  static OnnxTensor emptyCache(OrtEnvironment env, List<OnnxTensor> owned, int rows,
+      ModelConfig c, boolean half) throws OrtException {
+    long[] shape = {rows, c.numKeyValueHeads(), 0, c.headDim()};
+    OnnxTensor t = half
+        ? OnnxTensor.createTensor(env, java.nio.ShortBuffer.allocate(0), shape,
+            ai.onnxruntime.OnnxJavaType.FLOAT16)
+        : OnnxTensor.createTensor(env, FloatBuffer.allocate(0), shape);
+    owned.add(t);
+    return t;
   }
 
   static OnnxTensor tensor(OrtSession.Result result, String name) {

@@ -48,7 +48,11 @@ final class LoopDecoder {
   private final ModelConfig c;
   private final boolean sliding;
 
-  LoopDecoder(OrtEnvironment env, OrtSession session, ModelConfig config) {
+  /** Whether the cache is float16 (a float16 graph). */
+  private final boolean half;
+
+  LoopDecoder(OrtEnvironment env, OrtSession session, ModelConfig config, boolean half) {
+    this.half = half;
     this.env = env;
     this.session = session;
     this.c = config;
@@ -180,7 +184,7 @@ final class LoopDecoder {
     }
     in.put(DecoderGraph.LAST_INDEX, longs(owned, last, rows));
     OnnxTensor none = past != null ? null
-        : floats(owned, new float[0], new long[] {rows, c.numKeyValueHeads(), 0, c.headDim()});
+        : KvCacheDecoder.emptyCache(env, owned, rows, c, half);
     for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
       in.put(DecoderGraph.pastKey(layer),
           past != null ? KvCacheDecoder.tensor(past, DecoderGraph.presentKey(layer)) : none);

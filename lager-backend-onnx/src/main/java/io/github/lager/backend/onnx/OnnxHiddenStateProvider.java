@@ -41,15 +41,17 @@ import org.slf4j.LoggerFactory;
  *       which has no KV cache: each greedy step re-runs the whole (left-padded) sequence.
  * </ul>
  *
- * <p>Dtype: float32 only (others are refused). Properties: {@code graph} = {@code auto} (default), {@code built} or {@code contract-v1};
+ * <p>Dtype: float32, or float16 with the built graph (bfloat16 is refused). Properties:
+ * {@code graph} = {@code auto} (default), {@code built} or {@code contract-v1}; {@code decoding}
+ * = {@code auto} (default: the loop on CUDA, steps on the CPU), {@code loop} or {@code steps};
  * {@code intra_op_threads} = ONNX Runtime's intra-op threads (default: its own choice, the
  * physical cores). The system properties {@value #GRAPH_PROPERTY} and {@value #THREADS_PROPERTY}
  * set them when the options do not.
  *
  * <p>The CUDA execution provider is used when ONNX Runtime offers it (the {@code onnxruntime_gpu}
  * jar with its CUDA libraries present) and the device is not CPU; otherwise the CPU, with a log
- * line saying which. With the built graph on CUDA, ONNX Runtime's Java API (no IO binding) copies
- * the cache to the host and back at every step (docs/onnx.md).
+ * line saying which. With {@code decoding=steps} on CUDA, ONNX Runtime's Java API (no IO binding)
+ * would copy the cache to the host and back at every step, hence the loop there (docs/onnx.md).
  */
 public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   public static final String GRAPH = "model.onnx";
@@ -128,11 +130,13 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   private final LoopDecoder loop;
   private final String device;
   private final int prefillChunk;
+  private final String dtype;
 
   /** {@code session} (contract v1) or {@code decoder} (built), the other null. */
   private OnnxHiddenStateProvider(ModelConfig config, OrtEnvironment env, OrtSession session,
-      KvCacheDecoder decoder, LoopDecoder loop, String device, int prefillChunk) {
+      KvCacheDecoder decoder, LoopDecoder loop, String device, int prefillChunk, String dtype) {
     this.loop = loop;
+    this.dtype = dtype;
     this.config = config;
     this.env = env;
     this.session = session;
@@ -150,13 +154,19 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
   public static OnnxHiddenStateProvider load(ModelDirectory model, ProviderOptions options) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
-    options.dtype().filter(d -> !d.equals("float32")).ifPresent(d -> {
-      throw new InvalidInputException("--dtype " + d + ": the onnx backend computes in float32"
-          + " (half-precision checkpoints are widened once at load); use --dtype float32 or"
-          + " --backend djl");
-    });
+    String dtype = options.dtype().map(d -> d.toLowerCase(Locale.ROOT)).orElse("float32");
+    if (!dtype.equals("float32") && !dtype.equals("float16")) {
+      throw new InvalidInputException("--dtype " + dtype + ": the onnx backend runs float32 or"
+          + " float16 graphs (a bfloat16 checkpoint is converted once at load); use --dtype"
+          + " float32, float16 or --backend djl");
+    }
+    boolean half = dtype.equals("float16");
     Path dir = model.dir();
     GraphKind kind = GraphKind.of(model, options);
+    if (half && kind == GraphKind.CONTRACT_V1) {
+      throw new InvalidInputException("--dtype float16: " + dir.resolve(GRAPH) + " is a contract-v1"
+          + " graph, run as exported; float16 needs the built graph (graph=built)");
+    }
     ModelConfig config = model.config();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
@@ -194,16 +204,18 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
       Decoding decoding = Decoding.choose(options.properties().getOrDefault("decoding",
           System.getProperty(DECODING_PROPERTY)), where.startsWith("CUDA"));
       if (kind == GraphKind.BUILT) {
-        session = builtSession(env, so, model, where, decoding);
-        keep = env.createSession(DecoderGraph.keepGraph(config).toByteArray(), so);
+        session = builtSession(env, so, model, where, decoding, half);
+        keep = env.createSession(DecoderGraph.keepGraph(config,
+            half ? GraphWriter.FLOAT16 : GraphWriter.FLOAT).toByteArray(), so);
       }
       String resolved = where.startsWith("CUDA") ? "gpu:0" : "cpu";
       return kind == GraphKind.CONTRACT_V1
-          ? new OnnxHiddenStateProvider(config, env, session, null, null, resolved, chunk)
+          ? new OnnxHiddenStateProvider(config, env, session, null, null, resolved, chunk,
+              "float32")
           : new OnnxHiddenStateProvider(config, env, null,
-              new KvCacheDecoder(env, session, keep, config),
-              decoding == Decoding.LOOP ? new LoopDecoder(env, session, config) : null,
-              resolved, chunk);
+              new KvCacheDecoder(env, session, keep, config, half),
+              decoding == Decoding.LOOP ? new LoopDecoder(env, session, config, half) : null,
+              resolved, chunk, dtype);
     } catch (OrtException e) {
       close(keep);
       close(session);
@@ -221,19 +233,19 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
    * weights from the safetensors files itself (external data), so the graph holds no weight.
    */
   private static OrtSession builtSession(OrtEnvironment env, OrtSession.SessionOptions so,
-      ModelDirectory model, String where, Decoding decoding) throws OrtException {
+      ModelDirectory model, String where, Decoding decoding, boolean half) throws OrtException {
     long t0 = System.nanoTime();
-    byte[] graph = (decoding == Decoding.LOOP
-        ? DecoderGraph.buildLoop(model.config(), model.layout(), model.checkpoint())
-        : DecoderGraph.build(model.config(), model.layout(), model.checkpoint())).toByteArray();
+    byte[] graph = DecoderGraph.build(model.config(), model.layout(), model.checkpoint(),
+        half ? GraphWriter.FLOAT16 : GraphWriter.FLOAT, decoding == Decoding.LOOP).toByteArray();
     long t1 = System.nanoTime();
     so.addConfigEntry(EXTERNAL_DATA_FOLDER, model.dir().toAbsolutePath().normalize().toString());
     OrtSession session = env.createSession(graph, so);
     LOG.info("ONNX backend: {} decoder graph ({} decoding) built in {} ms ({} KiB, weights in"
-        + " place), session ready in {} ms, on {} in float32 (ONNX Runtime {})",
+        + " place), session ready in {} ms, on {} in {} (ONNX Runtime {})",
         model.config().modelType(), decoding.name().toLowerCase(Locale.ROOT),
         (t1 - t0) / 1_000_000, graph.length / 1024,
-        (System.nanoTime() - t1) / 1_000_000, where, env.getVersion());
+        (System.nanoTime() - t1) / 1_000_000, where, half ? "float16" : "float32",
+        env.getVersion());
     return session;
   }
 
@@ -290,7 +302,7 @@ public final class OnnxHiddenStateProvider implements HiddenStateProvider {
 
   @Override
   public String dtype() {
-    return "float32";
+    return dtype;
   }
 
   @Override

@@ -87,14 +87,56 @@ class BuiltGraphTest {
   }
 
   @Test
-  void aHalfPrecisionDtypeIsRefusedNotComputedInFloat32() {
+  void bfloat16IsRefusedNotComputedInAnotherDtype() {
     Path dir = GoldenFixture.load("tiny-qwen2").dir();
-    for (String dtype : new String[] {"bfloat16", "float16"}) {
-      assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
-          ProviderOptions.of(ProviderOptions.Device.CPU, dtype)))
-          .isInstanceOf(InvalidInputException.class)
-          .hasMessageStartingWith("--dtype " + dtype + ": the onnx backend computes in float32")
-          .hasMessageContaining("--backend djl");
+    assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
+        ProviderOptions.of(ProviderOptions.Device.CPU, "bfloat16")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("--dtype bfloat16: the onnx backend runs float32 or float16 graphs")
+        .hasMessageContaining("--backend djl");
+    // float16 needs the built graph: a contract-v1 model.onnx runs as exported
+    assertThatThrownBy(() -> Providers.load(OnnxHiddenStateProvider::load, dir,
+        ProviderOptions.of(ProviderOptions.Device.CPU, "float16")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("float16 needs the built graph");
+  }
+
+  /**
+   * A float16 graph of a float16 checkpoint: every weight a float16 initializer whose external
+   * data is the checkpoint's own bytes (no Cast: nothing converted), the cache float16, the hidden
+   * states and log-sum-exp float32.
+   */
+  @Test
+  void aFloat16GraphUsesAFloat16CheckpointInPlace(@TempDir Path tmp) throws Exception {
+    Path half = copy(GoldenFixture.load("tiny-qwen2").dir(), tmp.resolve("half"),
+        SafetensorsFile.DType.F16, false);
+    try (ModelDirectory dir = ModelDirectory.open(half)) {
+      Checkpoint ckpt = dir.checkpoint();
+      Onnx.ModelProto model = DecoderGraph.build(dir.config(), dir.layout(), ckpt,
+          GraphWriter.FLOAT16, true);
+      Map<String, Onnx.TensorProto> initializers = new HashMap<>();
+      for (Onnx.TensorProto t : model.getGraph().getInitializerList()) {
+        initializers.put(t.getName(), t);
+      }
+      for (TensorLayout.Tensor t : dir.layout().tensors()) {
+        Onnx.TensorProto init = initializers.get(t.name());
+        assertThat(init.getDataType()).as(t.name()).isEqualTo(GraphWriter.FLOAT16);
+        Map<String, String> external = new HashMap<>();
+        init.getExternalDataList().forEach(e -> external.put(e.getKey(), e.getValue()));
+        assertThat(external).as(t.name())
+            .containsEntry("offset", Long.toString(ckpt.location(t.name()).offset()))
+            .containsEntry("length", Long.toString(ckpt.location(t.name()).length()));
+      }
+      assertThat(model.getGraph().getNodeList()).as("no weight is cast")
+          .noneMatch(n -> n.getOpType().equals("Cast") && initializers.containsKey(n.getInput(0))
+              && dir.layout().tensors().stream().anyMatch(t -> t.name().equals(n.getInput(0))));
+      Map<String, Integer> outputs = new HashMap<>();
+      model.getGraph().getOutputList().forEach(o -> outputs.put(o.getName(),
+          o.getType().getTensorType().getElemType()));
+      assertThat(outputs).containsEntry(DecoderGraph.HIDDEN_STATES, GraphWriter.FLOAT)
+          .containsEntry(DecoderGraph.FINAL_LOGSUMEXP, GraphWriter.FLOAT)
+          .containsEntry(DecoderGraph.LOOP_HIDDEN_STATES, GraphWriter.FLOAT)
+          .containsEntry(DecoderGraph.presentKey(0), GraphWriter.FLOAT16);
     }
   }
 
