@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -502,7 +503,8 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       }
     }).orElse("");
     return new LagerAnswerMetadata(valid, scoreMethod.key(), weightsProvenance(),
-        p.kind() == Kind.PAIRWISE_CHOICE, r.prompt().orElse(""), generated, scores);
+        p.kind() == Kind.PAIRWISE_CHOICE, r.prompt().orElse(""), generated, scores,
+        valid ? r.finalLabelMass() : OptionalDouble.empty());
   }
 
   private String weightsProvenance() {

@@ -53,7 +53,9 @@ import org.springframework.ai.evaluation.Evaluator;
  *   <li><b>feedback</b>: the text the judge generated (special tokens left out).
  *   <li><b>metadata</b>: {@code valid}, {@code score_method}, {@code weights} (provenance),
  *       {@code distribution} (label to probability), {@code scores} (every score lager computes,
- *       by key), {@code calibrated} (with {@link Builder#calibration}) and {@code prompt}.
+ *       by key), {@code calibrated} (with {@link Builder#calibration}), {@code prompt} and
+ *       {@code final_label_mass} (the probability mass the final layer put on the labels at the
+ *       score step, a validity signal; absent when the backend cannot tell).
  * </ul>
  *
  * <p>When the judge generates no label, the response does not pass, its score is
@@ -208,6 +210,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
       return new EvaluationResponse(false, Float.NaN, feedback,
           Collections.unmodifiableMap(metadata));
     }
+    r.finalLabelMass().ifPresent(m -> metadata.put("final_label_mass", m));
     ScoreScale labels = options.labels();
     double[] p = scoreMethod.distribution(r.logits().orElseThrow(), w);
     Map<String, Double> distribution = new LinkedHashMap<>();
