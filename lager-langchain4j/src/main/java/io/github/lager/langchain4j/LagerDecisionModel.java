@@ -103,10 +103,12 @@ import java.util.concurrent.ForkJoinPool;
  * share a label set (pairwise choices: also a template) are submitted together and judged in one
  * batch. Cancelling a response's future drops its questions that have not run yet.
  *
- * <p><b>One judge per label set.</b> lager reads a judge on one label set: each distinct label
- * set (and each pairwise template) opens the model once, on first use, and keeps it open until
- * {@link #close()}; questions of different kinds on the same labels share a judge. Keep the
- * number of distinct label sets small on a large model.
+ * <p><b>One model, any label sets.</b> The model is opened once, on first use, and kept until
+ * {@link #close()}; each distinct label set (and each pairwise template) rebinds it
+ * ({@link Judge#withPrompts}: the score head is the LM-head rows of that set's label tokens, read
+ * once per set) with a batch queue of its own. Questions of different kinds on the same labels
+ * share a queue and a batch; questions on different label sets run as separate batches, one
+ * after the other on the one loaded model (a decoding batch stops on one label set's tokens).
  *
  * <p><b>Threads.</b> Prompts are rendered in the caller's thread and run by the judge's worker
  * ({@link BatchingJudge}); {@code decide} builds the answers in the caller's thread,
@@ -139,6 +141,11 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   private final List<DecisionModelListener> listeners;
   private final Executor responseExecutor;
   private final HfTokenizer tokenizer;
+  /**
+   * The judge model, opened once on first use (with the first question's options) and rebound
+   * ({@link Judge#withPrompts}) for every label set and template: one loaded model per adapter.
+   */
+  private Judge loaded;
   private final Map<JudgeKey, BatchingJudge> judges = new ConcurrentHashMap<>();
   /** Whether a label is one token of the vocabulary, by label (looked up once). */
   private final Map<String, Boolean> singleTokens = new ConcurrentHashMap<>();
@@ -430,13 +437,21 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       try {
         options = judgeOptions.toBuilder().labels(k.labels()).template(k.pairwiseTemplate())
             .pairwise(k.pairwise()).build();
-        judge = Judge.open(modelDirectory, options);
+        judge = rebind(options);
       } catch (InvalidInputException e) {
         throw new IllegalArgumentException("question '" + question + "': " + e.getMessage(), e);
       }
       return BatchingJudge.of(judge, batching != null ? batching
           : BatchingJudge.Settings.forJudge(options));
     });
+  }
+
+  /** The loaded judge rebound to {@code options}; the model is opened on the first call only. */
+  private synchronized Judge rebind(JudgeOptions options) {
+    if (loaded == null) {
+      loaded = Judge.open(modelDirectory, options);
+    }
+    return loaded.withPrompts(options);
   }
 
   private DecisionResponse respond(List<Planned> plans,
@@ -554,6 +569,16 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       }
     }
     judges.clear();
+    synchronized (this) {
+      if (loaded != null) {
+        try {
+          loaded.close();
+        } catch (RuntimeException e) {
+          first = first == null ? e : first;
+        }
+        loaded = null;
+      }
+    }
     synchronized (tokenizer) {
       tokenizer.close();
     }
