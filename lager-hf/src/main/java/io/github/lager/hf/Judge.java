@@ -174,12 +174,16 @@ public final class Judge implements AutoCloseable {
 
   /** The batches {@code samples} run in: a function of the samples and the options alone. */
   public BatchPlan plan(List<JudgeSample> samples) {
-    return pipeline.plan(samples);
+    synchronized (loaded) { // the tokenizer is shared with the judges rebound from this one
+      return pipeline.plan(samples);
+    }
   }
 
   /** Scores {@code samples}, handing each result to {@code sink} (batch by batch). */
   public ScoringSummary score(List<JudgeSample> samples, Consumer<ScoredSample> sink) {
-    return score(plan(samples), Set.of(), batch -> batch.forEach(sink), (d, t, k) -> { });
+    synchronized (loaded) {
+      return score(plan(samples), Set.of(), batch -> batch.forEach(sink), (d, t, k) -> { });
+    }
   }
 
   /**
