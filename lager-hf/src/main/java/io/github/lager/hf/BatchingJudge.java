@@ -395,7 +395,7 @@ public final class BatchingJudge implements AutoCloseable {
     Optional<ScoredSample> swapped = r.swapped().map(b -> withIdx(b, idx));
     return new ScoredSample(idx, r.prompt(), r.humanScore(), r.directScore(), r.eScore(),
         r.weightedDirectScore(), r.logits(), r.generatedIds(), r.scoreStep(), r.scale(),
-        swapped);
+        swapped, r.finalLabelMass());
   }
 
   /**

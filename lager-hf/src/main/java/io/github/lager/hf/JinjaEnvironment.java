@@ -8,6 +8,7 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,21 @@ import java.util.Optional;
  * {@code StrictUndefined}), never an empty string.
  */
 final class JinjaEnvironment {
+  /** How many parsed templates one environment keeps (least recently used dropped first). */
+  static final int PARSED_TEMPLATES = 64;
+
   private final Jinjava jinjava;
+  /**
+   * Parsed templates by source: a render re-parsed its template every time (1-4 ms of a prompt's
+   * render). Only templates that parsed without any error or warning are kept.
+   */
+  private final Map<String, Node> parsed = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Node> eldest) {
+          return size() > PARSED_TEMPLATES;
+        }
+      });
 
   /**
    * @param strict fail on an undefined variable (prompt templates) instead of rendering it as
@@ -88,7 +103,7 @@ final class JinjaEnvironment {
   record Result(String output, Optional<Failure> failure) {}
 
   Result render(String source, Map<String, Object> context) {
-    RenderResult result = jinjava.renderForResult(source, context);
+    RenderResult result = renderParsed(source, context);
     for (TemplateError e : result.getErrors()) {
       if (e.getSeverity() != TemplateError.ErrorType.FATAL
           && e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
@@ -127,6 +142,53 @@ final class JinjaEnvironment {
           lineOf(source, e, message))));
     }
     return new Result(result.getOutput(), Optional.empty());
+  }
+
+  /** Whether the parse tree of {@code source} is kept (for tests). */
+  boolean isParsed(String source) {
+    return parsed.containsKey(source);
+  }
+
+  /**
+   * Renders {@code source} from its cached parse tree as {@link Jinjava#renderForResult} renders it
+   * (an interpreter on a copy of the global context, the bindings on top, one trailing newline of
+   * the output dropped as jinjava's {@code keepTrailingNewline=false} does). A template that does
+   * not parse cleanly, and any render that reports an error, go through {@code renderForResult}
+   * itself, so errors and warnings are exactly jinjava's.
+   */
+  private RenderResult renderParsed(String source, Map<String, Object> context) {
+    Node tree = parsed.get(source);
+    if (tree == null) {
+      JinjavaInterpreter parser = jinjava.newInterpreter();
+      JinjavaInterpreter.pushCurrent(parser);
+      try {
+        tree = parser.parse(source);
+      } finally {
+        JinjavaInterpreter.popCurrent();
+      }
+      if (!parser.getErrors().isEmpty()) {
+        return jinjava.renderForResult(source, context);
+      }
+      parsed.put(source, tree);
+    }
+    JinjavaInterpreter interpreter = jinjava.newInterpreter();
+    interpreter.getContext().putAll(context);
+    JinjavaInterpreter.pushCurrent(interpreter);
+    String output;
+    try {
+      output = interpreter.render(tree, true);
+    } catch (RuntimeException e) {
+      return jinjava.renderForResult(source, context);
+    } finally {
+      JinjavaInterpreter.popCurrent();
+    }
+    if (!interpreter.getErrors().isEmpty()) {
+      return jinjava.renderForResult(source, context);
+    }
+    if (!jinjava.getGlobalConfig().isKeepTrailingNewline() && output.endsWith("\n")) {
+      output = output.substring(0, output.length() - 1);
+    }
+    return new RenderResult(output, interpreter.getContext(), interpreter.getErrorsCopy());
   }
 
   private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile(

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -44,15 +45,31 @@ public final class Judge implements AutoCloseable {
   private final HiddenStateProvider provider;
   private final ScoreScale scale;
   private final JudgePipeline pipeline;
+  /** What the judge opened with {@link #open} and every judge rebound from it share. */
+  private final Loaded loaded;
+  /** Whether closing this judge closes the provider and the model (not for a rebound judge). */
+  private final boolean owner;
+
+  /**
+   * The loaded model and backend shared by a judge and the judges {@link #withPrompts rebound}
+   * from it: score heads by label token ids (LM-head rows read once per label set), and one lock
+   * that serializes the provider's use across them.
+   */
+  private static final class Loaded {
+    final Map<List<Integer>, ScoreHead> heads = new ConcurrentHashMap<>();
+  }
 
   private Judge(ModelDirectory model, JudgeOptions options, String backend,
-      HiddenStateProvider provider, ScoreScale scale, JudgePipeline pipeline) {
+      HiddenStateProvider provider, ScoreScale scale, JudgePipeline pipeline, Loaded loaded,
+      boolean owner) {
     this.model = model;
     this.options = options;
     this.backend = backend;
     this.provider = provider;
     this.scale = scale;
     this.pipeline = pipeline;
+    this.loaded = loaded;
+    this.owner = owner;
   }
 
   /** Opens the judge of {@code modelDir}: reads and checks the model, loads the backend. */
@@ -91,25 +108,9 @@ public final class Judge implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     HiddenStateProvider provider = null;
     try {
-      ModelConfig config = model.config();
-      JudgePrompts prompts = JudgePrompts.of(model, options);
-      ScoreScale scale = prompts.scale();
-      options.weights().ifPresent(w -> {
-        w.checkCompatible(config.numHiddenLayers() + 1, "the layer weights");
-        w.checkLabels(scale, options.reuseWeights(), "the layer weights",
-            "--reuse-weights");
-      });
-      ScoreHead head = model.scoreHead(scale);
+      prompts(model, options);
       provider = factory.create(model, options.providerOptions());
-      HfTokenizer tokenizer = model.tokenizer();
-      ScorePositionRule rule = options.anchor()
-          .map(a -> ScorePositionRule.firstLabelTokenAfter(a, ids -> tokenizer.decode(ids, true)))
-          .orElse(ScorePositionRule.LAST_LABEL_TOKEN);
-      GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
-          scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
-      JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), provider,
-          head, generation, options.pipeline(), config.positionLimit());
-      return new Judge(model, options, factory.name(), provider, scale, pipeline);
+      return bind(model, options, factory.name(), provider, new Loaded(), true);
     } catch (RuntimeException | Error e) {
       if (provider != null) {
         provider.close();
@@ -119,14 +120,70 @@ public final class Judge implements AutoCloseable {
     }
   }
 
+  /** The prompts of {@code options}, with the layer weights checked against them. */
+  private static JudgePrompts prompts(ModelDirectory model, JudgeOptions options) {
+    JudgePrompts prompts = JudgePrompts.of(model, options);
+    ScoreScale scale = prompts.scale();
+    options.weights().ifPresent(w -> {
+      w.checkCompatible(model.config().numHiddenLayers() + 1, "the layer weights");
+      w.checkLabels(scale, options.reuseWeights(), "the layer weights", "--reuse-weights");
+    });
+    return prompts;
+  }
+
+  /** A judge of {@code options}' prompts and labels on a loaded provider. */
+  private static Judge bind(ModelDirectory model, JudgeOptions options, String backend,
+      HiddenStateProvider provider, Loaded loaded, boolean owner) {
+    ModelConfig config = model.config();
+    JudgePrompts prompts = prompts(model, options);
+    ScoreScale scale = prompts.scale();
+    ScoreHead head = loaded.heads.computeIfAbsent(
+        java.util.Arrays.stream(scale.tokenIds()).boxed().toList(), ids -> model.scoreHead(scale));
+    HfTokenizer tokenizer = model.tokenizer();
+    ScorePositionRule rule = options.anchor()
+        .map(a -> ScorePositionRule.firstLabelTokenAfter(a, ids -> tokenizer.decode(ids, true)))
+        .orElse(ScorePositionRule.LAST_LABEL_TOKEN);
+    GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
+        scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
+    JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), provider,
+        head, generation, options.pipeline(), config.positionLimit());
+    return new Judge(model, options, backend, provider, scale, pipeline, loaded, owner);
+  }
+
+  /**
+   * This judge's loaded model and backend rebound to other prompts: {@code options}' label set,
+   * template, pairwise order, anchor and pipeline options; nothing is opened or loaded again. The
+   * score head (the LM-head rows of the label tokens) is read once per label set and cached, as is
+   * the rebound judge per options. The rebound judge shares this judge's provider: scoring through
+   * any judge of one {@link #open} is serialized (one runs at a time); closing a rebound judge does
+   * nothing, closing the opened one closes the provider and the model for all.
+   *
+   * @throws IllegalArgumentException when {@code options} ask for another backend, device, dtype
+   *     or backend properties than the loaded ones
+   */
+  public Judge withPrompts(JudgeOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (!options.providerOptions().equals(this.options.providerOptions())
+        || !options.backend().map(backend::equals).orElse(true)) {
+      throw new IllegalArgumentException("a judge loaded with " + backend + " "
+          + this.options.providerOptions() + " cannot be rebound to " + options.backend()
+          .orElse(backend) + " " + options.providerOptions() + ": open another judge");
+    }
+    return bind(model, options, backend, provider, loaded, false);
+  }
+
   /** The batches {@code samples} run in: a function of the samples and the options alone. */
   public BatchPlan plan(List<JudgeSample> samples) {
-    return pipeline.plan(samples);
+    synchronized (loaded) { // the tokenizer is shared with the judges rebound from this one
+      return pipeline.plan(samples);
+    }
   }
 
   /** Scores {@code samples}, handing each result to {@code sink} (batch by batch). */
   public ScoringSummary score(List<JudgeSample> samples, Consumer<ScoredSample> sink) {
-    return score(plan(samples), Set.of(), batch -> batch.forEach(sink), (d, t, k) -> { });
+    synchronized (loaded) {
+      return score(plan(samples), Set.of(), batch -> batch.forEach(sink), (d, t, k) -> { });
+    }
   }
 
   /**
@@ -135,7 +192,9 @@ public final class Judge implements AutoCloseable {
    */
   public ScoringSummary score(BatchPlan plan, Set<Long> onDisk, JudgePipeline.BatchSink sink,
       JudgePipeline.Progress progress) {
-    return pipeline.run(plan, onDisk, sink, progress);
+    synchronized (loaded) {
+      return pipeline.run(plan, onDisk, sink, progress);
+    }
   }
 
   /** Every score of {@code sample}, the tuned ones with this judge's weights. */
@@ -179,6 +238,9 @@ public final class Judge implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!owner) {
+      return;
+    }
     try {
       provider.close();
     } finally {

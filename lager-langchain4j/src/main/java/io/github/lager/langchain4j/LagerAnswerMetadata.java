@@ -3,6 +3,7 @@ package io.github.lager.langchain4j;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What lager adds to one question's answer: how it was read and whether the judge wrote a label
@@ -24,15 +25,22 @@ import java.util.Optional;
  *     the values the adapter gives the labels (a level's or an option's index, yes = 1, no = 0);
  *     for a pairwise choice those of the order (A, B) (the answer's probabilities are both orders
  *     averaged); empty when not valid
+ * @param finalLabelMass the probability mass the final layer put on the question's labels at the
+ *     score step (the full-vocabulary softmax summed over the label tokens): a validity signal, low
+ *     when the judge meant to write something else there; for a pairwise choice that of the order
+ *     (A, B); empty when not valid or when the backend cannot tell (a contract-v1 {@code
+ *     model.onnx})
  */
 public record LagerAnswerMetadata(boolean valid, String scoreMethod, String weights,
-    boolean positionSwapped, String prompt, String generatedText, Map<String, Double> scores) {
+    boolean positionSwapped, String prompt, String generatedText, Map<String, Double> scores,
+    OptionalDouble finalLabelMass) {
   public LagerAnswerMetadata {
     Objects.requireNonNull(scoreMethod, "scoreMethod");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(generatedText, "generatedText");
     scores = Map.copyOf(scores);
+    Objects.requireNonNull(finalLabelMass, "finalLabelMass");
   }
 
   /** The score {@code key}, when computed. */

@@ -29,11 +29,11 @@ import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.hf.BatchingJudge;
 import io.github.lager.hf.HfTokenizer;
 import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
+import io.github.lager.hf.JudgeBuilderOptions;
 import io.github.lager.hf.JudgeOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,11 +46,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * A LangChain4j {@link DecisionModel} whose probabilities are LAGER's: the judge model runs in
@@ -102,10 +102,12 @@ import java.util.concurrent.ForkJoinPool;
  * share a label set (pairwise choices: also a template) are submitted together and judged in one
  * batch. Cancelling a response's future drops its questions that have not run yet.
  *
- * <p><b>One judge per label set.</b> lager reads a judge on one label set: each distinct label
- * set (and each pairwise template) opens the model once, on first use, and keeps it open until
- * {@link #close()}; questions of different kinds on the same labels share a judge. Keep the
- * number of distinct label sets small on a large model.
+ * <p><b>One model, any label sets.</b> The model is opened once, on first use, and kept until
+ * {@link #close()}; each distinct label set (and each pairwise template) rebinds it
+ * ({@link Judge#withPrompts}: the score head is the LM-head rows of that set's label tokens, read
+ * once per set) with a batch queue of its own. Questions of different kinds on the same labels
+ * share a queue and a batch; questions on different label sets run as separate batches, one
+ * after the other on the one loaded model (a decoding batch stops on one label set's tokens).
  *
  * <p><b>Threads.</b> Prompts are rendered in the caller's thread and run by the judge's worker
  * ({@link BatchingJudge}); {@code decide} builds the answers in the caller's thread,
@@ -138,6 +140,11 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   private final List<DecisionModelListener> listeners;
   private final Executor responseExecutor;
   private final HfTokenizer tokenizer;
+  /**
+   * The judge model, opened once on first use (with the first question's options) and rebound
+   * ({@link Judge#withPrompts}) for every label set and template: one loaded model per adapter.
+   */
+  private Judge loaded;
   private final Map<JudgeKey, BatchingJudge> judges = new ConcurrentHashMap<>();
   /** Whether a label is one token of the vocabulary, by label (looked up once). */
   private final Map<String, Boolean> singleTokens = new ConcurrentHashMap<>();
@@ -160,26 +167,9 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   private record Planned(String name, Kind kind, JudgeKey key, JudgeSample sample) {}
 
   private LagerDecisionModel(Builder b) {
-    this.modelDirectory = b.modelDirectory;
-    JudgeOptions.Builder o = b.judgeOptions.toBuilder();
-    if (b.backend != null) {
-      o.backend(b.backend);
-    }
-    if (b.device != null) {
-      o.device(b.device);
-    }
-    if (b.dtype != null) {
-      o.dtype(b.dtype);
-    }
-    if (b.weights != null) {
-      o.weights(b.weights);
-    }
-    this.judgeOptions = o.labels(null).template(null).pairwise(false).build();
-    this.scoreMethod = b.scoreMethod;
-    if (scoreMethod.isTuned() && judgeOptions.weights().isEmpty()) {
-      throw new IllegalArgumentException("the score method " + scoreMethod.key()
-          + " needs tuned layer weights: set weights(...) or use " + ScoreMethod.LAGER_WO.key());
-    }
+    this.modelDirectory = b.modelDirectory();
+    this.judgeOptions = b.judgeOptions().labels(null).template(null).pairwise(false).build();
+    this.scoreMethod = b.scoreMethod(judgeOptions);
     this.scaleTemplate = b.scaleTemplate != null ? b.scaleTemplate : bundled("scale");
     this.choiceTemplate = b.choiceTemplate != null ? b.choiceTemplate : bundled("choice");
     this.yesNoTemplate = b.yesNoTemplate != null ? b.yesNoTemplate : bundled("yes-no");
@@ -188,9 +178,9 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
     this.positionSwap = b.positionSwap;
     this.yesLabel = b.yesLabel;
     this.noLabel = b.noLabel;
-    this.batching = b.batching;
+    this.batching = b.batching(judgeOptions);
     this.listeners = List.copyOf(b.listeners);
-    this.responseExecutor = b.responseExecutor;
+    this.responseExecutor = b.responseExecutor();
     this.tokenizer = HfTokenizer.open(modelDirectory);
   }
 
@@ -429,13 +419,20 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       try {
         options = judgeOptions.toBuilder().labels(k.labels()).template(k.pairwiseTemplate())
             .pairwise(k.pairwise()).build();
-        judge = Judge.open(modelDirectory, options);
+        judge = rebind(options);
       } catch (InvalidInputException e) {
         throw new IllegalArgumentException("question '" + question + "': " + e.getMessage(), e);
       }
-      return BatchingJudge.of(judge, batching != null ? batching
-          : BatchingJudge.Settings.forJudge(options));
+      return BatchingJudge.of(judge, batching);
     });
+  }
+
+  /** The loaded judge rebound to {@code options}; the model is opened on the first call only. */
+  private synchronized Judge rebind(JudgeOptions options) {
+    if (loaded == null) {
+      loaded = Judge.open(modelDirectory, options);
+    }
+    return loaded.withPrompts(options);
   }
 
   private DecisionResponse respond(List<Planned> plans,
@@ -502,7 +499,8 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       }
     }).orElse("");
     return new LagerAnswerMetadata(valid, scoreMethod.key(), weightsProvenance(),
-        p.kind() == Kind.PAIRWISE_CHOICE, r.prompt().orElse(""), generated, scores);
+        p.kind() == Kind.PAIRWISE_CHOICE, r.prompt().orElse(""), generated, scores,
+        valid ? r.finalLabelMass() : OptionalDouble.empty());
   }
 
   private String weightsProvenance() {
@@ -552,6 +550,16 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       }
     }
     judges.clear();
+    synchronized (this) {
+      if (loaded != null) {
+        try {
+          loaded.close();
+        } catch (RuntimeException e) {
+          first = first == null ? e : first;
+        }
+        loaded = null;
+      }
+    }
     synchronized (tokenizer) {
       tokenizer.close();
     }
@@ -561,14 +569,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   }
 
   /** Builds a {@link LagerDecisionModel}; only the model directory is required. */
-  public static final class Builder {
-    private Path modelDirectory;
-    private JudgeOptions judgeOptions = JudgeOptions.defaults();
-    private String backend;
-    private ProviderOptions.Device device;
-    private String dtype;
-    private LayerWeights weights;
-    private ScoreMethod scoreMethod = ScoreMethod.LAGER_WO;
+  public static final class Builder extends JudgeBuilderOptions<Builder> {
     private JinjaPromptTemplate scaleTemplate;
     private JinjaPromptTemplate choiceTemplate;
     private JinjaPromptTemplate yesNoTemplate;
@@ -576,59 +577,12 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
     private boolean positionSwap = true;
     private String yesLabel = "yes";
     private String noLabel = "no";
-    private BatchingJudge.Settings batching;
     private final List<DecisionModelListener> listeners = new ArrayList<>();
-    private Executor responseExecutor = ForkJoinPool.commonPool();
 
     private Builder() {}
 
-    /** Where {@code decideAsync} builds its responses; default the common pool. */
-    public Builder responseExecutor(Executor e) {
-      this.responseExecutor = Objects.requireNonNull(e, "responseExecutor");
-      return this;
-    }
-
-    /** A Hugging Face model directory (config.json, *.safetensors, tokenizer, chat template). */
-    public Builder modelDirectory(Path dir) {
-      this.modelDirectory = Objects.requireNonNull(dir, "modelDirectory");
-      return this;
-    }
-
-    /**
-     * The rest of lager's judge options (condition, new tokens, batch size, anchor, ...); their
-     * label set, template and pairwise setting are replaced per question.
-     */
-    public Builder judgeOptions(JudgeOptions options) {
-      this.judgeOptions = Objects.requireNonNull(options, "judgeOptions");
-      return this;
-    }
-
-    /** {@code djl} or {@code onnx}; unset: the best available. */
-    public Builder backend(String name) {
-      this.backend = name;
-      return this;
-    }
-
-    public Builder device(ProviderOptions.Device d) {
-      this.device = d;
-      return this;
-    }
-
-    /** {@code float32}, {@code bfloat16}, {@code float16}; unset: the backend's default. */
-    public Builder dtype(String d) {
-      this.dtype = d;
-      return this;
-    }
-
-    /** Tuned layer weights (for {@code scoreMethod(LAGER_W)}; also reported in the scores). */
-    public Builder weights(LayerWeights w) {
-      this.weights = w;
-      return this;
-    }
-
-    /** The score whose distribution answers the questions; default LAGER without tuning. */
-    public Builder scoreMethod(ScoreMethod m) {
-      this.scoreMethod = Objects.requireNonNull(m, "scoreMethod");
+    @Override
+    protected Builder self() {
       return this;
     }
 
@@ -672,12 +626,6 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       return this;
     }
 
-    /** How concurrent calls are batched; default {@link BatchingJudge.Settings#forJudge}. */
-    public Builder batching(BatchingJudge.Settings s) {
-      this.batching = s;
-      return this;
-    }
-
     public Builder listeners(List<DecisionModelListener> l) {
       this.listeners.clear();
       this.listeners.addAll(l);
@@ -685,10 +633,6 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
     }
 
     public LagerDecisionModel build() {
-      if (modelDirectory == null) {
-        throw new IllegalArgumentException("modelDirectory is required: a Hugging Face model"
-            + " directory");
-      }
       return new LagerDecisionModel(this);
     }
   }

@@ -145,6 +145,56 @@ class LagerDecisionModelTest {
   }
 
   @Test
+  void severalLabelSetsShareOneLoadedModelAndAnswerAsSeparateJudges() {
+    ScaleQuestion oneToThree = ScaleQuestion.from("How fluent is the answer?",
+        List.of("1", "2", "3"));
+    DecisionRequest req = DecisionRequest.builder().input(INPUT)
+        .question("quality", quality()).question("fluency", oneToThree)
+        .question("grounded", YesNoQuestion.from("Is the answer grounded?")).build();
+    int checkpointOpens = io.github.lager.hf.Checkpoint.openCount();
+    int configReads = io.github.lager.hf.ModelConfig.readCount();
+    DecisionResponse r;
+    try (LagerDecisionModel fresh = LagerDecisionModel.builder()
+        .modelDirectory(fixture("tiny-qwen2")).device(ProviderOptions.Device.CPU)
+        .yesNoLabels("2", "1").build()) {
+      r = fresh.decide(req);
+      fresh.decide(req);
+      // three label sets (1-5, 1-3, yes/no as "2"/"1"), two requests: the model opened once
+      assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens)
+          .as("checkpoint opens").isEqualTo(1);
+      assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads)
+          .as("config.json reads").isEqualTo(1);
+    }
+    assertThat(meta(r).answer("grounded").valid()).isTrue();
+    // each scale equals a judge opened on its own label set alone, on the same rendered prompt
+    Map<String, List<String>> levels = Map.of("quality", ONE_TO_FIVE, "fluency",
+        List.of("1", "2", "3"));
+    for (Map.Entry<String, List<String>> e : levels.entrySet()) {
+      List<String> labels = e.getValue();
+      double[] values = new double[labels.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = i;
+      }
+      LagerAnswerMetadata m = meta(r).answer(e.getKey());
+      ScaleAnswer a = r.scale(e.getKey());
+      try (Judge judge = Judge.open(fixture("tiny-qwen2"), JudgeOptions.builder()
+          .device(ProviderOptions.Device.CPU).labels(ScoreScale.of(labels, values)).build())) {
+        ScoredSample s = scoreAlone(judge, new JudgeSample(0, m.prompt(), Optional.empty(),
+            Optional.empty()));
+        double[] p = ScoreMethod.LAGER_WO.distribution(s.logits().orElseThrow(), null);
+        assertThat(a.probabilities()).hasSize(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+          assertThat(a.probabilities().get(i)).as("%s level %s", e.getKey(), labels.get(i))
+              .isCloseTo(p[i], within(SAME_RUN));
+        }
+        assertThat(a.mean()).isCloseTo(s.score(ScoreMethod.LAGER_WO, null), within(SAME_RUN));
+        assertThat(m.finalLabelMass().getAsDouble())
+            .isCloseTo(s.finalLabelMass().getAsDouble(), within(SAME_RUN));
+      }
+    }
+  }
+
+  @Test
   void aLevelThatIsNotOneTokenIsRefusedNamingIt() {
     DecisionRequest req = DecisionRequest.builder().input(INPUT).question("quality",
         ScaleQuestion.from("How good?", List.of("1", "2", "very good"))).build();

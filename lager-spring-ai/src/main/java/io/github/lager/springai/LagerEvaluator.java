@@ -13,8 +13,8 @@ import io.github.lager.hf.BatchingJudge;
 import io.github.lager.hf.HfTokenizer;
 import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
+import io.github.lager.hf.JudgeBuilderOptions;
 import io.github.lager.hf.JudgeOptions;
-import io.github.lager.hf.backend.ProviderOptions;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import org.springframework.ai.evaluation.EvaluationRequest;
 import org.springframework.ai.evaluation.EvaluationResponse;
 import org.springframework.ai.evaluation.Evaluator;
@@ -53,7 +52,9 @@ import org.springframework.ai.evaluation.Evaluator;
  *   <li><b>feedback</b>: the text the judge generated (special tokens left out).
  *   <li><b>metadata</b>: {@code valid}, {@code score_method}, {@code weights} (provenance),
  *       {@code distribution} (label to probability), {@code scores} (every score lager computes,
- *       by key), {@code calibrated} (with {@link Builder#calibration}) and {@code prompt}.
+ *       by key), {@code calibrated} (with {@link Builder#calibration}), {@code prompt} and
+ *       {@code final_label_mass} (the probability mass the final layer put on the labels at the
+ *       score step, a validity signal; absent when the backend cannot tell).
  * </ul>
  *
  * <p>When the judge generates no label, the response does not pass, its score is
@@ -83,20 +84,8 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
   private final BatchingJudge judge;
 
   private LagerEvaluator(Builder b) {
-    this.modelDirectory = b.modelDirectory;
-    JudgeOptions.Builder o = b.judgeOptions.toBuilder();
-    if (b.backend != null) {
-      o.backend(b.backend);
-    }
-    if (b.device != null) {
-      o.device(b.device);
-    }
-    if (b.dtype != null) {
-      o.dtype(b.dtype);
-    }
-    if (b.weights != null) {
-      o.weights(b.weights);
-    }
+    this.modelDirectory = b.modelDirectory();
+    JudgeOptions.Builder o = b.judgeOptions();
     if (b.labels != null) {
       o.labels(b.labels);
     }
@@ -104,18 +93,14 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     this.template = b.template != null ? b.template : JinjaPromptTemplate.builtIn("absolute");
     this.options = o.template(null).pairwise(false).build();
     template.bind(options.labels()); // refuses a label set the template cannot use
-    this.scoreMethod = b.scoreMethod;
-    if (scoreMethod.isTuned() && options.weights().isEmpty()) {
-      throw new IllegalArgumentException("the score method " + scoreMethod.key()
-          + " needs tuned layer weights: set weights(...) or use " + ScoreMethod.LAGER_WO.key());
-    }
+    this.scoreMethod = b.scoreMethod(options);
     if (b.threshold == null) {
       throw new IllegalArgumentException("threshold is required: a response passes when its"
           + " score >= threshold (on the label values " + options.labels().describe() + ")");
     }
     this.threshold = b.threshold;
     this.rubric = b.rubric;
-    this.responseExecutor = b.responseExecutor;
+    this.responseExecutor = b.responseExecutor();
     this.calibration = b.calibration;
     if (calibration != null) {
       calibration.checkLabels(options.labels(), "the calibration");
@@ -123,7 +108,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     this.tokenizer = HfTokenizer.open(modelDirectory);
     try {
       this.judge = BatchingJudge.of(Judge.open(modelDirectory, options),
-          b.batching != null ? b.batching : BatchingJudge.Settings.forJudge(options));
+          b.batching(options));
     } catch (RuntimeException | Error e) {
       tokenizer.close();
       throw e;
@@ -208,6 +193,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
       return new EvaluationResponse(false, Float.NaN, feedback,
           Collections.unmodifiableMap(metadata));
     }
+    r.finalLabelMass().ifPresent(m -> metadata.put("final_label_mass", m));
     ScoreScale labels = options.labels();
     double[] p = scoreMethod.distribution(r.logits().orElseThrow(), w);
     Map<String, Double> distribution = new LinkedHashMap<>();
@@ -264,59 +250,17 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
   }
 
   /** Builds a {@link LagerEvaluator}; the model directory and the threshold are required. */
-  public static final class Builder {
-    private Path modelDirectory;
-    private JudgeOptions judgeOptions = JudgeOptions.defaults();
-    private String backend;
-    private ProviderOptions.Device device;
-    private String dtype;
-    private LayerWeights weights;
+  public static final class Builder extends JudgeBuilderOptions<Builder> {
     private ScoreScale labels;
     private JinjaPromptTemplate template;
-    private ScoreMethod scoreMethod = ScoreMethod.LAGER_WO;
     private Double threshold;
     private String rubric = DEFAULT_RUBRIC;
     private Calibration calibration;
-    private BatchingJudge.Settings batching;
-    private Executor responseExecutor = ForkJoinPool.commonPool();
 
     private Builder() {}
 
-    /** Where {@code evaluateAsync} builds its responses; default the common pool. */
-    public Builder responseExecutor(Executor e) {
-      this.responseExecutor = Objects.requireNonNull(e, "responseExecutor");
-      return this;
-    }
-
-    /** A Hugging Face model directory (config.json, *.safetensors, tokenizer, chat template). */
-    public Builder modelDirectory(Path dir) {
-      this.modelDirectory = Objects.requireNonNull(dir, "modelDirectory");
-      return this;
-    }
-
-    /** The rest of lager's judge options (condition, anchor, new tokens, batch size, ...). */
-    public Builder judgeOptions(JudgeOptions o) {
-      this.judgeOptions = Objects.requireNonNull(o, "judgeOptions");
-      return this;
-    }
-
-    public Builder backend(String name) {
-      this.backend = name;
-      return this;
-    }
-
-    public Builder device(ProviderOptions.Device d) {
-      this.device = d;
-      return this;
-    }
-
-    public Builder dtype(String d) {
-      this.dtype = d;
-      return this;
-    }
-
-    public Builder weights(LayerWeights w) {
-      this.weights = w;
+    @Override
+    protected Builder self() {
       return this;
     }
 
@@ -329,12 +273,6 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     /** The prompt template; default lager's built-in {@code absolute}. */
     public Builder template(JinjaPromptTemplate t) {
       this.template = t;
-      return this;
-    }
-
-    /** The score reported; default LAGER without tuning ({@code lager_wo}). */
-    public Builder scoreMethod(ScoreMethod m) {
-      this.scoreMethod = Objects.requireNonNull(m, "scoreMethod");
       return this;
     }
 
@@ -359,16 +297,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
       return this;
     }
 
-    public Builder batching(BatchingJudge.Settings s) {
-      this.batching = s;
-      return this;
-    }
-
     public LagerEvaluator build() {
-      if (modelDirectory == null) {
-        throw new IllegalArgumentException("modelDirectory is required: a Hugging Face model"
-            + " directory");
-      }
       try {
         return new LagerEvaluator(this);
       } catch (InvalidInputException e) {

@@ -89,6 +89,9 @@ class LagerEvaluatorTest {
       Map<String, Double> scores = (Map<String, Double>) m.get("scores");
       assertThat(scores.get("lager_wo")).isEqualTo(lagerWo);
       assertThat(scores.get("e_score")).isEqualTo(s.score(ScoreMethod.E_SCORE, null));
+      // the final layer's mass on the labels (FinalLabelMassTest checks it against the LM head)
+      assertThat((double) m.get("final_label_mass"))
+          .isCloseTo(s.finalLabelMass().orElseThrow(), within(1e-6));
       Map<String, Double> dist = (Map<String, Double>) m.get("distribution");
       assertThat(dist.keySet()).containsExactly("1", "2", "3", "4", "5");
       double sum = 0;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One sample of a results file (docs/method.md section 5): the stored scores and, for a valid
@@ -39,6 +40,10 @@ import java.util.Optional;
  *     without {@code score_labels}, such as the reference's, is on the labels "1".."K"); without
  *     token ids
  * @param swapped the judgment of the swapped order, for a sample judged in both orders
+ * @param finalLabelMass the probability mass the final layer put on the labels at the score step
+ *     (the sum over labels of the full-vocabulary softmax of the final entry's logits): a validity
+ *     signal, present only for a sample just scored by a backend that reports the final layer's
+ *     log-sum-exp (never stored in a results file)
  */
 public record ScoredSample(
     long idx,
@@ -51,7 +56,8 @@ public record ScoredSample(
     Optional<int[]> generatedIds,
     Optional<Integer> scoreStep,
     Optional<ScoreScale> scale,
-    Optional<ScoredSample> swapped) {
+    Optional<ScoredSample> swapped,
+    OptionalDouble finalLabelMass) {
   /** The value the reference stores in every score field of an invalid sample. */
   public static final double INVALID = -1;
 
@@ -63,6 +69,11 @@ public record ScoredSample(
     Objects.requireNonNull(scoreStep, "scoreStep");
     Objects.requireNonNull(scale, "scale");
     Objects.requireNonNull(swapped, "swapped");
+    Objects.requireNonNull(finalLabelMass, "finalLabelMass");
+    if (finalLabelMass.isPresent() && (logits.isEmpty() || !(finalLabelMass.getAsDouble() >= 0))) {
+      throw new IllegalArgumentException("sample " + idx + ": a final-layer label mass ("
+          + finalLabelMass.getAsDouble() + ") needs score logits and must be >= 0");
+    }
     if (logits.isEmpty() != (eScore == INVALID)) {
       throw new IllegalArgumentException("sample " + idx + ": "
           + (logits.isEmpty() ? "a sample without logits must be stored as invalid (-1)"
@@ -89,6 +100,15 @@ public record ScoredSample(
       }
     }
     generatedIds = generatedIds.map(int[]::clone);
+  }
+
+  /** A sample without a final-layer label mass (as every results file stores it). */
+  public ScoredSample(long idx, Optional<String> prompt, Optional<HumanScore> humanScore,
+      double directScore, double eScore, double weightedDirectScore, Optional<LayerLogits> logits,
+      Optional<int[]> generatedIds, Optional<Integer> scoreStep, Optional<ScoreScale> scale,
+      Optional<ScoredSample> swapped) {
+    this(idx, prompt, humanScore, directScore, eScore, weightedDirectScore, logits, generatedIds,
+        scoreStep, scale, swapped, OptionalDouble.empty());
   }
 
   /**
@@ -153,7 +173,26 @@ public record ScoredSample(
   public ScoredSample withSwapped(ScoredSample b) {
     Objects.requireNonNull(b, "b");
     return new ScoredSample(idx, prompt, humanScore, directScore, eScore, weightedDirectScore,
-        logits, generatedIds, scoreStep, scale, Optional.of(b));
+        logits, generatedIds, scoreStep, scale, Optional.of(b), finalLabelMass);
+  }
+
+  /**
+   * The same sample with the final layer's log-sum-exp over the whole vocabulary at the score step
+   * ({@code ScorePositionOutput.Found#finalLogSumExp}): its final-layer label mass is {@code
+   * sum_k exp(z_L[k] - finalLogSumExp)} over the final entry's label logits. NaN (unknown) or an
+   * invalid sample leaves the mass absent.
+   */
+  public ScoredSample withFinalLogSumExp(double finalLogSumExp) {
+    if (Double.isNaN(finalLogSumExp) || logits.isEmpty()) {
+      return this;
+    }
+    LayerLogits z = logits.get();
+    double mass = 0;
+    for (double v : z.rowAsDouble(z.entries() - 1)) {
+      mass += Math.exp(v - finalLogSumExp);
+    }
+    return new ScoredSample(idx, prompt, humanScore, directScore, eScore, weightedDirectScore,
+        logits, generatedIds, scoreStep, scale, swapped, OptionalDouble.of(mass));
   }
 
   /** Whether the judge emitted a score token (in the order (A, B) for a pairwise sample). */

@@ -240,7 +240,8 @@ public final class JudgePipeline {
             + "); with float16 this is usually an overflow: run in float32", e);
       }
       return ScoredSample.fromLogits(s.idx(), prompt.prompt(), s.humanScore().orElse(null), z,
-          found.generatedIds(), found.scoreStep(), generation.scale());
+          found.generatedIds(), found.scoreStep(), generation.scale())
+          .withFinalLogSumExp(found.finalLogSumExp());
     }
     return ScoredSample.invalid(s.idx(), prompt.prompt(), s.humanScore().orElse(null),
         out.generatedIds(), generation.scale());
