@@ -5,6 +5,7 @@ import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.PromptEncoder;
 import io.github.lager.core.pipeline.PromptTemplate;
 import io.github.lager.core.pipeline.SampleEncoder;
+import io.github.lager.hf.model.ModelDirectory;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -25,6 +25,8 @@ import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.model.ModelDirectory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -20,6 +20,8 @@ import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.core.spi.ScorePositionRule;
+import io.github.lager.hf.model.HfTokenizer;
+import io.github.lager.hf.template.JinjaPromptTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

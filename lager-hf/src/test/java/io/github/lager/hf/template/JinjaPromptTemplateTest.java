@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,8 @@ import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PromptTemplate;
 import io.github.lager.core.pipeline.SampleEncoder;
+import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.JudgePrompts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

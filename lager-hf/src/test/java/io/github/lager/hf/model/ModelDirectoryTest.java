@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,10 @@ import io.github.lager.core.TestData;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.hf.architecture.ModelConfig;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

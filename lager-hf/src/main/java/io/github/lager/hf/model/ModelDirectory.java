@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.model;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -8,8 +8,13 @@ import io.github.lager.core.io.Sha256;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.architecture.Slot;
 import io.github.lager.hf.architecture.TensorLayout;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.template.JinjaChatTemplate;
+import io.github.lager.hf.template.TokenizerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
