@@ -95,7 +95,7 @@ public final class Judge implements AutoCloseable {
     HiddenStateProvider provider = null;
     try {
       ModelConfig config = model.config();
-      JudgePrompts prompts = JudgePrompts.of(model, options);
+      JudgePromptBuilder prompts = JudgePromptBuilder.of(model, options);
       ScoreScale scale = prompts.scale();
       options.weights().ifPresent(w -> {
         w.checkCompatible(config.numHiddenLayers() + 1, "the layer weights");
