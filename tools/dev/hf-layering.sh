@@ -62,6 +62,7 @@ text_ext = (".java", ".md", ".xml", ".properties", ".txt", ".py", ".sh", ".json"
             ".yaml", ".kts", ".gradle")
 names = "|".join(sorted(NEW, key=len, reverse=True))
 fqn = re.compile(r"\bio\.github\.lager\.hf\.(" + names + r")\b")
+short = re.compile(r"(?<![\w.])hf\.(" + names + r")\b")
 path = re.compile(r"\bio/github/lager/hf/(" + names + r")\.java\b")
 for f in files:
     if not (f.endswith(text_ext) or "/META-INF/services/" in f):
@@ -73,6 +74,9 @@ for f in files:
     fixed = fqn.sub(lambda m: NEW[m.group(1)] + "." + m.group(1), text)
     fixed = path.sub(lambda m: NEW[m.group(1)].replace(".", "/") + "/" + m.group(1) + ".java",
                      fixed)
+    if f.endswith(".md"):  # the docs' short form, hf.ModelDirectory
+        fixed = short.sub(lambda m: NEW[m.group(1)][len("io.github.lager."):] + "." + m.group(1),
+                          fixed)
     if fixed != text:
         open(f, "w").write(fixed)
 # a services file named after a moved interface
