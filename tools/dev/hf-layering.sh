@@ -35,6 +35,8 @@ NEW = {c: HF + "." + sub for sub, cs in MOVES.items() for c in cs}
 def git(*args):
     return subprocess.run(["git", *args], check=True, capture_output=True, text=True).stdout
 
+touched = set()  # the files this run changes; only their import blocks are sorted
+
 # 1. move the files still in hf
 for c, pkg in NEW.items():
     for root in ("lager-hf/src/main/java", "lager-hf/src/test/java"):
@@ -54,6 +56,7 @@ for c, pkg in NEW.items():
             fixed = re.sub(r"^package [\w.]+;", f"package {pkg};", text, count=1, flags=re.M)
             if fixed != text:
                 open(new, "w").write(fixed)
+            touched.add(new)
 
 # 2. every file of the tree: fully qualified names and source paths
 files = [f for f in git("ls-files", "-co", "--exclude-standard").split("\n")
@@ -79,6 +82,7 @@ for f in files:
                           fixed)
     if fixed != text:
         open(f, "w").write(fixed)
+        touched.add(f)
 # a services file named after a moved interface
 for f in files:
     base = os.path.basename(f)
@@ -125,6 +129,7 @@ for f in hf_java:
                 src = re.sub(r"(\{@link(?:plain)?\s+|@see\s+|@throws\s+)" + c + r"\b",
                              lambda mm: mm.group(1) + cpkg + "." + c, src)
     lines = src.split("\n")
+    before = len(lines)
     # drop imports of the file's own package (a top-level class only)
     lines = [l for l in lines
              if not (re.fullmatch(r"import ([\w.]+)\.([A-Z]\w*);", l)
@@ -138,6 +143,8 @@ for f in hf_java:
             if lines[at].strip():
                 add.append("")
         lines[at:at] = add
+    if f not in touched and not add and len(lines) == before and src == open(f).read():
+        continue
     # sort each block of plain imports, as the project writes them
     out, i = [], 0
     while i < len(lines):
