@@ -9,15 +9,15 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
-import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.DjlOffline;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.model.DjlOffline;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
@@ -113,7 +113,7 @@ public final class PipelineBench implements Callable<Integer> {
         .batchSize(batchSize).maxNewTokens(maxNewTokens).maxLength(1 << 20).build();
     try (Judge judge = Judge.open(dir, options)) {
       ModelConfig cfg = judge.config();
-      PromptEncoder encoder = judge.model().encoder(true);
+      ChatTokenizer encoder = judge.model().encoder(true);
       List<JudgeSample> samples = prompts(root, encoder);
       JsonObject out = new JsonObject();
       out.addProperty("model", model != null ? model.toString() : "synthetic " + shape);
@@ -202,7 +202,7 @@ public final class PipelineBench implements Callable<Integer> {
   }
 
   /** Judge prompts of spread lengths: real judge prompts (shared data) or the fixtures', repeated. */
-  private List<JudgeSample> prompts(Path root, PromptEncoder encoder) {
+  private List<JudgeSample> prompts(Path root, ChatTokenizer encoder) {
     Path mtBench = root.resolve("../shared/data/mt_bench_digit.jsonl").normalize();
     List<String> source = new ArrayList<>();
     Path file = Files.exists(mtBench) ? mtBench

@@ -1,11 +1,11 @@
 package io.github.lager.bench;
 
 import com.google.gson.JsonObject;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.ModelConfig;
-import io.github.lager.hf.SafetensorsFile;
-import io.github.lager.hf.SafetensorsWriter;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.architecture.TensorLayout;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

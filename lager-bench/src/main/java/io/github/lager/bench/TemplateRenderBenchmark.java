@@ -1,13 +1,13 @@
 package io.github.lager.bench;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
-import io.github.lager.hf.JinjaChatTemplate;
-import io.github.lager.hf.JinjaPromptTemplate;
-import com.google.gson.JsonParser;
+import io.github.lager.hf.template.JinjaChatTemplate;
+import io.github.lager.hf.template.JinjaPromptTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.template.JinjaPromptTemplate;
 import picocli.CommandLine.Option;
 
 /**

@@ -2,9 +2,9 @@ package io.github.lager.cli;
 
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
-import io.github.lager.core.pipeline.SampleEncoder;
+import io.github.lager.core.pipeline.PromptBuilder;
 import io.github.lager.hf.JudgeOptions;
-import io.github.lager.hf.JudgePrompts;
+import io.github.lager.hf.JudgePromptBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ final class RenderCommand implements Callable<Integer> {
     JudgeSamplesJsonl.Contents input = JudgeSamplesJsonl.read(data, false, prompts.fieldBased());
     input.problems().forEach(p -> err.println("skipped " + p));
     List<String> problems = new ArrayList<>();
-    try (JudgePrompts judge = JudgePrompts.open(model, options)) {
+    try (JudgePromptBuilder judge = JudgePromptBuilder.open(model, options)) {
       out.printf("labels %s, %s, %s condition%s%n", judge.scale().describe(),
           options.template().map(t -> "template " + t.name()).orElse("rendered prompts"),
           options.pipeline().condition().name().toLowerCase(java.util.Locale.ROOT),
@@ -69,7 +69,7 @@ final class RenderCommand implements Callable<Integer> {
         if (limit != null && shown == limit) {
           break;
         }
-        SampleEncoder.Encoded e;
+        PromptBuilder.Prompts e;
         try {
           e = judge.encode(s);
         } catch (RuntimeException ex) {
@@ -79,7 +79,7 @@ final class RenderCommand implements Callable<Integer> {
         }
         shown++;
         for (int o = 0; o < e.orders().size(); o++) {
-          SampleEncoder.Prompt p = e.orders().get(o);
+          PromptBuilder.Prompt p = e.orders().get(o);
           out.printf("=== idx %d%s: %d tokens ===%n", s.idx(), e.orders().size() == 1 ? ""
               : o == 0 ? ", order (A, B)" : ", order (B, A), swapped", p.ids().length);
           out.println(p.chatText());

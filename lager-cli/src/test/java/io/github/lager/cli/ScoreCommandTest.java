@@ -68,18 +68,18 @@ class ScoreCommandTest {
   void aScoreRunParsesTheModelOnce(@TempDir Path dir) throws IOException {
     Path out = dir.resolve("results.json");
     Path prompts = promptsFile(dir, "tiny-llama");
-    int configReads = io.github.lager.hf.ModelConfig.readCount();
-    int checkpointOpens = io.github.lager.hf.Checkpoint.openCount();
+    int configReads = io.github.lager.hf.architecture.ModelConfig.readCount();
+    int checkpointOpens = io.github.lager.hf.checkpoint.Checkpoint.openCount();
     var r = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
         "--data", prompts.toString(), "--out", out.toString(), "--quiet");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads).isEqualTo(1);
-    assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens).isEqualTo(1);
+    assertThat(io.github.lager.hf.architecture.ModelConfig.readCount() - configReads).isEqualTo(1);
+    assertThat(io.github.lager.hf.checkpoint.Checkpoint.openCount() - checkpointOpens).isEqualTo(1);
     var again = EvaluateCommandTest.lager("score", "--model", fixture("tiny-llama").toString(),
         "--data", prompts.toString(), "--out", out.toString(), "--resume", "--quiet");
     assertThat(again.out()).contains("is already complete");
-    assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads).isEqualTo(2);
-    assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens).isEqualTo(2);
+    assertThat(io.github.lager.hf.architecture.ModelConfig.readCount() - configReads).isEqualTo(2);
+    assertThat(io.github.lager.hf.checkpoint.Checkpoint.openCount() - checkpointOpens).isEqualTo(2);
   }
 
   @ParameterizedTest

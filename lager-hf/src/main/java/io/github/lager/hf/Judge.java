@@ -12,8 +12,11 @@ import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionRule;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.backend.Backends;
 import io.github.lager.hf.backend.HiddenStateProviderFactory;
+import io.github.lager.hf.model.HfTokenizer;
+import io.github.lager.hf.model.ModelDirectory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -121,8 +124,8 @@ public final class Judge implements AutoCloseable {
   }
 
   /** The prompts of {@code options}, with the layer weights checked against them. */
-  private static JudgePrompts prompts(ModelDirectory model, JudgeOptions options) {
-    JudgePrompts prompts = JudgePrompts.of(model, options);
+  private static JudgePromptBuilder prompts(ModelDirectory model, JudgeOptions options) {
+    JudgePromptBuilder prompts = JudgePromptBuilder.of(model, options);
     ScoreScale scale = prompts.scale();
     options.weights().ifPresent(w -> {
       w.checkCompatible(model.config().numHiddenLayers() + 1, "the layer weights");
@@ -135,7 +138,7 @@ public final class Judge implements AutoCloseable {
   private static Judge bind(ModelDirectory model, JudgeOptions options, String backend,
       HiddenStateProvider provider, Loaded loaded, boolean owner) {
     ModelConfig config = model.config();
-    JudgePrompts prompts = prompts(model, options);
+    JudgePromptBuilder prompts = prompts(model, options);
     ScoreScale scale = prompts.scale();
     ScoreHead head = loaded.heads.computeIfAbsent(
         java.util.Arrays.stream(scale.tokenIds()).boxed().toList(), ids -> model.scoreHead(scale));

@@ -7,6 +7,7 @@ import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.template.JinjaPromptTemplate;
 import java.util.Objects;
 import java.util.Optional;
 

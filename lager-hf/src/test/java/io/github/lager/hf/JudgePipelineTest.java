@@ -15,16 +15,18 @@ import io.github.lager.core.math.HiddenStates;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
+import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.JudgePipeline;
 import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.core.pipeline.PositionLimit;
-import io.github.lager.core.pipeline.PromptEncoder;
 import io.github.lager.core.pipeline.PromptTemplate;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.model.ModelDirectory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,7 +45,7 @@ class JudgePipelineTest {
   static final String MODEL = "tiny-llama";
 
   /** Golden prompt -> ids; ids -> golden output. */
-  static class Replay implements HiddenStateProvider, PromptEncoder {
+  static class Replay implements HiddenStateProvider, ChatTokenizer {
     final Map<String, int[]> idsByPrompt = new HashMap<>();
     final Map<String, ScorePositionOutput> byIds = new HashMap<>();
     final List<Integer> batchSizes = new ArrayList<>();

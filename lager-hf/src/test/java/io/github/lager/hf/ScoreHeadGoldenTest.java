@@ -11,6 +11,7 @@ import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.Projection;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
+import io.github.lager.hf.model.ModelDirectory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -20,6 +20,8 @@ import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.core.spi.ScorePositionRule;
+import io.github.lager.hf.model.HfTokenizer;
+import io.github.lager.hf.template.JinjaPromptTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +113,8 @@ class ScriptedJudgeTest {
   void theAnchorReadsTheScoreAfterScoreNotTheDigitsOfTheFeedback() {
     JudgeOptions options = JudgeOptions.builder().template(JinjaPromptTemplate.builtIn("absolute"))
         .condition(Condition.REASONING).anchor("Score:").build();
-    try (JudgePrompts prompts = JudgePrompts.open(TestData.fixture("tiny-qwen2"), options)) {
+    try (JudgePromptBuilder prompts =
+        JudgePromptBuilder.open(TestData.fixture("tiny-qwen2"), options)) {
       HfTokenizer tok = prompts.model().tokenizer();
       int[] feedback = tok.encode("Feedback: 2 of the 3 steps are right.\nScore: 4\n(1 error)",
           false);
@@ -160,7 +163,8 @@ class ScriptedJudgeTest {
     ScoreScale mtBench = ScoreScale.parse("A,B,C", "0,2,1");
     JudgeOptions options = JudgeOptions.builder().template(JinjaPromptTemplate.builtIn("pairwise"))
         .labels(mtBench).pairwise(true).batchSize(2).build();
-    try (JudgePrompts prompts = JudgePrompts.open(TestData.fixture("tiny-qwen2"), options)) {
+    try (JudgePromptBuilder prompts =
+        JudgePromptBuilder.open(TestData.fixture("tiny-qwen2"), options)) {
       HfTokenizer tok = prompts.model().tokenizer();
       int a = tok.vocabId("A").getAsInt();
       int b = tok.vocabId("B").getAsInt();

@@ -10,9 +10,9 @@ import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
-import io.github.lager.hf.JudgeOptions;
-import io.github.lager.hf.JudgePrompts;
 import io.github.lager.hf.Judge;
+import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.JudgePromptBuilder;
 import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
 import java.util.List;
@@ -36,7 +36,7 @@ class FinalLabelMassTest {
     JudgeSample sample = new JudgeSample(0, LagerDecisionModelTest.INPUT + "\n\nScore 1-5:",
         Optional.empty(), Optional.empty());
     try (Judge judge = Judge.open(f.dir(), options);
-        JudgePrompts prompts = JudgePrompts.open(f.dir(), options)) {
+        JudgePromptBuilder prompts = JudgePromptBuilder.open(f.dir(), options)) {
       ScoredSample s = LagerDecisionModelTest.scoreAlone(judge, sample);
       assertThat(s.isValid()).isTrue();
       double mass = s.finalLabelMass().orElseThrow();

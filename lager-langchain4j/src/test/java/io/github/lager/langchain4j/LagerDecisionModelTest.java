@@ -20,10 +20,10 @@ import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.backend.ProviderOptions;
-import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.template.JinjaPromptTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,8 +151,8 @@ class LagerDecisionModelTest {
     DecisionRequest req = DecisionRequest.builder().input(INPUT)
         .question("quality", quality()).question("fluency", oneToThree)
         .question("grounded", YesNoQuestion.from("Is the answer grounded?")).build();
-    int checkpointOpens = io.github.lager.hf.Checkpoint.openCount();
-    int configReads = io.github.lager.hf.ModelConfig.readCount();
+    int checkpointOpens = io.github.lager.hf.checkpoint.Checkpoint.openCount();
+    int configReads = io.github.lager.hf.architecture.ModelConfig.readCount();
     DecisionResponse r;
     try (LagerDecisionModel fresh = LagerDecisionModel.builder()
         .modelDirectory(fixture("tiny-qwen2")).device(ProviderOptions.Device.CPU)
@@ -160,9 +160,9 @@ class LagerDecisionModelTest {
       r = fresh.decide(req);
       fresh.decide(req);
       // three label sets (1-5, 1-3, yes/no as "2"/"1"), two requests: the model opened once
-      assertThat(io.github.lager.hf.Checkpoint.openCount() - checkpointOpens)
+      assertThat(io.github.lager.hf.checkpoint.Checkpoint.openCount() - checkpointOpens)
           .as("checkpoint opens").isEqualTo(1);
-      assertThat(io.github.lager.hf.ModelConfig.readCount() - configReads)
+      assertThat(io.github.lager.hf.architecture.ModelConfig.readCount() - configReads)
           .as("config.json reads").isEqualTo(1);
     }
     assertThat(meta(r).answer("grounded").valid()).isTrue();

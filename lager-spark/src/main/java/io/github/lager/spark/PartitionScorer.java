@@ -23,13 +23,13 @@ import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.ScoringSummary;
-import io.github.lager.hf.DjlOffline;
-import io.github.lager.hf.JinjaPromptTemplate;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
-import io.github.lager.hf.JudgePrompts;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.JudgePromptBuilder;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.model.DjlOffline;
+import io.github.lager.hf.template.JinjaPromptTemplate;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
@@ -150,7 +150,7 @@ final class PartitionScorer implements Serializable {
     }
     JudgeOptions o = options(s, false);
     Path dir = Path.of(s.modelDir);
-    try (JudgePrompts prompts = JudgePrompts.open(dir, o)) {
+    try (JudgePromptBuilder prompts = JudgePromptBuilder.open(dir, o)) {
       ModelConfig config = prompts.model().config();
       ScoreScale scale = prompts.scale();
       o.weights().ifPresent(w -> {

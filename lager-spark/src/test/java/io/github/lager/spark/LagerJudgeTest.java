@@ -204,7 +204,7 @@ class LagerJudgeTest {
     }
     Map<Long, ScoredSample> ref = new HashMap<>();
     try (Judge judge = Judge.open(fixture("tiny-qwen2"), JudgeOptions.builder()
-        .template(io.github.lager.hf.JinjaPromptTemplate.builtIn("pairwise")).pairwise(true)
+        .template(io.github.lager.hf.template.JinjaPromptTemplate.builtIn("pairwise")).pairwise(true)
         .build())) {
       judge.score(samples, x -> ref.put(x.idx(), x));
     }

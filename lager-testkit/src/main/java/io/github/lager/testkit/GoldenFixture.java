@@ -7,7 +7,7 @@ import com.google.gson.JsonParser;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.model.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.github.lager.testkit;
 
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.model.ModelDirectory;
 import java.nio.file.Path;
 import java.util.function.BiFunction;
 

@@ -1,9 +1,9 @@
 package io.github.lager.backend.djl;
 
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.backend.HiddenStateProviderFactory;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.model.ModelDirectory;
 
 /** Registers the DJL backend ({@code djl}) with {@link io.github.lager.hf.backend.Backends}. */
 public final class DjlHiddenStateProviderFactory implements HiddenStateProviderFactory {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.SafetensorsFile;
-import io.github.lager.hf.SafetensorsWriter;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import io.github.lager.testkit.GoldenFixture;
 import io.github.lager.testkit.Providers;
 import java.nio.file.Files;

@@ -8,13 +8,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.math.HiddenStates;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
 import io.github.lager.core.spi.ScorePositionOutput;
-import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.architecture.Architectures;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.model.ModelDirectory;
 import io.github.lager.testkit.GoldenFixture;
 import io.github.lager.testkit.Providers;
 import java.io.IOException;
@@ -64,7 +64,7 @@ class EveryArchitectureTest {
     List<int[]> prompts = new ArrayList<>();
     GenerationOptions options;
     try (ModelDirectory m = ModelDirectory.open(llama)) {
-      PromptEncoder encoder = m.encoder(true);
+      ChatTokenizer encoder = m.encoder(true);
       for (String text : List.of("Rate this answer from 1 to 5: the sky is blue.",
           "Is 2 + 2 = 4? Give a score.", "A longer prompt, so that the window has many tokens"
               + " to leave out: one two three four five six seven eight nine ten.")) {

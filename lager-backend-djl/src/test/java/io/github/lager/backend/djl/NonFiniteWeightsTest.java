@@ -3,10 +3,10 @@ package io.github.lager.backend.djl;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.SafetensorsFile;
-import io.github.lager.hf.SafetensorsWriter;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import io.github.lager.testkit.GoldenFixture;
 import io.github.lager.testkit.Providers;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.lager.core.LagerException;
-import io.github.lager.hf.DjlOffline;
+import io.github.lager.hf.model.DjlOffline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package io.github.lager.backend.onnx;
 
 import io.github.lager.backend.onnx.GraphWriter.Attr;
+import io.github.lager.backend.onnx.proto.Onnx.ModelProto;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.ModelConfig;
-import io.github.lager.hf.SafetensorsFile;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.architecture.Slot;
 import io.github.lager.hf.architecture.TensorLayout;
-import io.github.lager.backend.onnx.proto.Onnx.ModelProto;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.lager.core.spi.GenerationOptions;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.architecture.ModelConfig;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.github.lager.backend.onnx;
 
 import io.github.lager.core.io.Sha256;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.backend.HiddenStateProviderFactory;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.model.ModelDirectory;
 import java.util.Map;
 
 /** Registers the ONNX Runtime backend ({@code onnx}) with {@link io.github.lager.hf.backend.Backends}. */

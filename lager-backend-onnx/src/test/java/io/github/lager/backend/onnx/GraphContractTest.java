@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OnnxJavaType;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.backend.ProviderOptions;
 import io.github.lager.testkit.GoldenFixture;
 import io.github.lager.testkit.Providers;

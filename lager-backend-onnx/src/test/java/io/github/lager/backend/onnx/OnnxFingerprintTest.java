@@ -3,8 +3,8 @@ package io.github.lager.backend.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lager.core.io.Sha256;
-import io.github.lager.hf.ModelDirectory;
 import io.github.lager.hf.backend.ProviderOptions;
+import io.github.lager.hf.model.ModelDirectory;
 import io.github.lager.testkit.GoldenFixture;
 import java.nio.file.Path;
 import java.util.Map;

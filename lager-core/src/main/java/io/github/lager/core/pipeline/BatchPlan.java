@@ -21,13 +21,13 @@ import java.util.Set;
 public final class BatchPlan {
   /** One batch: its samples in order of prompt length (of the order (A, B) when pairwise). */
   public static final class Batch {
-    private final List<SampleEncoder.Encoded> prompts;
+    private final List<PromptBuilder.Prompts> prompts;
 
-    Batch(List<SampleEncoder.Encoded> prompts) {
+    Batch(List<PromptBuilder.Prompts> prompts) {
       this.prompts = List.copyOf(prompts);
     }
 
-    List<SampleEncoder.Encoded> prompts() {
+    List<PromptBuilder.Prompts> prompts() {
       return prompts;
     }
 
@@ -47,10 +47,10 @@ public final class BatchPlan {
   private final int unusable;
   private final List<String> problems;
 
-  BatchPlan(int samples, List<SampleEncoder.Encoded> runnable, int batchSize, int tooLong,
+  BatchPlan(int samples, List<PromptBuilder.Prompts> runnable, int batchSize, int tooLong,
       int unusable, List<String> problems) {
-    List<SampleEncoder.Encoded> sorted = new ArrayList<>(runnable);
-    sorted.sort(Comparator.<SampleEncoder.Encoded>comparingInt(e -> e.orders().get(0).length())
+    List<PromptBuilder.Prompts> sorted = new ArrayList<>(runnable);
+    sorted.sort(Comparator.<PromptBuilder.Prompts>comparingInt(e -> e.orders().get(0).length())
         .thenComparingLong(e -> e.sample().idx()));
     List<Batch> b = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i += batchSize) {

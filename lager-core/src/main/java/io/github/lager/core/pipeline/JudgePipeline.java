@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * The judge pipeline (docs/method.md section 1): each sample becomes its judge prompt (rendered
  * already, or from its fields by a {@link PromptTemplate}), which goes through the chat template
- * and the tokenizer ({@link PromptEncoder}); with pairwise judging the sample is also prompted
+ * and the tokenizer ({@link ChatTokenizer}); with pairwise judging the sample is also prompted
  * with its responses swapped; prompts over the maximum length are dropped and counted; the rest run through the backend ({@link HiddenStateProvider}) in the batches of a
  * {@link BatchPlan} (length-sorted over the whole input); the hidden states at the score position
  * are projected on the score head and every score is computed ({@link ScoredSample#fromLogits}).
@@ -48,7 +48,7 @@ public final class JudgePipeline {
     void accept(List<ScoredSample> batch);
   }
 
-  private final SampleEncoder encoder;
+  private final PromptBuilder encoder;
   private final HiddenStateProvider provider;
   private final ScoreHead head;
   private final GenerationOptions generation;
@@ -61,7 +61,7 @@ public final class JudgePipeline {
    * @param generation the label set with token ids, EOS and pad ids, the score-position rule; its
    *     maxNewTokens is replaced by the options'
    */
-  public JudgePipeline(PromptEncoder encoder, HiddenStateProvider provider, ScoreHead head,
+  public JudgePipeline(ChatTokenizer encoder, HiddenStateProvider provider, ScoreHead head,
       GenerationOptions generation, PipelineOptions options) {
     this(PromptTemplate.RENDERED, encoder, provider, head, generation, options);
   }
@@ -72,7 +72,7 @@ public final class JudgePipeline {
    * @param generation the label set with token ids, EOS and pad ids, the score-position rule; its
    *     maxNewTokens is replaced by the options'
    */
-  public JudgePipeline(PromptTemplate template, PromptEncoder encoder,
+  public JudgePipeline(PromptTemplate template, ChatTokenizer encoder,
       HiddenStateProvider provider, ScoreHead head, GenerationOptions generation,
       PipelineOptions options) {
     this(template, encoder, provider, head, generation, options, PositionLimit.NONE);
@@ -82,12 +82,12 @@ public final class JudgePipeline {
    * @param positionLimit the model's positions: a prompt whose tokens plus the new tokens exceed
    *     them is dropped per sample, with the reason ({@link #plan})
    */
-  public JudgePipeline(PromptTemplate template, PromptEncoder encoder,
+  public JudgePipeline(PromptTemplate template, ChatTokenizer encoder,
       HiddenStateProvider provider, ScoreHead head, GenerationOptions generation,
       PipelineOptions options, PositionLimit positionLimit) {
     this.positionLimit = Objects.requireNonNull(positionLimit, "positionLimit");
     this.options = Objects.requireNonNull(options, "options");
-    this.encoder = new SampleEncoder(template, encoder, options.condition(), options.pairwise());
+    this.encoder = new PromptBuilder(template, encoder, options.condition(), options.pairwise());
     this.provider = Objects.requireNonNull(provider, "provider");
     this.head = Objects.requireNonNull(head, "head");
     this.generation = generation.withMaxNewTokens(options.maxNewTokens());
@@ -116,11 +116,11 @@ public final class JudgePipeline {
     List<String> problems = new ArrayList<>();
     int tooLong = 0;
     int unusable = 0;
-    List<SampleEncoder.Encoded> runnable = new ArrayList<>();
+    List<PromptBuilder.Prompts> runnable = new ArrayList<>();
     for (JudgeSample s : samples) {
       try {
-        SampleEncoder.Encoded e = encoder.encode(s);
-        int longest = e.orders().stream().mapToInt(SampleEncoder.Prompt::length).max().orElse(0);
+        PromptBuilder.Prompts e = encoder.encode(s);
+        int longest = e.orders().stream().mapToInt(PromptBuilder.Prompt::length).max().orElse(0);
         if (longest > options.maxLength()) {
           tooLong++;
           problems.add("idx " + s.idx() + ": " + longest + " tokens after the chat template"
@@ -169,7 +169,7 @@ public final class JudgePipeline {
     long paddedTokens = 0;
     int done = 0;
     for (BatchPlan.Batch batch : todo) {
-      List<SampleEncoder.Encoded> prompts = batch.prompts();
+      List<PromptBuilder.Prompts> prompts = batch.prompts();
       int orders = prompts.get(0).orders().size();
       List<List<ScorePositionOutput>> outs = new ArrayList<>();
       try {
@@ -187,7 +187,7 @@ public final class JudgePipeline {
         if (options.failFast()) {
           throw e;
         }
-        for (SampleEncoder.Encoded enc : prompts) {
+        for (PromptBuilder.Prompts enc : prompts) {
           failed++;
           problems.add("idx " + enc.sample().idx() + ": the backend failed: " + e.getMessage());
         }
@@ -197,7 +197,7 @@ public final class JudgePipeline {
       }
       List<ScoredSample> results = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) {
-        SampleEncoder.Encoded enc = prompts.get(i);
+        PromptBuilder.Prompts enc = prompts.get(i);
         try {
           ScoredSample first = score(enc.sample(), enc.orders().get(0), outs.get(0).get(i));
           results.add(orders == 1 ? first : first.withSwapped(
@@ -229,7 +229,7 @@ public final class JudgePipeline {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private ScoredSample score(JudgeSample s, SampleEncoder.Prompt prompt,
+  private ScoredSample score(JudgeSample s, PromptBuilder.Prompt prompt,
       ScorePositionOutput out) {
     if (out instanceof ScorePositionOutput.Found found) {
       LayerLogits z;

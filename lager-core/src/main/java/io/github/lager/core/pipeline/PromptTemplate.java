@@ -5,7 +5,7 @@ import io.github.lager.core.io.JudgeSample;
 
 /**
  * Turns a sample into its judge prompt: the text of the user message, before the chat template
- * ({@link PromptEncoder}). {@link #RENDERED} takes the prompt the sample already holds, as the
+ * ({@link ChatTokenizer}). {@link #RENDERED} takes the prompt the sample already holds, as the
  * reference does; lager-hf renders fields through a Jinja template.
  */
 public interface PromptTemplate {

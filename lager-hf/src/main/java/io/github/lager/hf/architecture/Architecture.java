@@ -1,10 +1,9 @@
 package io.github.lager.hf.architecture;
 
-import io.github.lager.hf.ModelConfig.Activation;
-import io.github.lager.hf.ModelConfig.Features;
-import io.github.lager.hf.ModelConfig.NormForm;
-import io.github.lager.hf.ModelConfig.Rope;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.architecture.ModelConfig.Activation;
+import io.github.lager.hf.architecture.ModelConfig.Features;
+import io.github.lager.hf.architecture.ModelConfig.NormForm;
+import io.github.lager.hf.architecture.ModelConfig.Rope;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,7 +1,6 @@
 package io.github.lager.hf.architecture;
 
 import com.google.gson.JsonObject;
-import io.github.lager.hf.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.github.lager.hf.architecture;
 
-import io.github.lager.hf.ModelConfig.Rope;
+import io.github.lager.hf.architecture.ModelConfig.Rope;
 import java.util.Optional;
 
 /**

@@ -1,8 +1,7 @@
 package io.github.lager.hf.architecture;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.checkpoint.Checkpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

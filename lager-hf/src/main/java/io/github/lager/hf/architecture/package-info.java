@@ -5,6 +5,7 @@
  * forward pass does differently, and what its checkpoint's tensors are called
  * ({@link io.github.lager.hf.architecture.TensorLayout}, by {@link
  * io.github.lager.hf.architecture.Slot}). {@link io.github.lager.hf.architecture.Architectures} is
- * the registry.
+ * the registry, and {@link io.github.lager.hf.architecture.ModelConfig} is a config.json as the
+ * family reads it. It reads only {@code hf.checkpoint} (a layout names a checkpoint's tensors).
  */
 package io.github.lager.hf.architecture;

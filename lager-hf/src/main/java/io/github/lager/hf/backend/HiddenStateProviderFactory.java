@@ -1,7 +1,7 @@
 package io.github.lager.hf.backend;
 
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.model.ModelDirectory;
 
 /**
  * A backend's cheap entry point, found by {@link java.util.ServiceLoader} (list the class in

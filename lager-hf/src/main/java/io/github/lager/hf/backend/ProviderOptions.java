@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * How a backend runs a judge model (the model itself is handed over parsed, as a {@link
- * io.github.lager.hf.ModelDirectory}).
+ * io.github.lager.hf.model.ModelDirectory}).
  *
  * @param device where to run
  * @param dtype the compute dtype ({@code float32}, {@code float16}, {@code bfloat16}, lower case);

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.TestData;
-import io.github.lager.hf.Checkpoint;
-import io.github.lager.hf.ModelConfig;
+import io.github.lager.hf.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

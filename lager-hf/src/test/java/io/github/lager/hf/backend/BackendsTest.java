@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lager.core.LagerException;
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.model.ModelDirectory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.github.lager.hf.backend;
 
 import io.github.lager.core.spi.HiddenStateProvider;
-import io.github.lager.hf.ModelDirectory;
+import io.github.lager.hf.model.ModelDirectory;
 
 /** Two factories registered through META-INF/services, to test discovery and ranking. */
 public final class TestFactories {

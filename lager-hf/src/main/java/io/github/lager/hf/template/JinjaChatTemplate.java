@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.template;
 
 import io.github.lager.core.InvalidInputException;
 import java.util.ArrayList;

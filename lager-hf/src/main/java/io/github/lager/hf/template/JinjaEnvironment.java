@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;

@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.checkpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

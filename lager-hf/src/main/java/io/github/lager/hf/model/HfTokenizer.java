@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.model;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;

@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.checkpoint;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.checkpoint;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.model;
 
 /**
  * DJL's offline mode, set before any DJL class loads natives, so that nothing is

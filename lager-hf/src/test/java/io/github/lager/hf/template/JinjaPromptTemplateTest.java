@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,8 +11,10 @@ import io.github.lager.core.TestData;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
+import io.github.lager.core.pipeline.PromptBuilder;
 import io.github.lager.core.pipeline.PromptTemplate;
-import io.github.lager.core.pipeline.SampleEncoder;
+import io.github.lager.hf.JudgeOptions;
+import io.github.lager.hf.JudgePromptBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -113,11 +115,11 @@ class JinjaPromptTemplateTest {
       JudgeOptions options = JudgeOptions.builder()
           .template(JinjaPromptTemplate.builtIn(c.get("template_name").getAsString()))
           .labels(labels(c)).pairwise(pairwise).build();
-      try (JudgePrompts prompts = JudgePrompts.open(TestData.fixture(c.get("model").getAsString()),
-          options)) {
-        SampleEncoder.Encoded encoded = prompts.encode(sample(c.getAsJsonObject("fields")));
+      try (JudgePromptBuilder prompts =
+          JudgePromptBuilder.open(TestData.fixture(c.get("model").getAsString()), options)) {
+        PromptBuilder.Prompts encoded = prompts.encode(sample(c.getAsJsonObject("fields")));
         assertThat(encoded.orders()).hasSize(pairwise ? 2 : 1);
-        SampleEncoder.Prompt p = encoded.orders().get(c.get("order").getAsString().equals("ab")
+        PromptBuilder.Prompt p = encoded.orders().get(c.get("order").getAsString().equals("ab")
             ? 0 : 1);
         assertThat(p.chatText()).isEqualTo(c.get("final").getAsString());
         assertThat(prompts.model().tokenizer().decode(p.ids(), false))

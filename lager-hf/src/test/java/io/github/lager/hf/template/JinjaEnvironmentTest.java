@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

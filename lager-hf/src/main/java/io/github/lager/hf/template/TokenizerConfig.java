@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.template;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,12 +1,9 @@
-package io.github.lager.hf;
+package io.github.lager.hf.architecture;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.hf.architecture.Architecture;
-import io.github.lager.hf.architecture.Architectures;
-import io.github.lager.hf.architecture.ConfigJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

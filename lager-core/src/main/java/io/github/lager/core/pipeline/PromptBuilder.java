@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A sample's judge prompts ready to run: its prompt from the {@link PromptTemplate}, the chat
- * template and the tokenizer ({@link PromptEncoder}); with pairwise judging also the prompt of the
+ * Builds a sample's judge prompts ready to run, from what it holds: a {@link PromptTemplate} (the
+ * sample's prompt text), a {@link ChatTokenizer} (the model's chat template and tokenizer), the
+ * {@link Condition} and whether to judge pairwise, in which case it also builds the prompt of the
  * swapped sample ({@link JudgeSample#swapped()}: the responses in the order (B, A)). What
- * {@code lager render} prints and what the pipeline runs are made here, one way.
+ * {@code lager render} prints and what the pipeline runs are built here, one way.
  */
-public final class SampleEncoder {
+public final class PromptBuilder {
   /** One order's prompt: the template's text, the chat-templated text and its token ids. */
   public record Prompt(String prompt, String chatText, int[] ids) {
     public Prompt {
@@ -30,26 +31,26 @@ public final class SampleEncoder {
     }
   }
 
-  /** The order (A, B), and the order (B, A) when judging in both orders. */
-  public record Encoded(JudgeSample sample, List<Prompt> orders) {
-    public Encoded {
+  /** A sample's prompts: the order (A, B), and the order (B, A) when judging in both orders. */
+  public record Prompts(JudgeSample sample, List<Prompt> orders) {
+    public Prompts {
       Objects.requireNonNull(sample, "sample");
       orders = List.copyOf(orders);
     }
   }
 
   private final PromptTemplate template;
-  private final PromptEncoder encoder;
+  private final ChatTokenizer chatTokenizer;
   private final Condition condition;
   private final boolean pairwise;
 
   /**
    * @param pairwise judge each sample in both orders
    */
-  public SampleEncoder(PromptTemplate template, PromptEncoder encoder, Condition condition,
+  public PromptBuilder(PromptTemplate template, ChatTokenizer chatTokenizer, Condition condition,
       boolean pairwise) {
     this.template = Objects.requireNonNull(template, "template");
-    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.chatTokenizer = Objects.requireNonNull(chatTokenizer, "chatTokenizer");
     this.condition = Objects.requireNonNull(condition, "condition");
     this.pairwise = pairwise;
   }
@@ -58,19 +59,19 @@ public final class SampleEncoder {
     return pairwise;
   }
 
-  /** Renders, templates and tokenizes {@code sample} (both orders when pairwise). */
-  public Encoded encode(JudgeSample sample) {
+  /** {@code sample}'s prompts, rendered, chat-templated and tokenized (both orders if pairwise). */
+  public Prompts encode(JudgeSample sample) {
     List<Prompt> orders = new ArrayList<>();
     orders.add(prompt(sample));
     if (pairwise) {
       orders.add(prompt(sample.swapped()));
     }
-    return new Encoded(sample, orders);
+    return new Prompts(sample, orders);
   }
 
   private Prompt prompt(JudgeSample sample) {
     String prompt = template.render(sample, condition);
-    String chat = encoder.render(prompt);
-    return new Prompt(prompt, chat, encoder.tokenize(chat));
+    String chat = chatTokenizer.render(prompt);
+    return new Prompt(prompt, chat, chatTokenizer.tokenize(chat));
   }
 }

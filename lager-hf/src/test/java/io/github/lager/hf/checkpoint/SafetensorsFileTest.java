@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

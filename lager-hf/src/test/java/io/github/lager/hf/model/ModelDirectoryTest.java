@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,11 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.TestData;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.core.pipeline.ChatTokenizer;
+import io.github.lager.hf.architecture.ModelConfig;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +40,7 @@ class ModelDirectoryTest {
   void encodesEveryGoldenPromptExactly(String model) throws IOException {
     JsonObject g = golden(model);
     try (ModelDirectory dir = ModelDirectory.open(fixture(model))) {
-      PromptEncoder enc = dir.encoder(true);
+      ChatTokenizer enc = dir.encoder(true);
       var batch = g.getAsJsonArray("batch1");
       var traces = g.getAsJsonArray("traces");
       for (int i = 0; i < traces.size(); i++) {

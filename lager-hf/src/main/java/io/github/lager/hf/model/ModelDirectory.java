@@ -1,4 +1,4 @@
-package io.github.lager.hf;
+package io.github.lager.hf.model;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -7,9 +7,14 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.Sha256;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreScale;
-import io.github.lager.core.pipeline.PromptEncoder;
+import io.github.lager.core.pipeline.ChatTokenizer;
+import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.architecture.Slot;
 import io.github.lager.hf.architecture.TensorLayout;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.template.JinjaChatTemplate;
+import io.github.lager.hf.template.TokenizerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -127,10 +132,10 @@ public final class ModelDirectory implements AutoCloseable {
    * its special tokens ({@code addSpecialTokens = true}: for Llama-3 a second
    * {@code <|begin_of_text|>} after the template's, as the reference does) or without them.
    */
-  public PromptEncoder encoder(boolean addSpecialTokens) {
+  public ChatTokenizer encoder(boolean addSpecialTokens) {
     JinjaChatTemplate template = JinjaChatTemplate.of(tokenizerConfig);
     HfTokenizer tok = tokenizer();
-    return new PromptEncoder() {
+    return new ChatTokenizer() {
       @Override
       public String render(String userPrompt) {
         return template.renderUserPrompt(userPrompt);
