@@ -195,6 +195,16 @@ class BadInputTest {
     for (int i = 0; i < 5; i++) {
       lines.add(samples.get(i));
     }
+    // as an older lager left it: no line with the device and dtype its backend resolved
+    Files.write(partial, lines);
+    byte[] older = Files.readAllBytes(partial);
+    assertOneLineError(score(data, out, "--batch-size", "2", "--resume"), 1, "lager score: bad"
+        + " input: " + partial + " has no line recording the device and dtype of its scores (an"
+        + " older lager wrote it), so this run cannot be checked against it; pass --overwrite to"
+        + " start over");
+    assertThat(Files.readAllBytes(partial)).isEqualTo(older);
+
+    lines.add(1, "{\"lager_resolved\":" + side.get("resolved") + "}");
     Files.write(partial, lines);
     Files.writeString(partial, samples.get(5).substring(0, 30),
         java.nio.file.StandardOpenOption.APPEND);

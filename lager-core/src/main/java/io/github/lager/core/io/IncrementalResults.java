@@ -257,8 +257,9 @@ public final class IncrementalResults implements Closeable {
    * cannot hold. A new run writes them as the partial file's second line, before any sample, and
    * the finished run's manifest beside {@code OUT} carries them; a resumed run must have resolved
    * the same, or it is refused naming the first difference (scores computed on another device or
-   * in another dtype differ in their last digits and must not be mixed in one file). A partial
-   * file from before this line existed is continued unchecked.
+   * in another dtype differ in their last digits and must not be mixed in one file). A caller that
+   * records them calls {@link #requireEarlierResolved} first, before the model loads, so a partial
+   * file from before this line existed is refused rather than continued unchecked.
    */
   public synchronized void recordResolved(Map<String, String> settings) {
     Objects.requireNonNull(settings, "settings");
@@ -284,6 +285,20 @@ public final class IncrementalResults implements Closeable {
       } catch (IOException e) {
         throw FileErrors.writing(partial, e);
       }
+    }
+  }
+
+  /**
+   * Refuses a resumed partial file that holds samples but no resolved settings' line (an older
+   * lager wrote it): the device and dtype its scores were computed with are unknown, so they cannot
+   * be checked against this run's. Call it before the model loads, when the run will {@link
+   * #recordResolved record} what its backend resolved.
+   */
+  public synchronized void requireEarlierResolved() {
+    if (!lines.isEmpty() && earlierResolved == null) {
+      throw new InvalidInputException(partial + " has no line recording the device and dtype of"
+          + " its scores (an older lager wrote it), so this run cannot be checked against it; pass"
+          + " --overwrite to start over");
     }
   }
 

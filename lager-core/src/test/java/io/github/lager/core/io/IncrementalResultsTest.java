@@ -126,6 +126,30 @@ class IncrementalResultsTest {
   }
 
   @Test
+  void aPartialFileWithoutTheResolvedLineIsRefusedBeforeTheModelLoads(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("results.json");
+    Path partial = IncrementalResults.partialOf(out);
+    IncrementalResults older = open(out, Mode.NEW); // as an older lager wrote it: no resolved line
+    older.writeBatch(List.of(sample(1), sample(2)), NO_EXTRA);
+    older.close();
+    byte[] kept = Files.readAllBytes(partial);
+
+    try (IncrementalResults resumed = open(out, Mode.RESUME)) {
+      assertThat(resumed.onDisk()).containsExactlyInAnyOrder(1L, 2L);
+      assertThatThrownBy(resumed::requireEarlierResolved).isInstanceOf(InvalidInputException.class)
+          .hasMessage(partial + " has no line recording the device and dtype of its scores (an"
+              + " older lager wrote it), so this run cannot be checked against it; pass"
+              + " --overwrite to start over");
+    }
+    assertThat(Files.readAllBytes(partial)).isEqualTo(kept);
+
+    try (IncrementalResults fresh = open(out, Mode.OVERWRITE)) {
+      fresh.requireEarlierResolved(); // nothing earlier: nothing to check
+    }
+  }
+
+  @Test
   void theRestOfATornBatchIsDropped(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("results.json");
     IncrementalResults r = open(out, Mode.NEW);

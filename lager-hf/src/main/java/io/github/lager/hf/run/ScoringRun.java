@@ -168,8 +168,12 @@ public final class ScoringRun {
           return new Result(List.of(), Map.of(), null, weights, input.problems(), true,
               results.completeSamples(), out);
         }
+        results.requireEarlierResolved();
       }
     } catch (RuntimeException | Error e) {
+      if (results != null) {
+        results.close(); // releases the lock; the partial file is left as it was
+      }
       model.close();
       throw e;
     }
