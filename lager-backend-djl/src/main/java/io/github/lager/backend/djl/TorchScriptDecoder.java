@@ -10,10 +10,10 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
 import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.FiniteWeights;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,25 +122,27 @@ final class TorchScriptDecoder implements AutoCloseable {
   }
 
   /**
-   * Converts raw tensors on the device with {@code method}; the raw ones are closed. First, on
-   * the device too, every value must be finite ({@code first_nonfinite}): a NaN or an infinity in
-   * a weight would make every sample's hidden states NaN, reported as "no score token".
+   * Converts raw tensors on the device with {@code method}; the raw ones are closed. The same call
+   * checks that every value is finite (before converting, on the tensors as they came, while they
+   * are on the device anyway): a NaN or an infinity in a weight would make every sample's hidden
+   * states NaN, reported as "no score token"; it is refused naming the tensor.
    */
   private static IValue prepare(PtSymbolBlock module, String method, DecoderWeights.Raw raw,
       String architecture, Checkpoint ckpt) {
     try (raw;
         IValue list = IValue.listFrom(raw.tensors.stream().map(PtNDArray.class::cast)
             .toArray(PtNDArray[]::new));
-        IValue bits = IValue.listFrom(raw.bf16Bits())) {
-      try (IValue bad = IValueUtils.runMethod(module, "first_nonfinite", list, bits)) {
+        IValue bits = IValue.listFrom(raw.bf16Bits());
+        IValue result = IValueUtils.runMethod(module, method, list, bits)) {
+      IValue[] out = result.toIValueTuple();
+      try (IValue bad = out[1]) {
         long i = bad.toLong();
         if (i >= 0) {
-          throw new InvalidInputException(ckpt.dir() + ": tensor " + raw.names.get((int) i)
-              + " holds NaN or infinite values; the checkpoint is damaged (or overflowed when it"
-              + " was saved in float16), and no score computed from it would mean anything");
+          out[0].close();
+          throw FiniteWeights.refusal(ckpt.dir(), raw.names.get((int) i));
         }
       }
-      return IValueUtils.runMethod(module, method, list, bits);
+      return out[0];
     } catch (EngineException e) {
       throw failure(architecture, method, e);
     }

@@ -3,8 +3,8 @@
 # what Hugging Face transformers computes for the model families of lager-hf's architecture
 # package, one call per decoding step for the whole layer stack:
 #   prepare_globals, prepare_layer, extend  convert the checkpoint tensors once, a layer at a time
-#            (dtype; fused q/k/v and gate/up projections);
-#   first_nonfinite  finds a tensor holding NaN or Inf, on the device, before it is converted;
+#            (dtype; fused q/k/v and gate/up projections), refusing in the same call a tensor
+#            holding NaN or Inf (its index comes back with the converted list);
 #   prefill  runs the right-padded prompts, fills the preallocated KV cache and returns, at each
 #            row's last prompt token, the L+1 hidden states and the greedy next token;
 #   decode   runs one new token per row against the cache (written in place);
@@ -56,19 +56,26 @@ class Decoder(Module):
       src.append(t)
     return src
 
-  def first_nonfinite(self, raw: List[Tensor], bf16_bits: List[bool]) -> int:
-    # the index of the first tensor holding a NaN or an infinity, -1 when every value is finite;
-    # run on the device where the raw tensors already are, before prepare_* converts them
-    src = self.source(raw, bf16_bits)
+  def nonfinite(self, src: List[Tensor]) -> int:
+    # the index of the first tensor holding a NaN or an infinity, -1 when every value is finite.
+    # Called by prepare_* on the tensors they convert, in the same call, so no separate pass or
+    # call over the weights. The source is tested, not the converted weight: widening (bfloat16 or
+    # float16 to float32) keeps a non-finite value non-finite, so it would find the same, but
+    # narrowing (float32 to float16) turns a large finite value into an infinity, the compute
+    # dtype's overflow and not a damaged checkpoint, which the refusal's message names
     for i in range(len(src)):
       t = src[i]
       if t.numel() > 0 and not bool(torch.isfinite(t).all()):
         return i
     return -1
 
-  def prepare_globals(self, raw: List[Tensor], bf16_bits: List[bool]) -> List[Tensor]:
+  def prepare_globals(self, raw: List[Tensor], bf16_bits: List[bool]) -> Tuple[List[Tensor], int]:
+    # the converted tensors, or an empty list and the index of the tensor holding NaN or Inf
     src = self.source(raw, bf16_bits)
     out = annotate(List[Tensor], [])
+    bad = self.nonfinite(src)
+    if bad >= 0:
+      return (out, bad)
     embed = self.weight(src[0])
     out.append(embed)
     out.append(self.norm_weight(src[1]))
@@ -78,11 +85,15 @@ class Decoder(Module):
       out.append(self.weight(src[2]))
     out.append(src[3].float().clone())
     out.append(src[4].float().clone())
-    return out
+    return (out, -1)
 
-  def prepare_layer(self, raw: List[Tensor], bf16_bits: List[bool]) -> List[Tensor]:
+  def prepare_layer(self, raw: List[Tensor], bf16_bits: List[bool]) -> Tuple[List[Tensor], int]:
+    # as prepare_globals
     src = self.source(raw, bf16_bits)
     out = annotate(List[Tensor], [])
+    bad = self.nonfinite(src)
+    if bad >= 0:
+      return (out, bad)
     out.append(self.norm_weight(src[0]))
     out.append(self.fused(src[1], src[2], src[3]))
     out.append(self.fused(src[4], src[5], src[6]))
@@ -97,7 +108,7 @@ class Decoder(Module):
     out.append(self.weight(src[17]))
     out.append(self.norm_weight(src[18]))
     out.append(self.norm_weight(src[19]))
-    return out
+    return (out, -1)
 
   def extend(self, a: List[Tensor], b: List[Tensor]) -> List[Tensor]:
     out = annotate(List[Tensor], [])

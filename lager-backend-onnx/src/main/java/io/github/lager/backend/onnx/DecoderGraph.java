@@ -7,6 +7,7 @@ import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.architecture.Slot;
 import io.github.lager.hf.architecture.TensorLayout;
 import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.FiniteWeights;
 import io.github.lager.hf.checkpoint.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ import java.util.Optional;
  * <p>Weights are initializers whose data stays in the checkpoint's safetensors files (ONNX
  * external data at their byte offsets, relative to the model directory): float32 tensors are
  * used where they lie; float16 and bfloat16 ones go through a Cast to float32 that ONNX Runtime
- * folds once when the session loads. Linear layers are {@code Gemm} with {@code transB=1} on the
+ * folds once when the session loads. Every weight is checked finite while the graph is built (one scan of
+ * its bytes, {@link FiniteWeights#check}): a NaN or an infinity is refused naming the tensor. Linear layers are {@code Gemm} with {@code transB=1} on the
  * checkpoint's {@code [out, in]} matrices, so no weight is transposed.
  */
 final class DecoderGraph {
@@ -634,6 +636,11 @@ final class DecoderGraph {
     // the initializer keeps the checkpoint's name; a tied head reuses the embedding's
     // (in the main graph: a Loop's body reads it from the outer scope)
     return weights.computeIfAbsent(name, n -> {
+      if (FiniteWeights.enabled()) {
+        // ONNX Runtime reads (and casts) the weights itself, out of reach: one scan of the
+        // checkpoint's bytes here, the only read of them on the Java side
+        FiniteWeights.check(ckpt, n);
+      }
       w.external(n, type, t.shape(), location, where.offset(), where.length());
       return type == ct ? n : w.op("Cast", n, Attr.i("to", ct));
     });
