@@ -91,6 +91,12 @@ public final class PipelineBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7")
   long seed;
 
+  @Option(names = "--load-only", paramLabel = "N", defaultValue = "0",
+      description = "Only open the judge N times in this process, back to back, and print each"
+          + " load's seconds (model files read, weights checked and converted, graph or decoder"
+          + " ready); no scoring.")
+  int loadOnly;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new PipelineBench()).execute(args));
   }
@@ -111,6 +117,25 @@ public final class PipelineBench implements Callable<Integer> {
     }
     JudgeOptions options = JudgeOptions.builder().backend(backend).device(device).dtype(dtype)
         .batchSize(batchSize).maxNewTokens(maxNewTokens).maxLength(1 << 20).build();
+    if (loadOnly > 0) {
+      try {
+        com.google.gson.JsonArray seconds = new com.google.gson.JsonArray();
+        for (int i = 0; i < loadOnly; i++) {
+          long t = System.nanoTime();
+          try (Judge judge = Judge.open(dir, options)) {
+            seconds.add((System.nanoTime() - t) / 1e9);
+          }
+        }
+        JsonObject out = new JsonObject();
+        out.addProperty("model", model != null ? model.toString() : "synthetic " + shape);
+        out.addProperty("backend", backend);
+        out.add("load_seconds", seconds);
+        System.out.println(out);
+        return 0;
+      } finally {
+        delete(tmp);
+      }
+    }
     try (Judge judge = Judge.open(dir, options)) {
       ModelConfig cfg = judge.config();
       ChatTokenizer encoder = judge.model().encoder(true);
@@ -170,13 +195,17 @@ public final class PipelineBench implements Callable<Integer> {
       }
       System.out.println(out);
     } finally {
-      if (tmp != null) {
-        try (var walk = Files.walk(tmp)) {
-          walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      delete(tmp);
     }
     return 0;
+  }
+
+  private static void delete(Path tmp) throws java.io.IOException {
+    if (tmp != null) {
+      try (var walk = Files.walk(tmp)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   /**

@@ -49,16 +49,18 @@ final class SyntheticCheckpoint {
 
   /**
    * Writes a synthetic checkpoint to a directory, for benchmarks run outside this harness
-   * (lager-spark/scale-bench): {@code SyntheticCheckpoint SHAPE DIR}, float32, seed 7.
+   * (lager-spark/scale-bench): {@code SyntheticCheckpoint SHAPE DIR [VOCAB]}, float32, seed 7,
+   * a vocabulary of 1536 (the fixture tokenizer's) unless given.
    */
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: SyntheticCheckpoint SHAPE DIR (SHAPE: qwen2.5-0.5b, llama-3.1-8b,"
-          + " tiny)");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: SyntheticCheckpoint SHAPE DIR [VOCAB] (SHAPE: qwen2.5-0.5b,"
+          + " llama-3.1-8b, tiny)");
       System.exit(2);
     }
     Path root = Path.of(System.getProperty("lager.project.root", "."));
-    write(Path.of(args[1]), Shape.named(args[0], 1536), root.resolve("fixtures/tiny-qwen2"), false,
+    int vocab = args.length == 3 ? Integer.parseInt(args[2]) : 1536;
+    write(Path.of(args[1]), Shape.named(args[0], vocab), root.resolve("fixtures/tiny-qwen2"), false,
         7);
   }
 
