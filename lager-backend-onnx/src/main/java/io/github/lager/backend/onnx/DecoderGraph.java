@@ -45,9 +45,10 @@ import java.util.Optional;
  * <p>Weights are initializers whose data stays in the checkpoint's safetensors files (ONNX
  * external data at their byte offsets, relative to the model directory): float32 tensors are
  * used where they lie; float16 and bfloat16 ones go through a Cast to float32 that ONNX Runtime
- * folds once when the session loads. Every weight is checked finite while the graph is built (one scan of
- * its bytes, {@link FiniteWeights#check}): a NaN or an infinity is refused naming the tensor. Linear layers are {@code Gemm} with {@code transB=1} on the
- * checkpoint's {@code [out, in]} matrices, so no weight is transposed.
+ * folds once when the session loads. Linear layers are {@code Gemm} with {@code transB=1} on the
+ * checkpoint's {@code [out, in]} matrices, so no weight is transposed. Every weight is checked
+ * finite while the graph is built (one scan of its bytes, {@link FiniteWeights#check}): a NaN or
+ * an infinity is refused naming the tensor.
  */
 final class DecoderGraph {
   static final String INPUT_IDS = "input_ids";
