@@ -123,16 +123,19 @@ class ExamplesTest {
     Path whole = dir.resolve("whole.json");
     cli("score", "--model", model.toString(), "--data", prompts.toString(), "--out",
         whole.toString(), "--batch-size", "2", "--quiet");
-    // what a run killed after its first batches leaves: the manifest line, then whole lines
-    String manifest = JsonParser.parseString(Files.readString(
-        dir.resolve("whole.json.manifest.json"))).getAsJsonObject().get("lager_manifest")
-        .toString();
+    // what a run killed after its first batches leaves: the manifest line, the line of what the
+    // backend resolved (device, dtype), then whole lines
+    com.google.gson.JsonObject side = JsonParser.parseString(Files.readString(
+        dir.resolve("whole.json.manifest.json"))).getAsJsonObject();
+    String manifest = side.get("lager_manifest").toString();
+    String resolvedLine = "{\"" + io.github.lager.core.io.IncrementalResults.RESOLVED_KEY + "\":"
+        + side.get("resolved") + "}\n";
     String body = Files.readString(whole);
     List<String> lines = List.of(body.substring(2, body.length() - 3).split(",\n"));
     assertThat(lines).hasSize(8);
     Path resumed = dir.resolve("resumed.json");
     Files.writeString(dir.resolve("resumed.json.partial.jsonl"), "{\"lager_manifest\":"
-        + manifest + "}\n" + String.join("\n", lines.subList(0, 5)) + "\n");
+        + manifest + "}\n" + resolvedLine + String.join("\n", lines.subList(0, 5)) + "\n");
     String printed = captureStdout(() -> ScoreFileBatch2.main(
         new String[] {model.toString(), prompts.toString(), resumed.toString()}));
     assertThat(printed).contains("scored").doesNotContain("kept 0"); // whole batches were kept
