@@ -21,7 +21,8 @@ import java.nio.file.StandardOpenOption;
  * <p>The scan tests exponent bits only, on 64-bit words: a value is non-finite exactly when its
  * exponent field is all ones. Adding the lowest exponent bit to the magnitude bits carries into
  * the sign bit's place exactly then, so OR-ing those sums over a block and testing the sign bits
- * once is branch-free (and a loop the JIT vectorizes).
+ * once is branch-free: 12-14 GB/s on a buffer in memory here, as fast as a plain OR over the
+ * same words; about 0.1 s per GB of a checkpoint in the page cache (docs/benchmarks.md).
  */
 public final class FiniteWeights {
   /**
