@@ -7,6 +7,7 @@ import io.github.lager.core.io.FileErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,6 +67,10 @@ public final class LagerCli {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // an empty value (--out "", --template "") is a usage error naming its option, for every
+    // option: as a path it would be the current directory, as a name nothing
+    cli.registerConverter(Path.class, s -> Path.of(notEmpty(s)));
+    cli.registerConverter(String.class, LagerCli::notEmpty);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       report(e, commandLine.getCommandName(), debugRequested(parseResult), commandLine.getErr());
       return e instanceof BadOptionException ? EXIT_USAGE : EXIT_ERROR;
@@ -75,7 +80,8 @@ public final class LagerCli {
       CommandLine c = e.getCommandLine();
       String name = c.getCommandName();
       String prefix = name.equals("lager") ? "lager: " : "lager " + name + ": ";
-      c.getErr().println(prefix + "usage: " + e.getMessage() + " (lager"
+      String message = e.getMessage().replaceFirst("^Error: ", "");
+      c.getErr().println(prefix + "usage: " + message + " (lager"
           + (name.equals("lager") ? "" : " " + name) + " --help lists the options)");
       if (java.util.Arrays.asList(arguments).contains("--debug")) {
         e.printStackTrace(c.getErr());
@@ -93,6 +99,13 @@ public final class LagerCli {
       out.flush();
       err.flush();
     }
+  }
+
+  private static String notEmpty(String value) {
+    if (value.isEmpty()) {
+      throw new CommandLine.TypeConversionException("the value is empty");
+    }
+    return value;
   }
 
   /** One line naming what went wrong; the stack trace only with --debug. */

@@ -17,6 +17,13 @@ final class OptionChecks {
     }
   }
 
+  static void atMost(String option, long value, long max) {
+    if (value > max) {
+      throw new BadOptionException(option, option + " must be at most " + max + ", found "
+          + value);
+    }
+  }
+
   /** {@code value} in {@code [min, max]} (or {@code (min, max)} / {@code (min, max]}). */
   static void between(String option, double value, double min, boolean minIncluded, double max,
       boolean maxIncluded) {

@@ -10,6 +10,8 @@ final class TunerOptions {
           + " (CE + MAE, fixed --alpha). Default: ${DEFAULT-VALUE}.")
   TunerConfig.Variant variant;
 
+  static final int MAX_EPOCHS = 10_000;
+
   @Option(names = "--epochs", defaultValue = "1",
       description = "Epochs (default ${DEFAULT-VALUE}; the paper uses 2 for Qwen2.5).")
   int epochs;
@@ -44,7 +46,10 @@ final class TunerOptions {
 
   /** Fails naming the option when a value is out of its range. */
   void check() {
+    // the paper tunes for 1 or 2 epochs; the tuner keeps every step's loss, so a huge count
+    // would end in an out-of-memory error rather than a result
     OptionChecks.atLeast("--epochs", epochs, 1);
+    OptionChecks.atMost("--epochs", epochs, MAX_EPOCHS);
     OptionChecks.atLeast("--batch-size", batchSize, 1);
     if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
       throw OptionChecks.bad("--lr", "--lr must be a positive number, found " + learningRate);

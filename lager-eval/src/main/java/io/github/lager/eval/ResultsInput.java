@@ -2,6 +2,7 @@ package io.github.lager.eval;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.FileErrors;
+import io.github.lager.core.io.InputFile;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.SampleFields;
 import io.github.lager.core.io.ScoredSample;
@@ -9,7 +10,6 @@ import io.github.lager.core.io.Sha256;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,7 +27,7 @@ public record ResultsInput(String name, List<ScoredSample> samples, String sha25
     String text) {
   public static ResultsInput file(Path path) {
     try {
-      return of(path.toString(), Files.readAllBytes(path));
+      return of(path.toString(), InputFile.bytes(path));
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("results file not found: " + path, e);
     } catch (IOException e) {

@@ -5,6 +5,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.io.FileErrors;
+import io.github.lager.core.io.InputFile;
 import io.github.lager.core.io.JsonFields;
 import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.io.OutputFile;
@@ -12,10 +14,7 @@ import io.github.lager.core.math.ScoreMethod;
 import io.github.lager.core.math.ScoreScale;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -106,12 +105,12 @@ public final class CalibrationJson {
   }
 
   public static Calibration read(Path file) {
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader r = InputFile.reader(file)) {
       return read(r, file.toString());
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("calibration file not found: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw FileErrors.reading(file, e);
     }
   }
 

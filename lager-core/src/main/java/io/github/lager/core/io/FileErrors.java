@@ -64,6 +64,10 @@ public final class FileErrors {
     if (lower.contains("is a directory")) {
       return "it is a directory; give a file";
     }
+    if (lower.contains(InputFile.NOT_REGULAR)) {
+      return "it is not a regular file (a pipe, device or socket); save it to a file and give"
+          + " that";
+    }
     if (e instanceof NotDirectoryException || lower.contains("not a directory")) {
       return "a parent of it is a file, not a directory; check the path";
     }

@@ -6,8 +6,6 @@ import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -39,7 +37,7 @@ final class JsonLinesInput {
   static boolean read(Path file, Line line, List<String> problems) {
     Set<Long> seen = new HashSet<>();
     boolean any = false;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (BufferedReader in = InputFile.reader(file)) {
       String text;
       int lineNo = 0;
       while ((text = in.readLine()) != null) {

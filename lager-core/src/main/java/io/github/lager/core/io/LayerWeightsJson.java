@@ -9,10 +9,7 @@ import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.WeightsProvenance;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -89,12 +86,12 @@ public final class LayerWeightsJson {
   }
 
   public static LayerWeights read(Path file) {
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader r = InputFile.reader(file)) {
       return read(r, file.toString());
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("weights file not found: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw FileErrors.reading(file, e);
     }
   }
 

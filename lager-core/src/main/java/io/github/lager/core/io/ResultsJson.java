@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +65,7 @@ public final class ResultsJson {
 
   /** Reads every sample of {@code file}; fails on the first malformed one and on an empty file. */
   public static List<ScoredSample> read(Path file) {
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader in = InputFile.reader(file)) {
       return read(in, file.toString());
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("results file not found: " + file, e);
@@ -94,7 +95,8 @@ public final class ResultsJson {
     List<ScoredSample> samples = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<String> report = skipBad ? problems : null;
-    forEachObject(in, source, report, (e, where) -> addOrReport(e, where, samples, report));
+    Map<Long, String> first = new HashMap<>();
+    forEachObject(in, source, report, (e, where) -> addOrReport(e, where, samples, first, report));
     if (samples.isEmpty()) {
       throw new InvalidInputException(source + ": holds no samples"
           + (problems.isEmpty() ? "" : " that can be used; first problem: " + problems.get(0)));
@@ -102,10 +104,22 @@ public final class ResultsJson {
     return new Contents(samples, problems);
   }
 
+  /**
+   * Adds the sample at {@code where}, or reports why it cannot be used; an {@code idx} the file
+   * already holds ({@code first}: idx to where) is one of those, as no one can tell which of the
+   * two is meant.
+   */
   private static void addOrReport(JsonElement e, String where, List<ScoredSample> samples,
-      List<String> problems) {
+      Map<Long, String> first, List<String> problems) {
     try {
-      samples.add(parse(e, where));
+      ScoredSample s = parse(e, where);
+      String before = first.putIfAbsent(s.idx(), where);
+      if (before != null) {
+        throw new InvalidInputException(where + ": idx " + s.idx() + " appears twice in the file"
+            + " (first at " + before.substring(before.indexOf(": ") + 2) + "); each sample needs"
+            + " its own idx");
+      }
+      samples.add(s);
     } catch (InvalidInputException ex) {
       if (problems == null) {
         throw ex;
@@ -182,15 +196,25 @@ public final class ResultsJson {
     }
   }
 
+  /**
+   * The first character that is not blank, the reader left at the start of the text: after a
+   * byte order mark (which a Windows editor may write first), blank lines kept so that JSON Lines
+   * numbers its lines as the file does.
+   */
   private static int firstNonBlank(BufferedReader in) throws IOException {
-    while (true) {
-      in.mark(1);
-      int c = in.read();
-      if (c == -1 || !Character.isWhitespace(c)) {
-        in.reset();
-        return c;
-      }
+    in.mark(1);
+    if (in.read() != '\uFEFF') {
+      in.reset();
     }
+    in.mark(1 << 16);
+    int c;
+    int read = 0;
+    do {
+      c = in.read();
+      read++;
+    } while (c != -1 && Character.isWhitespace(c) && read < 1 << 16);
+    in.reset();
+    return c;
   }
 
   /** One sample object; {@code where} locates it for messages. */

@@ -5,9 +5,6 @@ import com.google.gson.JsonPrimitive;
 import io.github.lager.core.InvalidInputException;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,12 +22,12 @@ public final class SampleFields {
   private SampleFields() {}
 
   public static Map<Long, String> read(Path file, String field) {
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader in = InputFile.reader(file)) {
       return read(in, file.toString(), field);
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("results file not found: " + file, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw FileErrors.reading(file, e);
     }
   }
 

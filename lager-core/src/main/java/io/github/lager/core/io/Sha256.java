@@ -3,7 +3,6 @@ package io.github.lager.core.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +19,7 @@ public final class Sha256 {
   public static String of(Path file) {
     MessageDigest md = digest();
     byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = InputFile.stream(file)) {
       int n;
       while ((n = in.read(buffer)) > 0) {
         md.update(buffer, 0, n);

@@ -1,5 +1,6 @@
 package io.github.lager.hf.backend;
 
+import io.github.lager.core.BadOptionException;
 import io.github.lager.core.LagerException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,8 +89,11 @@ public final class Backends {
         return f;
       }
     }
-    throw new LagerException("unknown backend '" + name + "' (" + from + "); available: "
-        + names(factories));
+    String unknown = "unknown backend '" + name + "' (" + from + "); available: "
+        + names(factories);
+    // named on the command line or in code: a bad option value; from the environment: the setup
+    throw "requested".equals(from) ? new BadOptionException("--backend", unknown)
+        : new LagerException(unknown);
   }
 
   /** The choices already reported: a run selects its backend more than once, says it once. */

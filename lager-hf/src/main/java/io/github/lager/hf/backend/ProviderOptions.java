@@ -1,9 +1,11 @@
 package io.github.lager.hf.backend;
 
+import io.github.lager.core.BadOptionException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a backend runs a judge model (the model itself is handed over parsed, as a {@link
@@ -16,6 +18,10 @@ import java.util.Optional;
  * @param properties backend-specific settings (documented by each backend)
  */
 public record ProviderOptions(Device device, Optional<String> dtype, Map<String, String> properties) {
+  /** The dtype names a backend may take, with their short forms. */
+  private static final Set<String> DTYPES = Set.of("float32", "fp32", "f32", "float", "float16",
+      "fp16", "f16", "half", "bfloat16", "bf16");
+
   /** Where a provider runs. */
   public enum Device {
     /** A GPU when the backend sees one, else the CPU. */
@@ -27,6 +33,10 @@ public record ProviderOptions(Device device, Optional<String> dtype, Map<String,
   public ProviderOptions {
     Objects.requireNonNull(device, "device");
     dtype = dtype.map(d -> d.trim().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty());
+    dtype.filter(d -> !DTYPES.contains(d)).ifPresent(d -> {
+      throw new BadOptionException("--dtype", "--dtype " + d + ": not a dtype; use float32,"
+          + " float16 or bfloat16");
+    });
     properties = Map.copyOf(properties);
   }
 
