@@ -85,7 +85,8 @@ KEYWORDS = {"return", "new", "throw", "else", "case", "yield", "assert", "instan
 
 def types_of(code, name):
     """Every type a name is declared with in the file (a crude scan)."""
-    return set(re.findall(r"([\w.]+(?:<[\w<>, ?.]+>)?(?:\[\])?)\s+" + re.escape(name)
+    generic = r"(?:<[\w.?]+(?:\s*,\s*[\w.?]+)*>)?"
+    return set(re.findall(r"([\w.]+" + generic + r"(?:\[\])?)\s+" + re.escape(name)
                           + r"\s*(?=[=;,):])", code)) - KEYWORDS
 
 def java(text):
@@ -138,18 +139,30 @@ def java(text):
     text = on_code(text, calls)
     code = "".join(t for k, t in split(text) if k == "code")
 
-    # variables named scale / scoreScale that hold a label set
+    # a label set made with token ids is a LabelTokens
+    text = on_code(text, lambda t: re.sub(r"\bLabelSet(\s+\w+\s*=\s*LabelTokens\.)",
+                                          r"LabelTokens\1", t))
+    code = "".join(t for k, t in split(text) if k == "code")
+
+    # variables named scale / scoreScale that hold a label set (or a LabelTokens)
     for old in ("scale", "scoreScale"):
         held = types_of(code, old)
-        if not held or not held <= {"LabelSet", "Optional<LabelSet>"}:
+        if held and held <= {"LabelTokens"}:
+            new = "labelTokens"
+        elif held and held <= {"LabelSet", "Optional<LabelSet>"}:
+            new = "labelSet"
+        else:
             continue
         ident = re.compile(r"(?<![\w.])" + old + r"\b(?!\s*\()")
-        this = re.compile(r"\bthis\." + old + r"\b")
+        this = re.compile(r"(?<=\w)\." + old + r"\b(?!\s*\()")  # this.scale, other.scale
         text = on_code(
-            text, lambda t: ident.sub("labelSet", this.sub("this.labelSet", t)),
+            text, lambda t: ident.sub(new, this.sub("." + new, t)),
             lambda c: re.sub(r"(@param|\{@code|\{@link #)\s*" + old + r"\b",
                              lambda m: m.group(1) + (" " if m.group(1) == "@param" else "")
-                             + "labelSet", c))
+                             + new, c))
+    # the null checks name the renamed variable
+    text = re.sub(r"requireNonNull\((labelSet|labelTokens), \"scale\"\)",
+                  r'requireNonNull(\1, "\1")', text)
     return text
 
 def sort_imports(text):

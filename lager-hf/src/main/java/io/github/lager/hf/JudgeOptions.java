@@ -1,9 +1,9 @@
 package io.github.lager.hf;
 
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.Projection;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.hf.backend.ProviderOptions;
@@ -29,7 +29,7 @@ public final class JudgeOptions {
   private final String backend;
   private final ProviderOptions.Device device;
   private final String dtype;
-  private final ScoreScale labels;
+  private final LabelSet labels;
   private final boolean labelsGiven;
   private final JinjaPromptTemplate template;
   private final String anchor;
@@ -47,7 +47,7 @@ public final class JudgeOptions {
     this.labelsGiven = b.labels != null;
     this.labels = b.labels != null ? b.labels
         : b.template != null && b.template.builtIn().isPresent()
-            ? b.template.builtIn().get().defaultLabels() : ScoreScale.of(5);
+            ? b.template.builtIn().get().defaultLabels() : LabelSet.of(5);
     this.anchor = b.anchor;
     this.pipeline = b.pipeline.withMaxNewTokens(b.maxNewTokens != null ? b.maxNewTokens
         : b.pipeline.condition().defaultMaxNewTokens());
@@ -97,14 +97,14 @@ public final class JudgeOptions {
 
   /** The number of labels K. */
   public int points() {
-    return labels.points();
+    return labels.size();
   }
 
   /**
    * The label set (without token ids; the judge looks them up): the one given, else the
    * built-in template's, else the paper's 1-5.
    */
-  public ScoreScale labels() {
+  public LabelSet labels() {
     return labels;
   }
 
@@ -193,7 +193,7 @@ public final class JudgeOptions {
     private String backend;
     private ProviderOptions.Device device = ProviderOptions.Device.AUTO;
     private String dtype;
-    private ScoreScale labels;
+    private LabelSet labels;
     private JinjaPromptTemplate template;
     private String anchor;
     private PipelineOptions pipeline = PipelineOptions.of(Condition.DIRECT);
@@ -227,12 +227,12 @@ public final class JudgeOptions {
       if (k < 2) {
         throw new IllegalArgumentException("a score scale needs at least 2 points, got " + k);
       }
-      this.labels = ScoreScale.of(k);
+      this.labels = LabelSet.of(k);
       return this;
     }
 
     /** The label set (its token ids are looked up in the model's vocabulary); null: default. */
-    public Builder labels(ScoreScale s) {
+    public Builder labels(LabelSet s) {
       this.labels = s;
       return this;
     }

@@ -7,7 +7,7 @@ import dev.langchain4j.model.decision.request.DecisionRequest;
 import dev.langchain4j.model.decision.response.DecisionResponse;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.Judge;
@@ -42,7 +42,7 @@ class FinalLabelMassTest {
       double mass = s.finalLabelMass().orElseThrow();
 
       // Independently: the provider's final hidden state at the score step, times the LM head.
-      ScoreScale labels = judge.scale();
+      LabelSet labels = judge.labelSet();
       int[] ids = prompts.encode(sample).orders().get(0).ids();
       GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
           labels, judge.model().eosTokenIds(), judge.model().padTokenId());

@@ -12,11 +12,11 @@ import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
 import io.github.lager.core.math.Distributions;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -199,7 +199,7 @@ public final class ResultsJson {
     long idx = f.integer("idx");
     JsonFields g = new JsonFields(element, where + " (idx " + idx + ")");
     // score_labels, score_values: written by lager; absent in the reference's files ("1".."K")
-    Optional<ScoreScale> labels = g.optionalLabels("score_labels", "score_values");
+    Optional<LabelSet> labels = g.optionalLabels("score_labels", "score_values");
     Optional<HumanScore> human = g.optionalHumanScore("human_score");
     ScoredSample first = judgment(g, idx, human, labels);
     if (!g.has("swapped")) {
@@ -215,7 +215,7 @@ public final class ResultsJson {
 
   /** The judgment fields of one order: the three scores, {@code df}, the generated ids and step. */
   private static ScoredSample judgment(JsonFields g, long idx, Optional<HumanScore> human,
-      Optional<ScoreScale> labels) {
+      Optional<LabelSet> labels) {
     double eScore = g.number("weighted_socre");
     double direct = g.number("direct_socre");
     double meanDirect = g.number("weighted_direct_socre");
@@ -227,8 +227,8 @@ public final class ResultsJson {
         }
       }
       logits = Optional.of(logits(g));
-      if (labels.isPresent() && labels.get().points() != logits.get().points()) {
-        throw g.fail("score_labels", "lists " + labels.get().points() + " labels ("
+      if (labels.isPresent() && labels.get().size() != logits.get().points()) {
+        throw g.fail("score_labels", "lists " + labels.get().size() + " labels ("
             + labels.get().describe() + ") but df.logits has " + logits.get().points()
             + " per entry");
       }
@@ -333,8 +333,8 @@ public final class ResultsJson {
     out.beginObject();
     out.name("idx").value(s.idx());
     writeJudgment(out, s, true);
-    if (s.scale().isPresent()) {
-      JsonFields.writeLabels(out, s.scale().get(), "score_labels", "score_values");
+    if (s.labelSet().isPresent()) {
+      JsonFields.writeLabels(out, s.labelSet().get(), "score_labels", "score_values");
     }
     for (Map.Entry<String, Double> e : extraScores.entrySet()) {
       out.name(e.getKey()).value(e.getValue());
@@ -369,7 +369,7 @@ public final class ResultsJson {
     out.name("weighted_socre").value(s.eScore());
     out.name("weighted_direct_socre").value(s.weightedDirectScore());
     out.name("df");
-    writeFrame(out, s.logits(), s.scale());
+    writeFrame(out, s.logits(), s.labelSet());
     if (s.generatedIds().isPresent()) {
       out.name("generated_ids").beginArray();
       for (int id : s.generatedIds().get()) {
@@ -429,7 +429,7 @@ public final class ResultsJson {
    * gets the reference's one row of -1.
    */
   private static void writeFrame(JsonWriter out, Optional<LayerLogits> logits,
-      Optional<ScoreScale> scale) throws IOException {
+      Optional<LabelSet> labelSet) throws IOException {
     out.beginObject();
     if (logits.isEmpty()) {
       for (String column : new String[] {"layer_n", "direct_score", "weighted_score", "probs"}) {
@@ -437,7 +437,7 @@ public final class ResultsJson {
       }
     } else {
       LayerLogits z = logits.get();
-      ScoreScale labels = scale.orElseThrow();
+      LabelSet labels = labelSet.orElseThrow();
       int n = z.entries();
       double[][] probs = new double[n][];
       for (int l = 0; l < n; l++) {

@@ -98,15 +98,15 @@ public record LayerWeights(double[] weights, Optional<WeightsProvenance> provena
    * @param weights what the weights are, the subject of the message ("layer weights from w.json")
    * @param option the option that allows the reuse, named in the message
    */
-  public void checkLabels(ScoreScale labels, boolean reuse, String weights, String option) {
+  public void checkLabels(LabelSet labels, boolean reuse, String weights, String option) {
     if (reuse || provenance.isEmpty()) {
       return;
     }
-    Optional<ScoreScale> tunedOn = provenance.get().labels();
+    Optional<LabelSet> tunedOn = provenance.get().labelSet();
     boolean fits = tunedOn.isPresent() ? tunedOn.get().sameLabels(labels) : labels.isOneToK();
     if (!fits) {
       throw new IllegalArgumentException(weights + " were tuned on the labels "
-          + tunedOn.map(ScoreScale::describe).orElse("1-K (not recorded)") + " (of "
+          + tunedOn.map(LabelSet::describe).orElse("1-K (not recorded)") + " (of "
           + provenance.get().trainingData() + "), these samples are on " + labels.describe()
           + "; tune weights on this label set, or pass " + option + " to reuse them (weights are"
           + " per layer, so they apply to any label set; the paper reuses 1-5 weights on 1-9)");
