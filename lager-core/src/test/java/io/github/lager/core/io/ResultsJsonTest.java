@@ -77,7 +77,7 @@ public class ResultsJsonTest {
         .isEqualTo(0);
 
     ScoredSample back = ResultsJson.read(new StringReader(line), "mem").get(0);
-    assertThat(back.labels()).isEqualTo(mtBench);
+    assertThat(back.requireLabelSet()).isEqualTo(mtBench);
     assertThat(back.swapped()).isPresent();
     assertThat(back.swapped().get().logits()).contains(z3b);
     assertThat(back.swapped().get().humanScore()).isEqualTo(back.humanScore());

@@ -80,15 +80,4 @@ class DistributionsTest {
     assertThat(ScoreMethod.LAGER_WO.score(z, null)).isCloseTo(e, within(1e-12));
     assertThat(LabelSet.of(9).value(8)).isEqualTo(9);
   }
-
-  @Test
-  void scoreScaleChecksTokenIds() {
-    LabelSet s = LabelTokens.oneToK(19, 20, 21, 22, 23);
-    assertThat(s.size()).isEqualTo(5);
-    assertThat(s.indexOfToken(22)).isEqualTo(3);
-    assertThat(s.indexOfToken(5)).isEqualTo(-1);
-    assertThatThrownBy(() -> LabelTokens.oneToK(1, 1))
-        .hasMessageContaining("labels \"1\" and \"2\" share token id 1");
-    assertThatThrownBy(() -> LabelSet.of(9).tokenIds()).hasMessageContaining("no token ids");
-  }
 }

@@ -2,16 +2,15 @@ package io.github.lager.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LabelTokens;
 import org.junit.jupiter.api.Test;
 
 class ScorePositionOutputTest {
   @Test
   void lastScoreStepScansBackwards() {
-    LabelSet labelSet = LabelTokens.oneToK(19, 20, 21, 22, 23);
-    assertThat(ScorePositionOutput.lastScoreStep(new int[] {1476, 22, 249, 21, 249}, labelSet))
+    LabelTokens labelTokens = LabelTokens.oneToK(19, 20, 21, 22, 23);
+    assertThat(ScorePositionOutput.lastScoreStep(new int[] {1476, 22, 249, 21, 249}, labelTokens))
         .hasValue(3);
-    assertThat(ScorePositionOutput.lastScoreStep(new int[] {5, 6, 7}, labelSet)).isEmpty();
+    assertThat(ScorePositionOutput.lastScoreStep(new int[] {5, 6, 7}, labelTokens)).isEmpty();
   }
 }
