@@ -140,16 +140,16 @@ def java(text):
     code = "".join(t for k, t in split(text) if k == "code")
 
     # a label set made with token ids is a LabelTokens
-    text = on_code(text, lambda t: re.sub(r"\bLabelSet(\s+\w+\s*=\s*LabelTokens\.)",
-                                          r"LabelTokens\1", t))
+    text = on_code(text, lambda t: re.sub(
+        r"\bLabelSet(\s+\w+\s*=\s*(?:LabelTokens\.|[\w.]+\.labelTokens\())", r"LabelTokens\1", t))
     code = "".join(t for k, t in split(text) if k == "code")
 
     # variables named scale / scoreScale that hold a label set (or a LabelTokens)
-    for old in ("scale", "scoreScale"):
+    for old in ("scale", "scoreScale", "labelSet"):
         held = types_of(code, old)
         if held and held <= {"LabelTokens"}:
             new = "labelTokens"
-        elif held and held <= {"LabelSet", "Optional<LabelSet>"}:
+        elif old != "labelSet" and held and held <= {"LabelSet", "Optional<LabelSet>"}:
             new = "labelSet"
         else:
             continue

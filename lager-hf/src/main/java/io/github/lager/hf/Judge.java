@@ -3,6 +3,7 @@ package io.github.lager.hf;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreMethod;
@@ -46,7 +47,7 @@ public final class Judge implements AutoCloseable {
   private final JudgeOptions options;
   private final String backend;
   private final HiddenStateProvider provider;
-  private final LabelSet labelSet;
+  private final LabelTokens labelTokens;
   private final JudgePipeline pipeline;
   /** What the judge opened with {@link #open} and every judge rebound from it share. */
   private final Loaded loaded;
@@ -63,13 +64,13 @@ public final class Judge implements AutoCloseable {
   }
 
   private Judge(ModelDirectory model, JudgeOptions options, String backend,
-      HiddenStateProvider provider, LabelSet labelSet, JudgePipeline pipeline, Loaded loaded,
+      HiddenStateProvider provider, LabelTokens labelTokens, JudgePipeline pipeline, Loaded loaded,
       boolean owner) {
     this.model = model;
     this.options = options;
     this.backend = backend;
     this.provider = provider;
-    this.labelSet = labelSet;
+    this.labelTokens = labelTokens;
     this.pipeline = pipeline;
     this.loaded = loaded;
     this.owner = owner;
@@ -139,18 +140,18 @@ public final class Judge implements AutoCloseable {
       HiddenStateProvider provider, Loaded loaded, boolean owner) {
     ModelConfig config = model.config();
     JudgePromptBuilder prompts = prompts(model, options);
-    LabelSet labelSet = prompts.labelSet();
-    ScoreHead head = loaded.heads.computeIfAbsent(
-        java.util.Arrays.stream(labelSet.tokenIds()).boxed().toList(), ids -> model.scoreHead(labelSet));
+    LabelTokens labelTokens = prompts.labelTokens();
+    ScoreHead head = loaded.heads.computeIfAbsent(java.util.Arrays.stream(labelTokens.tokenIds())
+        .boxed().toList(), ids -> model.scoreHead(labelTokens));
     HfTokenizer tokenizer = model.tokenizer();
     ScorePositionRule rule = options.anchor()
         .map(a -> ScorePositionRule.firstLabelTokenAfter(a, ids -> tokenizer.decode(ids, true)))
         .orElse(ScorePositionRule.LAST_LABEL_TOKEN);
     GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
-        labelSet, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
+        labelTokens, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
     JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), provider,
         head, generation, options.pipeline(), config.positionLimit());
-    return new Judge(model, options, backend, provider, labelSet, pipeline, loaded, owner);
+    return new Judge(model, options, backend, provider, labelTokens, pipeline, loaded, owner);
   }
 
   /**
@@ -214,8 +215,13 @@ public final class Judge implements AutoCloseable {
   }
 
   /** The label set with its token ids. */
+  public LabelTokens labelTokens() {
+    return labelTokens;
+  }
+
+  /** The label set: the labels and their values. */
   public LabelSet labelSet() {
-    return labelSet;
+    return labelTokens.labelSet();
   }
 
   public JudgeOptions options() {

@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.ScoreHead;
@@ -28,7 +27,7 @@ import java.util.Optional;
  *     logits when that is larger (Gemma 3: the reference pads its batches to 2048 positions, and
  *     its sliding windows then see the padding: up to 8e-3)
  */
-public record GoldenFixture(String name, Path dir, LabelSet labelSet, int numHiddenLayers,
+public record GoldenFixture(String name, Path dir, LabelTokens labelTokens, int numHiddenLayers,
     List<Prompt> prompts, double batch4Tolerance) {
   /** The five fixtures. */
   public static final List<String> NAMES = List.of("tiny-qwen2", "tiny-llama", "tiny-qwen3",
@@ -96,7 +95,7 @@ public record GoldenFixture(String name, Path dir, LabelSet labelSet, int numHid
   /** The fixture's score head: its LM-head rows (the embedding rows when tied) of "1".."5". */
   public ScoreHead scoreHead() {
     try (ModelDirectory md = ModelDirectory.open(dir)) {
-      return md.scoreHead(labelSet);
+      return md.scoreHead(labelTokens);
     }
   }
 

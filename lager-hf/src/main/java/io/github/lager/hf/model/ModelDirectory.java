@@ -150,11 +150,11 @@ public final class ModelDirectory implements AutoCloseable {
   }
 
   /**
-   * The scale 1..points with the token ids of "1".."points" as single vocabulary entries; fails
+   * The labels 1..size with the token ids of "1".."size" as single vocabulary entries; fails
    * when one is not a single token (such a judge cannot be read by LAGER).
    */
-  public LabelSet scoreScale(int points) {
-    return scoreScale(LabelSet.of(points));
+  public LabelTokens labelTokens(int size) {
+    return labelTokens(LabelSet.of(size));
   }
 
   /**
@@ -162,7 +162,7 @@ public final class ModelDirectory implements AutoCloseable {
    * ({@code convert_tokens_to_ids}, as the reference looks up "1".."5"), and no two labels may be
    * one token; fails naming the label.
    */
-  public LabelSet scoreScale(LabelSet labels) {
+  public LabelTokens labelTokens(LabelSet labels) {
     int[] ids = new int[labels.size()];
     for (int k = 0; k < ids.length; k++) {
       String label = labels.label(k);
@@ -180,12 +180,12 @@ public final class ModelDirectory implements AutoCloseable {
   }
 
   /**
-   * The K rows of the LM head for the scale's tokens (the embedding rows when embeddings are
+   * The K rows of the LM head for the label tokens (the embedding rows when embeddings are
    * tied) and the final RMSNorm, with tensor names from the model's {@link
    * io.github.lager.hf.architecture.Architecture}. The norm's weight is given as the factor it
    * multiplies by ({@code 1 + w} for Gemma), so that the logit lens is the same for every family.
    */
-  public ScoreHead scoreHead(LabelSet labelSet) {
+  public ScoreHead scoreHead(LabelTokens labelTokens) {
     String head = layout.lmHead().name();
     SafetensorsFile.TensorInfo info = checkpoint.info(head);
     if (info.shape().length != 2 || info.shape()[1] != config.hiddenSize()) {
@@ -193,7 +193,7 @@ public final class ModelDirectory implements AutoCloseable {
           + java.util.Arrays.toString(info.shape()) + ", config.json says hidden size "
           + config.hiddenSize());
     }
-    for (int id : labelSet.tokenIds()) {
+    for (int id : labelTokens.tokenIds()) {
       if (id >= info.rows()) {
         throw new InvalidInputException(dir + ": score token id " + id + " is outside " + head
             + " with " + info.rows() + " rows; tokenizer and weights do not match");
@@ -205,8 +205,8 @@ public final class ModelDirectory implements AutoCloseable {
         norm[i] += 1;
       }
     }
-    return ScoreHead.of(labelSet.size(), config.hiddenSize(),
-        checkpoint.readRows(head, labelSet.tokenIds())).withFinalNorm(norm, config.rmsNormEps());
+    return ScoreHead.of(labelTokens.size(), config.hiddenSize(),
+        checkpoint.readRows(head, labelTokens.tokenIds())).withFinalNorm(norm, config.rmsNormEps());
   }
 
   /**

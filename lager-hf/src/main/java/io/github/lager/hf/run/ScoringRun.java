@@ -376,10 +376,10 @@ public final class ScoringRun {
     f.put("data_sha256", Sha256.of(data));
     f.put("condition", p.condition().name().toLowerCase(Locale.ROOT));
     JsonArray labels = new JsonArray();
-    options.labels().labels().forEach(labels::add);
+    options.labelSet().labels().forEach(labels::add);
     f.put("labels", labels.toString());
     JsonArray values = new JsonArray();
-    for (double v : options.labels().values()) {
+    for (double v : options.labelSet().values()) {
       values.add(v);
     }
     f.put("label_values", values.toString());

@@ -186,11 +186,10 @@ public final class JinjaPromptTemplate {
           + " labels with the values 0 (A better), 1 (tie) and 2 (B better), e.g. --labels 0,1,2"
           + " or --labels A,B,C --values 0,2,1; got " + labels.describe());
     }
-    LabelSet labelSet = labels;
     return new PromptTemplate() {
       @Override
       public String render(JudgeSample sample, Condition condition) {
-        return JinjaPromptTemplate.this.render(sample, condition, labelSet);
+        return JinjaPromptTemplate.this.render(sample, condition, labels);
       }
 
       @Override

@@ -8,8 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.TestData;
-import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LabelSetSyntax;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.hf.architecture.ModelConfig;
@@ -52,13 +52,13 @@ class ModelDirectoryTest {
             .mapToInt(JsonElement::getAsInt).toArray();
         assertThat(enc.tokenize(text)).as("%s ids %d", model, i).containsExactly(expected);
       }
-      LabelSet labelSet = dir.labelTokens(5);
+      LabelTokens labelTokens = dir.labelTokens(5);
       int[] golden = g.getAsJsonArray("score_token_ids").asList().stream()
           .mapToInt(JsonElement::getAsInt).toArray();
-      assertThat(labelSet.tokenIds()).containsExactly(golden);
+      assertThat(labelTokens.tokenIds()).containsExactly(golden);
       assertThat(dir.eosTokenIds()).containsExactly(2);
       assertThat(dir.padTokenId()).isZero();
-      ScoreHead head = dir.scoreHead(labelSet);
+      ScoreHead head = dir.scoreHead(labelTokens);
       assertThat(head.points()).isEqualTo(5);
       assertThat(head.hasFinalNorm()).isTrue();
       assertThat(head.row(2))
@@ -118,7 +118,7 @@ class ModelDirectoryTest {
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("the label \"10\" is not one token of the vocabulary");
       // letters are single tokens of the fixtures' byte-level BPE; "AB" and "Score" are not labels
-      LabelSet letters = dir.labelTokens(LabelSetSyntax.parse("A,B,C", "1,2,3"));
+      LabelTokens letters = dir.labelTokens(LabelSetSyntax.parse("A,B,C", "1,2,3"));
       assertThat(letters.tokenIds()).hasSize(3).doesNotHaveDuplicates();
       assertThat(dir.tokenizer().decode(letters.tokenIds(), true)).isEqualTo("ABC");
       assertThatThrownBy(() -> dir.labelTokens(LabelSetSyntax.parse("A,AB,C", "1,2,3")))
@@ -154,9 +154,9 @@ class ModelDirectoryTest {
       Checkpoint ckpt = d.checkpoint();
       assertThat(d.config().tieWordEmbeddings()).isTrue();
       assertThat(ckpt.has("lm_head.weight")).isFalse();
-      LabelSet labelSet = d.labelTokens(5);
-      assertThat(d.scoreHead(labelSet).row(0))
-          .containsExactly(ckpt.readRows("model.embed_tokens.weight", labelSet.tokenIds()[0]));
+      LabelTokens labelTokens = d.labelTokens(5);
+      assertThat(d.scoreHead(labelTokens).row(0))
+          .containsExactly(ckpt.readRows("model.embed_tokens.weight", labelTokens.tokenIds()[0]));
     }
   }
 
