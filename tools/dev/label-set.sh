@@ -127,8 +127,15 @@ def java(text):
             if types_of(code, n) <= {"JudgeOptions"}:
                 t = re.sub(r"(?<![\w.])" + n + r"\.labels\(\)", n + ".labelSet()", t)
         t = re.sub(r"\.labels\((?=(?:LabelSet|LabelSetSyntax)\.)", ".labelSet(", t)
+        # the builder's labels(x) where x is a LabelSet variable or a method returning one
+        sets = {n for n in declared(code, r"LabelSet") if types_of(code, n) <= {"LabelSet"}}
+        for n in sets:
+            t = re.sub(r"\.labels\(" + n + r"\)", ".labelSet(" + n + ")", t)
+        for n in set(re.findall(r"\bLabelSet\s+(\w+)\(", code)):
+            t = re.sub(r"\.labels\((?=" + n + r"\()", ".labelSet(", t)
         # points() -> size() on label sets
-        t = re.sub(r"\.(labelSet|labelTokens|requireLabelSet)\(\)\.points\(\)", r".\1().size()", t)
+        t = re.sub(r"\.(labelSet|labelTokens|requireLabelSet)\(([^()]*)\)\.points\(\)",
+                   r".\1(\2).size()", t)
         t = re.sub(r"(LabelSet\.of\([^()]*\))\.points\(\)", r"\1.size()", t)
         for n in declared(code, LS_TYPES):
             if types_of(code, n) <= {"ScoreScale", "LabelSet", "LabelTokens",

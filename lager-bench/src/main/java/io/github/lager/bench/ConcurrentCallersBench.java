@@ -122,7 +122,7 @@ public final class ConcurrentCallersBench implements Callable<Integer> {
         new double[] {0, 1, 2, 3, 4});
     try (LagerDecisionModel adapter = LagerDecisionModel.builder().modelDirectory(dir)
             .judgeOptions(base).batching(batching).build();
-        Judge judge = Judge.open(dir, base.toBuilder().labels(levels).build())) {
+        Judge judge = Judge.open(dir, base.toBuilder().labelSet(levels).build())) {
       // warm-up of both; the adapter's rendered prompts are the baseline's input
       String[] rendered = new String[inputs.size()];
       concurrent(adapter, inputs, rendered);

@@ -103,7 +103,7 @@ final class PromptOptions {
 
   /** Sets these options on a judge's builder. */
   JudgeOptions.Builder apply(JudgeOptions.Builder b) {
-    return b.labels(labelSet()).template(promptTemplate()).pairwise(pairwise)
+    return b.labelSet(labelSet()).template(promptTemplate()).pairwise(pairwise)
         .condition(reasoning ? io.github.lager.core.pipeline.Condition.REASONING
             : io.github.lager.core.pipeline.Condition.DIRECT)
         .addSpecialTokens(!noSpecialTokens);

@@ -163,7 +163,7 @@ class ScriptedJudgeTest {
   void pairwiseJudgingRunsBothOrdersInOneBatchAndMapsTheLabelsBack() {
     LabelSet mtBench = LabelSetSyntax.parse("A,B,C", "0,2,1");
     JudgeOptions options = JudgeOptions.builder().template(JinjaPromptTemplate.builtIn("pairwise"))
-        .labels(mtBench).pairwise(true).batchSize(2).build();
+        .labelSet(mtBench).pairwise(true).batchSize(2).build();
     try (JudgePromptBuilder prompts =
         JudgePromptBuilder.open(TestData.fixture("tiny-qwen2"), options)) {
       HfTokenizer tok = prompts.model().tokenizer();

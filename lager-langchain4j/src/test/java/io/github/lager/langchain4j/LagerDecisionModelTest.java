@@ -116,7 +116,7 @@ class LagerDecisionModelTest {
     LabelSet indexed = LabelSet.of(ONE_TO_FIVE, new double[] {0, 1, 2, 3, 4});
     JudgeSample rendered = new JudgeSample(0, m.prompt(), Optional.empty(), Optional.empty());
     try (Judge judge = Judge.open(fixture("tiny-qwen2"), JudgeOptions.builder()
-        .device(ProviderOptions.Device.CPU).labels(indexed).build())) {
+        .device(ProviderOptions.Device.CPU).labelSet(indexed).build())) {
       ScoredSample s = scoreAlone(judge, rendered);
       assertThat(a.mean()).as("mean vs lager_wo, within %s", SAME_RUN)
           .isCloseTo(s.score(ScoreMethod.LAGER_WO, null), within(SAME_RUN));

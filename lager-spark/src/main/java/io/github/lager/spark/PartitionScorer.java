@@ -217,7 +217,7 @@ final class PartitionScorer implements Serializable {
             : null;
     LayerWeights weights = s.weightsJson == null ? null
         : LayerWeightsJson.read(new StringReader(s.weightsJson), s.weightsSource);
-    return JudgeOptions.builder().labels(labels).template(template).pairwise(s.pairwise)
+    return JudgeOptions.builder().labelSet(labels).template(template).pairwise(s.pairwise)
         .condition(s.reasoning ? Condition.REASONING : Condition.DIRECT)
         .addSpecialTokens(s.addSpecialTokens).backend(s.backend)
         .device(gpu ? ProviderOptions.Device.GPU : device(s.device)).dtype(s.dtype)

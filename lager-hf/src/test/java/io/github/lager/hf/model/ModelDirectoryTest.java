@@ -113,7 +113,7 @@ class ModelDirectoryTest {
   @Test
   void scoreTokensMustBeSingleTokens() {
     try (ModelDirectory dir = ModelDirectory.open(fixture("tiny-qwen2"))) {
-      assertThat(dir.labelTokens(9).points()).isEqualTo(9);
+      assertThat(dir.labelTokens(9).size()).isEqualTo(9);
       assertThatThrownBy(() -> dir.labelTokens(10))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("the label \"10\" is not one token of the vocabulary");

@@ -114,7 +114,7 @@ class JinjaPromptTemplateTest {
       boolean pairwise = c.get("template_name").getAsString().equals("pairwise");
       JudgeOptions options = JudgeOptions.builder()
           .template(JinjaPromptTemplate.builtIn(c.get("template_name").getAsString()))
-          .labels(labels(c)).pairwise(pairwise).build();
+          .labelSet(labels(c)).pairwise(pairwise).build();
       try (JudgePromptBuilder prompts =
           JudgePromptBuilder.open(TestData.fixture(c.get("model").getAsString()), options)) {
         PromptBuilder.Prompts encoded = prompts.encode(sample(c.getAsJsonObject("fields")));
