@@ -113,13 +113,13 @@ def java(text):
         tok_recv = declared(code, r"(?:GenerationOptions|GoldenFixture)")
         for n in tok_recv:
             t = re.sub(r"(?<![\w.])" + n + r"\.scale\(\)", n + ".labelTokens()", t)
-        t = re.sub(r"(GoldenFixture\.load\([^()]*\))\.scale\(\)", r"\1.labelTokens()", t)
         t = re.sub(r"\.scale\(\)(?=\.(?:tokenIds\(|indexOfToken\())", ".labelTokens()", t)
         t = re.sub(r"(new GenerationOptions\([^,()]*(?:\([^()]*\))?[^,()]*,\s*[\w.]+(?:\([^()]*\))?)"
                    r"\.scale\(\)", r"\1.labelTokens()", t)
         t = re.sub(r"\.scale\(\)", ".labelSet()", t)
         t = re.sub(r"\b(LabelSet|Optional<LabelSet>)\s+scale\(\)", r"\1 labelSet()", t)
         # labels() of a ScoredSample / JudgeOptions
+        t = re.sub(r"\bScoredSample::labels\b", "ScoredSample::requireLabelSet", t)
         for n in declared(code, r"ScoredSample"):
             if types_of(code, n) <= {"ScoredSample"}:
                 t = re.sub(r"(?<![\w.])" + n + r"\.labels\(\)", n + ".requireLabelSet()", t)
@@ -143,6 +143,9 @@ def java(text):
                 t = re.sub(r"(?<![\w.])" + n + r"(\.get\(\)|\.orElseThrow\(\))?\.points\(\)",
                            lambda m: n + (m.group(1) or "") + ".size()", t)
         return t
+    # (over the whole text: the fixture's name is a string literal)
+    text = re.sub(r"(GoldenFixture\.load\([^()]*\))\.(?:scale|labelSet)\(\)", r"\1.labelTokens()",
+                  text)
     text = on_code(text, calls)
     code = "".join(t for k, t in split(text) if k == "code")
 
@@ -221,7 +224,7 @@ for f in files:
     text = open(f).read()
     if f.endswith(".java"):
         if not re.search(r"\bScoreScale\b|\.scale\(\)|\.scoreScale\(|\.withTokenIds\(|"
-                         r"\.withoutTokenIds\(|\bLabelSet\b|\bLabelTokens\b", text):
+                         r"\.withoutTokenIds\(|\bLabelSet\b|\bLabelTokens\b|\.labelSet\(\)", text):
             continue
         fixed = add_imports(java(text), f)
     else:

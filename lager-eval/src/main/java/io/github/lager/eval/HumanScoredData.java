@@ -38,7 +38,7 @@ public record HumanScoredData(List<SampleSets.Source> sources, LabelSet labelSet
   public static HumanScoredData check(List<SampleSets.Source> sources, HumanRange declared) {
     Objects.requireNonNull(sources, "sources");
     LabelSet labelSet = sources.stream().flatMap(s -> s.samples().stream())
-        .filter(ScoredSample::isValid).findFirst().map(ScoredSample::labels)
+        .filter(ScoredSample::isValid).findFirst().map(ScoredSample::requireLabelSet)
         .orElse(LabelSet.of(5));
     HumanRange range = declared != null ? declared : HumanRange.ofScale(labelSet);
     for (SampleSets.Source s : sources) {

@@ -71,7 +71,7 @@ public final class ScoreColumns {
           + samples.size() + " samples (correlation needs at least 2)");
     }
     LayerLogits first = valid.get(0).logits().orElseThrow();
-    LabelSet labels = valid.get(0).labels();
+    LabelSet labels = valid.get(0).requireLabelSet();
     for (ScoredSample s : valid) {
       LayerLogits z = s.logits().orElseThrow();
       if (z.entries() != first.entries() || z.points() != first.points()) {

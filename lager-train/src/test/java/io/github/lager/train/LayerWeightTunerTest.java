@@ -147,7 +147,7 @@ class LayerWeightTunerTest {
     TrainingData d = TrainingData.fromSamples(List.of(a, b), "f.json", "x");
     assertThat(d.examples()).extracting(TrainingExample::labelIndex).containsExactly(2, 0);
     LayerWeights w = new LayerWeightTuner(TunerConfig.reference()).tune(d).weights();
-    assertThat(w.provenance().orElseThrow().labels()).contains(letters);
+    assertThat(w.provenance().orElseThrow().labelSet()).contains(letters);
 
     // pairwise labels: the majority label (0 = A better, 2 = B better), split votes left out
     LabelSet pairwise = LabelSet.of(List.of("A", "B", "C"), new double[] {0, 2, 1});

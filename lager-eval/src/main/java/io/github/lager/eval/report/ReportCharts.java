@@ -101,7 +101,7 @@ public final class ReportCharts {
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("human (mean)", columns.human());
     series.put("e_score (from the logits)", columns.samples().stream()
-        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.labels()))
+        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.requireLabelSet()))
         .toArray());
     for (ScoreMethod m : List.of(ScoreMethod.LAGER_WO, ScoreMethod.LAGER_W)) {
       if (columns.has(m)) {
