@@ -154,7 +154,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
    * What a judge is opened for: a label set, and for a pairwise judge (which renders both orders
    * itself) its template; other judges run prompts rendered by the adapter.
    */
-  private record JudgeKey(LabelSet labels, JinjaPromptTemplate pairwiseTemplate) {
+  private record JudgeKey(LabelSet labelSet, JinjaPromptTemplate pairwiseTemplate) {
     boolean pairwise() {
       return pairwiseTemplate != null;
     }
@@ -168,7 +168,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
 
   private LagerDecisionModel(Builder b) {
     this.modelDirectory = b.modelDirectory();
-    this.judgeOptions = b.judgeOptions().labels(null).template(null).pairwise(false).build();
+    this.judgeOptions = b.judgeOptions().labelSet(null).template(null).pairwise(false).build();
     this.scoreMethod = b.scoreMethod(judgeOptions);
     this.scaleTemplate = b.scaleTemplate != null ? b.scaleTemplate : bundled("scale");
     this.choiceTemplate = b.choiceTemplate != null ? b.choiceTemplate : bundled("choice");
@@ -417,7 +417,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       JudgeOptions options;
       Judge judge;
       try {
-        options = judgeOptions.toBuilder().labels(k.labels()).template(k.pairwiseTemplate())
+        options = judgeOptions.toBuilder().labelSet(k.labelSet()).template(k.pairwiseTemplate())
             .pairwise(k.pairwise()).build();
         judge = rebind(options);
       } catch (InvalidInputException e) {
@@ -451,7 +451,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
 
   private DecisionAnswer answer(Planned p, ScoredSample r) {
     LayerWeights w = judgeOptions.weights().orElse(null);
-    List<String> labels = p.key().labels().labels();
+    List<String> labels = p.key().labelSet().labels();
     if (p.kind() == Kind.PAIRWISE_CHOICE) {
       PairwiseScore.Probabilities m = r.pairwiseScores(w).get(scoreMethod).mean();
       double[] pr = {m.a(), m.tie(), m.b()};

@@ -86,8 +86,8 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
   private LagerEvaluator(Builder b) {
     this.modelDirectory = b.modelDirectory();
     JudgeOptions.Builder o = b.judgeOptions();
-    if (b.labels != null) {
-      o.labels(b.labels);
+    if (b.labelSet != null) {
+      o.labelSet(b.labelSet);
     }
     // prompts are rendered in the callers' threads; the judge's worker runs them
     this.template = b.template != null ? b.template : JinjaPromptTemplate.builtIn("absolute");
@@ -251,7 +251,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
 
   /** Builds a {@link LagerEvaluator}; the model directory and the threshold are required. */
   public static final class Builder extends JudgeBuilderOptions<Builder> {
-    private LabelSet labels;
+    private LabelSet labelSet;
     private JinjaPromptTemplate template;
     private Double threshold;
     private String rubric = DEFAULT_RUBRIC;
@@ -265,8 +265,8 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     }
 
     /** The label set (each one token) with its values; default 1-5. */
-    public Builder labels(LabelSet s) {
-      this.labels = s;
+    public Builder labelSet(LabelSet s) {
+      this.labelSet = s;
       return this;
     }
 
