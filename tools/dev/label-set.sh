@@ -114,8 +114,8 @@ def java(text):
         for n in tok_recv:
             t = re.sub(r"(?<![\w.])" + n + r"\.scale\(\)", n + ".labelTokens()", t)
         t = re.sub(r"\.scale\(\)(?=\.(?:tokenIds\(|indexOfToken\())", ".labelTokens()", t)
-        t = re.sub(r"(new GenerationOptions\([^,()]*(?:\([^()]*\))?[^,()]*,\s*[\w.]+(?:\([^()]*\))?)"
-                   r"\.scale\(\)", r"\1.labelTokens()", t)
+        t = re.sub(r"(new GenerationOptions\([^,()]*(?:\([^()]*\))?[^,()]*,"
+                   r"\s*[\w.]+(?:\([^()]*\))?)\.scale\(\)", r"\1.labelTokens()", t)
         t = re.sub(r"\.scale\(\)", ".labelSet()", t)
         t = re.sub(r"\b(LabelSet|Optional<LabelSet>)\s+scale\(\)", r"\1 labelSet()", t)
         # labels() of a ScoredSample / JudgeOptions
@@ -167,9 +167,7 @@ def java(text):
         this = re.compile(r"(?<=\w)\." + old + r"\b(?!\s*\()")  # this.scale, other.scale
         text = on_code(
             text, lambda t: ident.sub(new, this.sub("." + new, t)),
-            lambda c: re.sub(r"(@param|\{@code|\{@link #)\s*" + old + r"\b",
-                             lambda m: m.group(1) + (" " if m.group(1) == "@param" else "")
-                             + new, c))
+            lambda c: re.sub(r"(@param|\{@code|\{@link #)(\s*)" + old + r"\b", r"\1\2" + new, c))
     # the null checks name the renamed variable
     text = re.sub(r"requireNonNull\((labelSet|labelTokens), \"scale\"\)",
                   r'requireNonNull(\1, "\1")', text)

@@ -67,8 +67,8 @@ public final class CalibrationFit {
       }
     }
     boolean tuned = maps.keySet().stream().anyMatch(ScoreMethod::isTuned);
-    return new Calibration(method, columns.labelSet(), maps, new Calibration.Provenance(trainingData,
-        trainingDataSha256, columns.n(), tuned ? Optional.ofNullable(weightsSource)
+    return new Calibration(method, columns.labelSet(), maps,
+        new Calibration.Provenance(trainingData, trainingDataSha256, columns.n(), tuned ? Optional.ofNullable(weightsSource)
             : Optional.empty(), LagerVersion.current()));
   }
 

@@ -116,8 +116,8 @@ public final class PairwiseEvaluation {
       samples.stream().filter(ScoredSample::isValid).findFirst().ifPresent(s -> {
         weights.checkCompatible(s.logits().orElseThrow().entries(), weightsSource);
         try {
-          weights.checkLabels(s.requireLabelSet(), reuseWeights, "the layer weights of " + weightsSource,
-              "--reuse-weights");
+          weights.checkLabels(s.requireLabelSet(), reuseWeights,
+              "the layer weights of " + weightsSource, "--reuse-weights");
         } catch (IllegalArgumentException e) {
           throw new InvalidInputException(e.getMessage(), e);
         }

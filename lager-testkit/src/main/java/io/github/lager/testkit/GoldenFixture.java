@@ -87,7 +87,8 @@ public record GoldenFixture(String name, Path dir, LabelTokens labelTokens, int 
           t.get("text").getAsString(), ints(t.getAsJsonArray("input_ids")),
           ints(t.getAsJsonArray("generated")), step, hidden, logits(b1), logits(b4)));
     }
-    return new GoldenFixture(name, dir, LabelTokens.oneToK(ints(g.getAsJsonArray("score_token_ids"))),
+    return new GoldenFixture(name, dir,
+        LabelTokens.oneToK(ints(g.getAsJsonArray("score_token_ids"))),
         g.get("num_hidden_layers").getAsInt(), prompts,
         Math.max(RELATIVE_TOLERANCE, spread(prompts)));
   }

@@ -105,7 +105,7 @@ public record TrainingData(List<TrainingExample> examples, LabelSet labelSet, St
     return new TrainingData(examples, labelSet, description, sha256, invalid, noMajority);
   }
 
-  /** In-memory examples on {@codelabelSet}; the hash covers their logits and targets. */
+  /** In-memory examples on {@code labelSet}; the hash covers their logits and targets. */
   public static TrainingData of(List<TrainingExample> examples, LabelSet labelSet,
       String description) {
     // each logit's float and each target's int, little-endian

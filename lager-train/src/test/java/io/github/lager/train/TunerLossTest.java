@@ -46,7 +46,8 @@ class TunerLossTest {
       double fd = (TunerLoss.evaluate(plus, mix, absolute, batch, labelSet).loss()
           - TunerLoss.evaluate(minus, mix, absolute, batch, labelSet).loss()) / (2 * H);
       assertThat(g[j]).as("d loss / d theta_%d (%s, labels %s, tolerance %s)", j,
-          absolute ? "MAE" : "MSE", labelSet.describe(), TOLERANCE).isCloseTo(fd, within(TOLERANCE));
+          absolute ? "MAE" : "MSE", labelSet.describe(), TOLERANCE)
+          .isCloseTo(fd, within(TOLERANCE));
     }
   }
 
@@ -58,10 +59,12 @@ class TunerLossTest {
     List<TrainingExample> batch = randomBatch(r, 3, 6, 5);
     double[] theta = {0.3, -0.2, 0.1, 0.0, 0.5};
     LabelSet labelSet = LabelSet.of(5);
-    TunerLoss.Result at = TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha), false, batch, labelSet);
+    TunerLoss.Result at =
+        TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha), false, batch, labelSet);
     double s = TunerLoss.sigmoid(alpha);
     double analytic = (at.crossEntropy() - at.regression()) * s * (1 - s);
-    double fd = (TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha + H), false, batch, labelSet).loss()
+    double fd =
+        (TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha + H), false, batch, labelSet).loss()
         - TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha - H), false, batch, labelSet).loss())
         / (2 * H);
     assertThat(analytic).isCloseTo(fd, within(TOLERANCE));

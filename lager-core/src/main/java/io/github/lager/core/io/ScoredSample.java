@@ -93,9 +93,11 @@ public record ScoredSample(
         throw new IllegalArgumentException("sample " + idx + ": its swapped judgment must have"
             + " the same idx and no swapped judgment of its own");
       }
-      if (labelSet.isPresent() && b.labelSet.isPresent() && !labelSet.get().sameLabels(b.labelSet.get())) {
+      if (labelSet.isPresent() && b.labelSet.isPresent()
+          && !labelSet.get().sameLabels(b.labelSet.get())) {
         throw new IllegalArgumentException("sample " + idx + ": the swapped judgment is on the"
-            + " labels " + b.labelSet.get().describe() + ", the first on " + labelSet.get().describe());
+            + " labels " + b.labelSet.get().describe() + ", the first on "
+            + labelSet.get().describe());
       }
     }
     generatedIds = generatedIds.map(int[]::clone);
@@ -133,7 +135,7 @@ public record ScoredSample(
 
   /**
    * A valid sample scored by lager: direct, E-score and the mean per-entry direct score are
-   * computed from {@code logits} over the values of {@codelabelSet}, in double precision.
+   * computed from {@code logits} over the values of {@code labelSet}, in double precision.
    */
   public static ScoredSample fromLogits(long idx, String prompt, HumanScore humanScore,
       LayerLogits logits, int[] generatedIds, Integer scoreStep, LabelSet labelSet) {
@@ -160,7 +162,7 @@ public record ScoredSample(
         Optional.empty(), Optional.empty(), Optional.empty());
   }
 
-  /** A sample whose judge output held no label token of {@codelabelSet}. */
+  /** A sample whose judge output held no label token of {@code labelSet}. */
   public static ScoredSample invalid(long idx, String prompt, HumanScore humanScore,
       int[] generatedIds, LabelSet labelSet) {
     return new ScoredSample(idx, Optional.ofNullable(prompt), Optional.ofNullable(humanScore),

@@ -23,9 +23,9 @@ public final class LabelSetSyntax {
 
   /**
    * A label set from the command line's words: {@code labels} is a comma-separated list
-   * ({@code 0,1,2}, {@code A,B,C}) or a range of integers ({@code 1-9}, {@code 0-4}); {@code values}
-   * (null: each label's own number) is a comma-separated list of numbers, one per label. Every
-   * error names the option and what it expected.
+   * ({@code 0,1,2}, {@code A,B,C}) or a range of integers ({@code 1-9}, {@code 0-4});
+   * {@code values} (null: each label's own number) is a comma-separated list of numbers, one per
+   * label. Every error names the option and what it expected.
    */
   public static LabelSet parse(String labels, String values) {
     Objects.requireNonNull(labels, "labels");

@@ -126,10 +126,11 @@ public record PairwiseScore(Probabilities ab, Optional<Probabilities> ba, Probab
         Optional.of(Outcome.of(scoreAb) == Outcome.of(back)));
   }
 
-  /** Fails unless {@codelabelSet} is a pairwise label set. */
+  /** Fails unless {@code labelSet} is a pairwise label set. */
   public static void checkPairwise(LabelSet labelSet) {
     if (!labelSet.isPairwise()) {
-      throw new IllegalArgumentException("the label set " + labelSet.describe() + " is not pairwise:"
+      throw new IllegalArgumentException("the label set " + labelSet.describe()
+          + " is not pairwise:"
           + " a pairwise judgment needs three labels with the values 0 (A better), 1 (tie) and"
           + " 2 (B better), e.g. --labels 0,1,2 or --labels A,B,C --values 0,2,1");
     }

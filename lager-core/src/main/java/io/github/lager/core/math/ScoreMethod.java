@@ -34,7 +34,7 @@ public enum ScoreMethod {
     /** {@code v_argmax_k p_k}: the value of the most likely label. */
     ARGMAX;
 
-    /** The score of the distribution {@code p} over the labels of {@codelabelSet}. */
+    /** The score of the distribution {@code p} over the labels of {@code labelSet}. */
     public double read(double[] p, LabelSet labelSet) {
       return this == EXPECTATION ? labelSet.expectation(p) : labelSet.argmaxValue(p);
     }
@@ -87,7 +87,7 @@ public enum ScoreMethod {
   }
 
   /**
-   * The score of one sample on the label set {@codelabelSet}: the expectation of the labels'
+   * The score of one sample on the label set {@code labelSet}: the expectation of the labels'
    * values, or the value of the most likely label.
    *
    * @param weights tuned weights; required when {@link #isTuned()}, ignored otherwise

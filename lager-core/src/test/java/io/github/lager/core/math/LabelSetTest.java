@@ -50,7 +50,8 @@ class LabelSetTest {
         new WeightsProvenance("reference", java.util.Map.of(), 42, 3, "v", "x", 10, "dev",
             Optional.empty())));
     old.checkLabels(LabelSet.of(7), false, "w", "--reuse-weights");
-    assertThatThrownBy(() -> old.checkLabels(LabelSetSyntax.parse("0,1,2", null), false, "w", "--r"))
+    assertThatThrownBy(
+        () -> old.checkLabels(LabelSetSyntax.parse("0,1,2", null), false, "w", "--r"))
         .hasMessageStartingWith("w were tuned on the labels 1-K (not recorded)");
     // hand-made weights carry no provenance: nothing to check
     new LayerWeights(new double[] {1}).checkLabels(LabelSetSyntax.parse("A,B", "0,1"), false, "w",

@@ -101,7 +101,8 @@ public final class ReportCharts {
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("human (mean)", columns.human());
     series.put("e_score (from the logits)", columns.samples().stream()
-        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.requireLabelSet()))
+        .mapToDouble(
+            s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.requireLabelSet()))
         .toArray());
     for (ScoreMethod m : List.of(ScoreMethod.LAGER_WO, ScoreMethod.LAGER_W)) {
       if (columns.has(m)) {
@@ -177,7 +178,8 @@ public final class ReportCharts {
    * @param idx each sample's idx, for messages
    * @param series name to one value per sample
    */
-  public static Path histogram(Path dir, LabelSet labelSet, long[] idx, Map<String, double[]> series) {
+  public static Path histogram(Path dir, LabelSet labelSet, long[] idx,
+      Map<String, double[]> series) {
     int bins = 2 * (labelSet.size() - 1);
     double min = labelSet.minValue();
     double width = (labelSet.maxValue() - min) / bins;

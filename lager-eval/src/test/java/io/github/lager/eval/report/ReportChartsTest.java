@@ -12,10 +12,11 @@ class ReportChartsTest {
   @Test
   void histogramBinsAreHalfOpenExceptTheLastWhichHoldsTheTopOfTheScale() {
     long[] idx = {10, 11, 12, 13, 14, 15};
-    int[] counts = ReportCharts.binCounts(LabelSet.of(5), idx, "human", new double[] {1.0, 1.49, 1.5, 4.5, 4.99, 5.0});
+    int[] counts = ReportCharts.binCounts(LabelSet.of(5), idx, "human",
+        new double[] {1.0, 1.49, 1.5, 4.5, 4.99, 5.0});
     assertThat(counts).containsExactly(2, 1, 0, 0, 0, 0, 0, 3);
-    assertThat(ReportCharts.binCounts(LabelSet.of(9), new long[] {1}, "x", new double[] {9})).hasSize(16)
-        .endsWith(1);
+    assertThat(ReportCharts.binCounts(LabelSet.of(9), new long[] {1}, "x", new double[] {9}))
+        .hasSize(16).endsWith(1);
   }
 
   @Test
@@ -24,7 +25,8 @@ class ReportChartsTest {
         new double[] {2, 5.0069})).isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("cannot plot the score histogram: e_score of idx 8 is 5.0069,"
             + " outside the range 1-5 of the labels 1-5");
-    assertThatThrownBy(() -> ReportCharts.binCounts(LabelSet.of(5), new long[] {3}, "human", new double[] {0.5}))
+    assertThatThrownBy(() -> ReportCharts.binCounts(LabelSet.of(5), new long[] {3}, "human",
+        new double[] {0.5}))
         .hasMessageContaining("human of idx 3 is 0.5");
   }
 
