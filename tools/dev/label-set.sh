@@ -24,8 +24,9 @@
 #     in the file (or the argument is a LabelSet expression);
 #   - LabelSet.points() -> size() (on values of a declared LabelSet/LabelTokens type and on the
 #     accessors above; ScoreHead, LayerLogits and the eval reports keep their points());
-#   - variables, fields, parameters and record components named scale or scoreScale that hold a
-#     LabelSet (declared so in the file) -> labelSet, with their @param and {@code} mentions.
+#   - variables, fields, parameters and record components named scale, scoreScale or labels that
+#     hold a LabelSet (declared so in the file, and no other way) -> labelSet, with their @param
+#     and {@code} mentions; one that holds a LabelTokens -> labelTokens.
 # JSON field names, on-disk formats and CLI option names are not touched.
 #
 # Idempotent: run it again after merging a branch written on the old names; then build
@@ -155,7 +156,7 @@ def java(text):
     code = "".join(t for k, t in split(text) if k == "code")
 
     # variables named scale / scoreScale that hold a label set (or a LabelTokens)
-    for old in ("scale", "scoreScale", "labelSet"):
+    for old in ("scale", "scoreScale", "labels", "labelSet"):
         held = types_of(code, old)
         if held and held <= {"LabelTokens"}:
             new = "labelTokens"
@@ -163,13 +164,17 @@ def java(text):
             new = "labelSet"
         else:
             continue
+        if types_of(code, new):  # the new name is taken in this file: leave it to a person
+            continue
         ident = re.compile(r"(?<![\w.])" + old + r"\b(?!\s*\()")
-        this = re.compile(r"(?<=\w)\." + old + r"\b(?!\s*\()")  # this.scale, other.scale
+        # this.scale, other.scale; for "labels" (also a String field of option classes) only this.
+        this = re.compile((r"(?<=\bthis)" if old == "labels" else r"(?<=\w)") + r"\." + old
+                          + r"\b(?!\s*\()")
         text = on_code(
             text, lambda t: ident.sub(new, this.sub("." + new, t)),
             lambda c: re.sub(r"(@param|\{@code|\{@link #)(\s*)" + old + r"\b", r"\1\2" + new, c))
     # the null checks name the renamed variable
-    text = re.sub(r"requireNonNull\((labelSet|labelTokens), \"scale\"\)",
+    text = re.sub(r"requireNonNull\((labelSet|labelTokens), \"(?:scale|labels)\"\)",
                   r'requireNonNull(\1, "\1")', text)
     return text
 

@@ -199,15 +199,15 @@ public final class ResultsJson {
     long idx = f.integer("idx");
     JsonFields g = new JsonFields(element, where + " (idx " + idx + ")");
     // score_labels, score_values: written by lager; absent in the reference's files ("1".."K")
-    Optional<LabelSet> labels = g.optionalLabels("score_labels", "score_values");
+    Optional<LabelSet> labelSet = g.optionalLabels("score_labels", "score_values");
     Optional<HumanScore> human = g.optionalHumanScore("human_score");
-    ScoredSample first = judgment(g, idx, human, labels);
+    ScoredSample first = judgment(g, idx, human, labelSet);
     if (!g.has("swapped")) {
       return first;
     }
     JsonFields b = new JsonFields(g.get("swapped"), g.where() + " swapped order");
     try {
-      return first.withSwapped(judgment(b, idx, human, labels));
+      return first.withSwapped(judgment(b, idx, human, labelSet));
     } catch (IllegalArgumentException e) {
       throw g.fail("swapped", e.getMessage());
     }
@@ -215,7 +215,7 @@ public final class ResultsJson {
 
   /** The judgment fields of one order: the three scores, {@code df}, the generated ids and step. */
   private static ScoredSample judgment(JsonFields g, long idx, Optional<HumanScore> human,
-      Optional<LabelSet> labels) {
+      Optional<LabelSet> labelSet) {
     double eScore = g.number("weighted_socre");
     double direct = g.number("direct_socre");
     double meanDirect = g.number("weighted_direct_socre");
@@ -227,9 +227,9 @@ public final class ResultsJson {
         }
       }
       logits = Optional.of(logits(g));
-      if (labels.isPresent() && labels.get().size() != logits.get().points()) {
-        throw g.fail("score_labels", "lists " + labels.get().size() + " labels ("
-            + labels.get().describe() + ") but df.logits has " + logits.get().points()
+      if (labelSet.isPresent() && labelSet.get().size() != logits.get().points()) {
+        throw g.fail("score_labels", "lists " + labelSet.get().size() + " labels ("
+            + labelSet.get().describe() + ") but df.logits has " + logits.get().points()
             + " per entry");
       }
     }
@@ -249,7 +249,7 @@ public final class ResultsJson {
     Optional<Integer> scoreStep =
         g.has("score_step") ? Optional.of(Math.toIntExact(g.integer("score_step"))) : Optional.empty();
     return new ScoredSample(idx, g.optionalString("prompt"), human, direct, eScore, meanDirect,
-        logits, generated, scoreStep, labels, Optional.empty());
+        logits, generated, scoreStep, labelSet, Optional.empty());
   }
 
   /** {@code df.logits}: {"0": [z_1..z_K], "1": [...], ...} (or a plain array of rows). */

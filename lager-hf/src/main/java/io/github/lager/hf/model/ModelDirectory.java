@@ -162,18 +162,18 @@ public final class ModelDirectory implements AutoCloseable {
    * ({@code convert_tokens_to_ids}, as the reference looks up "1".."5"), and no two labels may be
    * one token; fails naming the label.
    */
-  public LabelTokens labelTokens(LabelSet labels) {
-    int[] ids = new int[labels.size()];
+  public LabelTokens labelTokens(LabelSet labelSet) {
+    int[] ids = new int[labelSet.size()];
     for (int k = 0; k < ids.length; k++) {
-      String label = labels.label(k);
+      String label = labelSet.label(k);
       ids[k] = tokenizer().vocabId(label).orElseThrow(() -> new InvalidInputException(
           tokenizer().file() + ": the label \"" + label + "\" is not one token of the"
               + " vocabulary; LAGER reads the logits of the label tokens, so each label must be a"
-              + " single token (the labels " + labels.describe() + " do not fit this tokenizer;"
+              + " single token (the labels " + labelSet.describe() + " do not fit this tokenizer;"
               + " digits and single letters usually are single tokens)"));
     }
     try {
-      return LabelTokens.of(labels, ids);
+      return LabelTokens.of(labelSet, ids);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(tokenizer().file() + ": " + e.getMessage(), e);
     }
