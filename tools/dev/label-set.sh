@@ -29,9 +29,16 @@
 #     and {@code} mentions; one that holds a LabelTokens -> labelTokens.
 # JSON field names, on-disk formats and CLI option names are not touched.
 #
-# Idempotent: run it again after merging a branch written on the old names; then build
-# (mvn -B -o -q compile -pl ... -am) and fix by hand what a compile error still names (a
-# receiver whose type the file does not declare, e.g. a lambda parameter).
+# Idempotent and safe to re-run: a second run over its own output changes nothing. Run it after
+# tools/dev/hf-layering.sh and tools/dev/hf-renames.sh, and again after merging a branch written
+# on the old names; then build (mvn -B -o -q test-compile) and fix by hand what a compile error
+# still names: a receiver whose type the file does not declare (a lambda parameter,
+# list.get(0).labels()), a name already taken in the file (it is left as it was), or a value that
+# must now be a LabelTokens. Not done here, by hand once: the bodies of LabelSet, LabelSetSyntax,
+# LabelTokens, GenerationOptions, ModelDirectory.labelTokens, Judge/JudgePromptBuilder
+# labelTokens()/labelSet(), JudgeOptions and LagerEvaluator.Builder labelSet(..),
+# WeightsProvenance.labelSet, and the split of ScoreScaleTest into LabelSetTest,
+# LabelSetSyntaxTest and LabelTokensTest.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
