@@ -124,10 +124,12 @@ public final class LabelSet {
     return values.clone();
   }
 
+  /** The smallest value. */
   public double minValue() {
     return Arrays.stream(values).min().orElseThrow();
   }
 
+  /** The largest value. */
   public double maxValue() {
     return Arrays.stream(values).max().orElseThrow();
   }
