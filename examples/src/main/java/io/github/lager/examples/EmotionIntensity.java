@@ -41,7 +41,7 @@ public final class EmotionIntensity {
       ScoringSummary s = judge.score(JudgeSamplesJsonl.read(Path.of(args[1]), true, true)
           .samples(), scored::add);
       System.out.printf("%d items on the labels %s: %d scored, %d without a score token%n",
-          s.samples(), judge.scale().describe(), s.scored(), s.noScoreToken());
+          s.samples(), judge.labelSet().describe(), s.scored(), s.noScoreToken());
     }
     List<ScoreMethod> untuned = List.of(ScoreMethod.DIRECT_SCORE, ScoreMethod.E_SCORE,
         ScoreMethod.LAGER_WO);

@@ -7,7 +7,7 @@ import dev.langchain4j.model.decision.request.ScaleQuestion;
 import dev.langchain4j.model.decision.response.DecisionResponse;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.pipeline.ScoringSummary;
 import io.github.lager.hf.BatchingJudge;
 import io.github.lager.hf.Judge;
@@ -118,11 +118,11 @@ public final class ConcurrentCallersBench implements Callable<Integer> {
         .batchSize(batchSize).maxNewTokens(maxNewTokens).maxLength(1 << 20).build();
     BatchingJudge.Settings batching = BatchingJudge.Settings.forJudge(base)
         .withMaxWait(Duration.ofMillis(maxWaitMs));
-    ScoreScale levels = ScoreScale.of(List.of("1", "2", "3", "4", "5"),
+    LabelSet levels = LabelSet.of(List.of("1", "2", "3", "4", "5"),
         new double[] {0, 1, 2, 3, 4});
     try (LagerDecisionModel adapter = LagerDecisionModel.builder().modelDirectory(dir)
             .judgeOptions(base).batching(batching).build();
-        Judge judge = Judge.open(dir, base.toBuilder().labels(levels).build())) {
+        Judge judge = Judge.open(dir, base.toBuilder().labelSet(levels).build())) {
       // warm-up of both; the adapter's rendered prompts are the baseline's input
       String[] rendered = new String[inputs.size()];
       concurrent(adapter, inputs, rendered);

@@ -151,7 +151,7 @@ public final class PipelineBench implements Callable<Integer> {
           ids.add(encoder.tokenize(encoder.render(s.userPrompt().orElseThrow())));
         }
         ids.sort(Comparator.comparingInt(a -> a.length));
-        GenerationOptions oneStep = new GenerationOptions(1, judge.scale(),
+        GenerationOptions oneStep = new GenerationOptions(1, judge.labelTokens(),
             judge.model().eosTokenIds(), judge.model().padTokenId());
         HiddenStateProvider provider = judge.provider();
         provider.generate(ids.subList(0, Math.min(batchSize, ids.size())), oneStep); // warm-up
@@ -215,7 +215,7 @@ public final class PipelineBench implements Callable<Integer> {
    */
   private JsonObject decodeCurve(HiddenStateProvider provider, Judge judge, List<int[]> batch) {
     int[] noEos = {};
-    GenerationOptions one = new GenerationOptions(1, judge.scale(), noEos,
+    GenerationOptions one = new GenerationOptions(1, judge.labelTokens(), noEos,
         judge.model().padTokenId());
     JsonObject curve = new JsonObject();
     for (int n : decodeCurve) {

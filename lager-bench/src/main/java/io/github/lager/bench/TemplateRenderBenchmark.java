@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.hf.template.JinjaChatTemplate;
 import io.github.lager.hf.template.JinjaPromptTemplate;
@@ -44,7 +44,7 @@ public class TemplateRenderBenchmark {
   JinjaChatTemplate chat;
   String prompt;
   JudgeSample sample;
-  ScoreScale labels;
+  LabelSet labelSet;
 
   @Setup(Level.Trial)
   public void setup() {
@@ -57,8 +57,8 @@ public class TemplateRenderBenchmark {
         + " context?"));
     fields.put("context", new JsonPrimitive("Hamlet is a tragedy by William Shakespeare."));
     sample = new JudgeSample(0, Optional.empty(), Optional.empty(), Optional.empty(), fields);
-    labels = ScoreScale.of(5);
-    prompt = template.render(sample, Condition.DIRECT, labels);
+    labelSet = LabelSet.of(5);
+    prompt = template.render(sample, Condition.DIRECT, labelSet);
     // the chat template of the tiny-qwen2 fixture (Qwen2's own), run from the repository root
     Path config = Path.of("fixtures", "tiny-qwen2", "tokenizer_config.json");
     try {
@@ -72,7 +72,7 @@ public class TemplateRenderBenchmark {
 
   @Benchmark
   public String renderAbsolute() {
-    return template.render(sample, Condition.DIRECT, labels);
+    return template.render(sample, Condition.DIRECT, labelSet);
   }
 
   /** The chat template around the rendered prompt (every sample pays both). */

@@ -46,7 +46,7 @@ class SyntheticCheckpointTest {
       try (ModelDirectory md = ModelDirectory.open(model);
           DjlHiddenStateProvider p = DjlHiddenStateProvider.load(md,
               ProviderOptions.of(ProviderOptions.Device.CPU, null))) {
-        GenerationOptions three = new GenerationOptions(3, md.scoreScale(5), md.eosTokenIds(),
+        GenerationOptions three = new GenerationOptions(3, md.labelTokens(5), md.eosTokenIds(),
             md.padTokenId());
         int[] shortIds = md.encoder(true).tokenize(md.encoder(true).render("Score this."));
         int[] longIds = md.encoder(true).tokenize(md.encoder(true).render(

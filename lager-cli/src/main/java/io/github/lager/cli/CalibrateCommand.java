@@ -98,7 +98,7 @@ final class CalibrateCommand implements Callable<Integer> {
       Map<ScoreMethod, double[]> scores = new LinkedHashMap<>();
       fitted.calibration().maps().keySet().forEach(s -> scores.put(s, fitted.columns().scores(s)));
       pw.println("wrote " + ReportCharts.calibration(plots, m.key(), scores,
-          fitted.columns().human(), fitted.calibration().maps(), fitted.columns().scale()));
+          fitted.columns().human(), fitted.calibration().maps(), fitted.columns().labelSet()));
     }
     return SkippedExit.samples(input.problems().size(), skipBad, pw);
   }

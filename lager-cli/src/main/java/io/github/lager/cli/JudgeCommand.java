@@ -124,7 +124,8 @@ final class JudgeCommand implements Callable<Integer> {
       for (ScoreMethod m : methods) {
         // an argmax readout is a label: printed as the judge writes it (A, B, ... or 4)
         String cell = !s.isValid() ? "-" : m.readout() == ScoreMethod.Readout.ARGMAX
-            ? s.labels().labelOf(scores.get(m)) : String.format(Locale.ROOT, "%.4f", scores.get(m));
+            ? s.requireLabelSet().labelOf(scores.get(m))
+            : String.format(Locale.ROOT, "%.4f", scores.get(m));
         line.append(String.format(" %13s", cell));
       }
       String output = o.outputs().getOrDefault(s.idx(), "").replace("\n", "\\n");

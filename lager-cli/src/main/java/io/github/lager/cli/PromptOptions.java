@@ -1,7 +1,8 @@
 package io.github.lager.cli;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelSetSyntax;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.template.JinjaPromptTemplate;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ final class PromptOptions {
   boolean noSpecialTokens;
 
   /** The label set given by --labels/--values or --points; null when neither was given. */
-  ScoreScale labelSet() {
+  LabelSet labelSet() {
     if (labels != null && points != null) {
       throw OptionChecks.bad("--labels", "--labels and --points both give the label set;"
           + " --points N is --labels 1-N, use one");
@@ -62,7 +63,7 @@ final class PromptOptions {
     }
     if (labels != null) {
       try {
-        return ScoreScale.parse(labels, values);
+        return LabelSetSyntax.parse(labels, values);
       } catch (IllegalArgumentException | io.github.lager.core.InvalidInputException e) {
         throw OptionChecks.bad("--labels", e.getMessage().startsWith("--labels") ? e.getMessage()
             : "--labels " + labels + (values == null ? "" : " --values " + values) + ": "
@@ -73,7 +74,7 @@ final class PromptOptions {
       if (points < 2) {
         throw OptionChecks.bad("--points", "--points must be at least 2, found " + points);
       }
-      return ScoreScale.of(points);
+      return LabelSet.of(points);
     }
     return null;
   }
@@ -102,7 +103,7 @@ final class PromptOptions {
 
   /** Sets these options on a judge's builder. */
   JudgeOptions.Builder apply(JudgeOptions.Builder b) {
-    return b.labels(labelSet()).template(promptTemplate()).pairwise(pairwise)
+    return b.labelSet(labelSet()).template(promptTemplate()).pairwise(pairwise)
         .condition(reasoning ? io.github.lager.core.pipeline.Condition.REASONING
             : io.github.lager.core.pipeline.Condition.DIRECT)
         .addSpecialTokens(!noSpecialTokens);

@@ -60,7 +60,7 @@ final class RenderCommand implements Callable<Integer> {
     input.problems().forEach(p -> err.println("skipped " + p));
     List<String> problems = new ArrayList<>();
     try (JudgePromptBuilder judge = JudgePromptBuilder.open(model, options)) {
-      out.printf("labels %s, %s, %s condition%s%n", judge.scale().describe(),
+      out.printf("labels %s, %s, %s condition%s%n", judge.labelSet().describe(),
           options.template().map(t -> "template " + t.name()).orElse("rendered prompts"),
           options.pipeline().condition().name().toLowerCase(java.util.Locale.ROOT),
           options.pairwise() ? ", both orders" : "");

@@ -61,7 +61,7 @@ final class TuneCommand implements Callable<Integer> {
     pw.printf("tuned %d layer weights on %d samples (%d invalid skipped%s) of %s, labels %s (%s)%n",
         w.size(), training.examples().size(), training.skippedInvalid(),
         training.skippedNoMajority() > 0 ? ", " + training.skippedNoMajority()
-            + " without a human majority label" : "", input.name(), training.scale().describe(),
+            + " without a human majority label" : "", input.name(), training.labelSet().describe(),
         tuner.describe());
     double[] losses = result.epochLosses();
     for (int e = 0; e < losses.length; e++) {

@@ -10,7 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSetSyntax;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +52,8 @@ class JudgeFormatsTest {
     assertThat(score.code()).as(score.err()).isZero();
     assertThat(score.err()).contains("labels 0,1,2, rendered prompts");
     List<ScoredSample> results = ResultsJson.read(out);
-    assertThat(results).allSatisfy(s -> assertThat(s.scale()).contains(
-        ScoreScale.parse("0,1,2", null)));
+    assertThat(results).allSatisfy(s -> assertThat(s.labelSet()).contains(
+        LabelSetSyntax.parse("0,1,2", null)));
     JsonObject manifest = json(dir.resolve("mt.json.manifest.json")).getAsJsonObject(
         "lager_manifest");
     assertThat(manifest.get("labels").getAsString()).isEqualTo("[\"0\",\"1\",\"2\"]");

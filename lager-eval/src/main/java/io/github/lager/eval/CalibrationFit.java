@@ -67,8 +67,8 @@ public final class CalibrationFit {
       }
     }
     boolean tuned = maps.keySet().stream().anyMatch(ScoreMethod::isTuned);
-    return new Calibration(method, columns.scale(), maps, new Calibration.Provenance(trainingData,
-        trainingDataSha256, columns.n(), tuned ? Optional.ofNullable(weightsSource)
+    return new Calibration(method, columns.labelSet(), maps,
+        new Calibration.Provenance(trainingData, trainingDataSha256, columns.n(), tuned ? Optional.ofNullable(weightsSource)
             : Optional.empty(), LagerVersion.current()));
   }
 
@@ -79,7 +79,7 @@ public final class CalibrationFit {
    */
   public static CalibrationReport evaluate(Calibration calibration, ScoreColumns columns,
       String description) {
-    calibration.checkLabels(columns.scale(), description);
+    calibration.checkLabels(columns.labelSet(), description);
     double[] human = columns.human();
     Map<ScoreMethod, CalibrationReport.Row> rows = new LinkedHashMap<>();
     for (ScoreMethod m : columns.methods()) {

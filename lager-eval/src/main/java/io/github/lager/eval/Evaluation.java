@@ -44,13 +44,13 @@ public final class Evaluation {
     for (int l = 0; l < columns.entries(); l++) {
       double[] pred = new double[columns.n()];
       for (int i = 0; i < pred.length; i++) {
-        pred[i] = columns.scale().expectation(Distributions.softmax(
+        pred[i] = columns.labelSet().expectation(Distributions.softmax(
             columns.samples().get(i).logits().orElseThrow().rowAsDouble(l)));
       }
       perEntry.add(correlate(pred, human));
     }
     return new EvaluationReport(columns.n(), columns.skippedInvalid(), columns.entries(),
-        columns.scale(), rows, perEntry);
+        columns.labelSet(), rows, perEntry);
   }
 
   /** Pearson, Spearman and Kendall tau-b of {@code pred} with {@code human}. */

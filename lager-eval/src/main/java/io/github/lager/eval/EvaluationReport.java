@@ -1,7 +1,7 @@
 package io.github.lager.eval;
 
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.Map;
  * @param n valid samples correlated
  * @param skippedInvalid samples skipped because the judge emitted no score token
  * @param entries hidden-state entries per sample ({@code L+1})
- * @param scale the label set the samples are on
+ * @param labelSet the label set the samples are on
  * @param rows one row per requested score, in the requested order
  * @param perEntry for each entry {@code l}, the correlation of {@code E[softmax(z[l])]} with the
  *     human scores: where in the network the judgment is best readable
@@ -22,7 +22,7 @@ public record EvaluationReport(
     int n,
     int skippedInvalid,
     int entries,
-    ScoreScale scale,
+    LabelSet labelSet,
     Map<ScoreMethod, CorrelationRow> rows,
     List<CorrelationRow> perEntry) {
   public EvaluationReport {
@@ -32,6 +32,6 @@ public record EvaluationReport(
 
   /** The number of labels K. */
   public int points() {
-    return scale.points();
+    return labelSet.size();
   }
 }

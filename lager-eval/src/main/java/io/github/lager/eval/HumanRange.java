@@ -3,7 +3,7 @@ package io.github.lager.eval;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,8 +32,8 @@ public record HumanRange(double min, double max, boolean declared) {
   }
 
   /** The range of the judge's label set: its smallest to its largest value. */
-  public static HumanRange ofScale(ScoreScale scale) {
-    return new HumanRange(scale.minValue(), scale.maxValue(), false);
+  public static HumanRange ofScale(LabelSet labelSet) {
+    return new HumanRange(labelSet.minValue(), labelSet.maxValue(), false);
   }
 
   /** Parses {@code MIN:MAX} (e.g. {@code 0:2}); fails naming the option and what it expects. */

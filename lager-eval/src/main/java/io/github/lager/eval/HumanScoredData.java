@@ -1,7 +1,7 @@
 package io.github.lager.eval;
 
 import io.github.lager.core.io.ScoredSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,14 +18,14 @@ import java.util.Objects;
  * </ul>
  *
  * @param sources the files, in the order given
- * @param scale the label set of the results: the first valid sample's, 1-5 when none is valid
+ * @param labelSet the label set of the results: the first valid sample's, 1-5 when none is valid
  * @param range the range every human score was checked against
  */
-public record HumanScoredData(List<SampleSets.Source> sources, ScoreScale scale,
+public record HumanScoredData(List<SampleSets.Source> sources, LabelSet labelSet,
     HumanRange range) {
   public HumanScoredData {
     sources = List.copyOf(sources);
-    Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(labelSet, "labelSet");
     Objects.requireNonNull(range, "range");
   }
 
@@ -37,13 +37,13 @@ public record HumanScoredData(List<SampleSets.Source> sources, ScoreScale scale,
    */
   public static HumanScoredData check(List<SampleSets.Source> sources, HumanRange declared) {
     Objects.requireNonNull(sources, "sources");
-    ScoreScale scale = sources.stream().flatMap(s -> s.samples().stream())
-        .filter(ScoredSample::isValid).findFirst().map(ScoredSample::labels)
-        .orElse(ScoreScale.of(5));
-    HumanRange range = declared != null ? declared : HumanRange.ofScale(scale);
+    LabelSet labelSet = sources.stream().flatMap(s -> s.samples().stream())
+        .filter(ScoredSample::isValid).findFirst().map(ScoredSample::requireLabelSet)
+        .orElse(LabelSet.of(5));
+    HumanRange range = declared != null ? declared : HumanRange.ofScale(labelSet);
     for (SampleSets.Source s : sources) {
       range.check(s.samples(), s.name());
     }
-    return new HumanScoredData(sources, scale, range);
+    return new HumanScoredData(sources, labelSet, range);
   }
 }

@@ -3,11 +3,11 @@ package io.github.lager.eval;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.PairwiseScore.Outcome;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.metrics.Agreement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,7 +78,7 @@ public final class PairwiseEvaluation {
   public record Ceiling(int comparisons, int skipped, double accuracy, double cohenKappa) {}
 
   /**
-   * @param scale the label set
+   * @param labelSet the label set
    * @param n valid samples (a score token in every order judged)
    * @param skippedInvalid samples left out for want of a score token
    * @param noMajority valid samples whose annotators split
@@ -87,7 +87,7 @@ public final class PairwiseEvaluation {
    * @param rows one row per score, in the requested order
    * @param humanCeiling present when the human labels are lists
    */
-  public record Report(ScoreScale scale, int n, int skippedInvalid, int noMajority,
+  public record Report(LabelSet labelSet, int n, int skippedInvalid, int noMajority,
       Map<Outcome, Integer> majorities, boolean swapped, Map<ScoreMethod, Row> rows,
       Optional<Ceiling> humanCeiling) {
     public Report {
@@ -116,8 +116,8 @@ public final class PairwiseEvaluation {
       samples.stream().filter(ScoredSample::isValid).findFirst().ifPresent(s -> {
         weights.checkCompatible(s.logits().orElseThrow().entries(), weightsSource);
         try {
-          weights.checkLabels(s.labels(), reuseWeights, "the layer weights of " + weightsSource,
-              "--reuse-weights");
+          weights.checkLabels(s.requireLabelSet(), reuseWeights,
+              "the layer weights of " + weightsSource, "--reuse-weights");
         } catch (IllegalArgumentException e) {
           throw new InvalidInputException(e.getMessage(), e);
         }
@@ -127,7 +127,7 @@ public final class PairwiseEvaluation {
     List<Long> idx = new ArrayList<>();
     Map<ScoreMethod, List<PairwiseScore>> scores = new LinkedHashMap<>();
     methods.forEach(m -> scores.put(m, new ArrayList<>()));
-    ScoreScale scale = null;
+    LabelSet labelSet = null;
     Boolean swapped = null;
     long firstIdx = 0;
     int invalid = 0;
@@ -137,13 +137,13 @@ public final class PairwiseEvaluation {
         invalid++;
         continue;
       }
-      if (scale == null) {
-        scale = s.labels();
+      if (labelSet == null) {
+        labelSet = s.requireLabelSet();
         swapped = s.swapped().isPresent();
         firstIdx = s.idx();
-      } else if (!s.labels().sameLabels(scale)) {
+      } else if (!s.requireLabelSet().sameLabels(labelSet)) {
         throw new InvalidInputException("idx " + s.idx() + " is on the labels "
-            + s.labels().describe() + " but idx " + firstIdx + " on " + scale.describe()
+            + s.requireLabelSet().describe() + " but idx " + firstIdx + " on " + labelSet.describe()
             + ": samples of one evaluation must share one label set");
       } else if (swapped != s.swapped().isPresent()) {
         throw new InvalidInputException("idx " + s.idx() + " was judged "
@@ -158,11 +158,11 @@ public final class PairwiseEvaluation {
         scores.get(m).add(p.get(m));
       }
     }
-    if (scale == null) {
+    if (labelSet == null) {
       throw new InvalidInputException("nothing to evaluate: none of the " + samples.size()
           + " samples has a score token");
     }
-    return evaluate(scale, idx.stream().mapToLong(Long::longValue).toArray(), humans, scores,
+    return evaluate(labelSet, idx.stream().mapToLong(Long::longValue).toArray(), humans, scores,
         invalid);
   }
 
@@ -172,9 +172,9 @@ public final class PairwiseEvaluation {
    *
    * @param idx each sample's idx, for messages
    */
-  public static Report evaluate(ScoreScale scale, long[] idx, List<HumanScore> humans,
+  public static Report evaluate(LabelSet labelSet, long[] idx, List<HumanScore> humans,
       Map<ScoreMethod, List<PairwiseScore>> scores, int skippedInvalid) {
-    PairwiseScore.checkPairwise(scale);
+    PairwiseScore.checkPairwise(labelSet);
     int n = humans.size();
     Outcome[] majority = new Outcome[n];
     Map<Outcome, Integer> majorities = counts();
@@ -238,7 +238,7 @@ public final class PairwiseEvaluation {
           withSwap > 0 ? OptionalDouble.of((double) consistent / withSwap)
               : OptionalDouble.empty(), predicted));
     }
-    return new Report(scale, n, skippedInvalid, noMajority, majorities, swapped, rows,
+    return new Report(labelSet, n, skippedInvalid, noMajority, majorities, swapped, rows,
         lists ? Optional.of(ceiling(humans)) : Optional.empty());
   }
 
@@ -272,7 +272,7 @@ public final class PairwiseEvaluation {
 
   private static Outcome outcome(double label, long idx) {
     return Outcome.ofValue(label).orElseThrow(() -> new InvalidInputException("idx " + idx
-        + ": human label " + ScoreScale.fmt(label) + " is not a pairwise label (0 = A better,"
+        + ": human label " + LabelSet.fmt(label) + " is not a pairwise label (0 = A better,"
         + " 1 = tie, 2 = B better)"));
   }
 

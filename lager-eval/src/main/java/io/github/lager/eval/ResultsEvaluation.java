@@ -7,10 +7,10 @@ import io.github.lager.core.calibration.CalibrationJson;
 import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.train.LayerWeightTuner;
 import io.github.lager.train.TrainingData;
 import io.github.lager.train.TunerConfig;
@@ -252,11 +252,11 @@ public final class ResultsEvaluation {
     List<String> skipped = new ArrayList<>();
     all.forEach(in -> skipped.addAll(in.problems()));
     // the human scores of every command checked by one rule (HumanScoredData)
-    ScoreScale scale = HumanScoredData.check(all.stream()
-        .map(i -> new SampleSets.Source(i.name(), i.samples())).toList(), humanRange).scale();
-    boolean pairwise = judgment != null ? judgment == Judgment.PAIRWISE : scale.isPairwise();
+    LabelSet labelSet = HumanScoredData.check(all.stream()
+        .map(i -> new SampleSets.Source(i.name(), i.samples())).toList(), humanRange).labelSet();
+    boolean pairwise = judgment != null ? judgment == Judgment.PAIRWISE : labelSet.isPairwise();
     if (pairwise) {
-      PairwiseScore.checkPairwise(scale);
+      PairwiseScore.checkPairwise(labelSet);
       refuseForPairwise(plots);
     }
     SampleSets.Merged merged = SampleSets.mergeByIdx(data.stream()

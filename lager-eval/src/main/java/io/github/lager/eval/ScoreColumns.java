@@ -3,10 +3,10 @@ package io.github.lager.eval;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,16 +29,16 @@ public final class ScoreColumns {
   private final List<ScoredSample> samples;
   private final int skippedInvalid;
   private final int entries;
-  private final ScoreScale scale;
+  private final LabelSet labelSet;
   private final Map<ScoreMethod, double[]> scores;
   private final double[] human;
 
   private ScoreColumns(List<ScoredSample> samples, int skippedInvalid, int entries,
-      ScoreScale scale, Map<ScoreMethod, double[]> scores, double[] human) {
+      LabelSet labelSet, Map<ScoreMethod, double[]> scores, double[] human) {
     this.samples = List.copyOf(samples);
     this.skippedInvalid = skippedInvalid;
     this.entries = entries;
-    this.scale = scale;
+    this.labelSet = labelSet;
     this.scores = scores;
     this.human = human;
   }
@@ -71,7 +71,7 @@ public final class ScoreColumns {
           + samples.size() + " samples (correlation needs at least 2)");
     }
     LayerLogits first = valid.get(0).logits().orElseThrow();
-    ScoreScale labels = valid.get(0).labels();
+    LabelSet labels = valid.get(0).requireLabelSet();
     for (ScoredSample s : valid) {
       LayerLogits z = s.logits().orElseThrow();
       if (z.entries() != first.entries() || z.points() != first.points()) {
@@ -81,9 +81,9 @@ public final class ScoreColumns {
             s.idx(), z.entries(), z.points(), valid.get(0).idx(), first.entries(),
             first.points()));
       }
-      if (!s.labels().sameLabels(labels)) {
+      if (!s.requireLabelSet().sameLabels(labels)) {
         throw new InvalidInputException("idx " + s.idx() + " is on the labels "
-            + s.labels().describe() + " but idx " + valid.get(0).idx() + " on "
+            + s.requireLabelSet().describe() + " but idx " + valid.get(0).idx() + " on "
             + labels.describe() + ": samples of one evaluation must share one label set");
       }
     }
@@ -123,7 +123,7 @@ public final class ScoreColumns {
       }
       copy.put(m, v.clone());
     });
-    return new ScoreColumns(base.samples, base.skippedInvalid, base.entries, base.scale, copy,
+    return new ScoreColumns(base.samples, base.skippedInvalid, base.entries, base.labelSet, copy,
         base.human);
   }
 
@@ -135,7 +135,7 @@ public final class ScoreColumns {
     }
     Map<ScoreMethod, double[]> subScores = new LinkedHashMap<>();
     scores.forEach((m, v) -> subScores.put(m, pick(v, rows)));
-    return new ScoreColumns(sub, 0, entries, scale, subScores,
+    return new ScoreColumns(sub, 0, entries, labelSet, subScores,
         human == null ? null : pick(human, rows));
   }
 
@@ -173,12 +173,12 @@ public final class ScoreColumns {
 
   /** The number of labels K. */
   public int points() {
-    return scale.points();
+    return labelSet.size();
   }
 
   /** The label set every sample is on. */
-  public ScoreScale scale() {
-    return scale;
+  public LabelSet labelSet() {
+    return labelSet;
   }
 
   /** The computed scores, in the requested order. */

@@ -11,9 +11,9 @@ import io.github.lager.core.calibration.CalibrationMap;
 import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.metrics.Correlation;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -160,8 +160,8 @@ class CalibrationTest {
   void aCalibrationForAnotherScaleIsRefused() {
     List<ScoredSample> samples = List.of(sample(0, 2, 1), sample(1, 3, 4), sample(2, 4, 5));
     ScoreColumns columns = ScoreColumns.of(samples, List.of(ScoreMethod.E_SCORE), null, null);
-    Calibration c = new Calibration(CalibrationMethod.LINEAR, ScoreScale.of(9), Map.of(ScoreMethod.E_SCORE,
-        new CalibrationMap.Linear(0, 1)), new Calibration.Provenance("v", "x", 3, Optional.empty(),
+    Calibration c = new Calibration(CalibrationMethod.LINEAR, LabelSet.of(9),
+        Map.of(ScoreMethod.E_SCORE, new CalibrationMap.Linear(0, 1)), new Calibration.Provenance("v", "x", 3, Optional.empty(),
         "dev"));
     assertThatThrownBy(() -> CalibrationFit.evaluate(c, columns, "cal.json"))
         .hasMessageContaining("cal.json was fitted on the labels 1-9 but the samples are on 1-5");

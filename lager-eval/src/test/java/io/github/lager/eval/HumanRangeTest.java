@@ -31,7 +31,8 @@ class HumanRangeTest {
             + " judge's scale 1-5");
     HumanRange.parse("0:2").check(pairwise, "pairs.json"); // declared: accepted
     // results on the labels 0,1,2: their range is the default
-    HumanRange labels = HumanRange.ofScale(io.github.lager.core.math.ScoreScale.parse("0,1,2", null));
+    HumanRange labels = HumanRange.ofScale(
+        io.github.lager.core.math.LabelSetSyntax.parse("0,1,2", null));
     labels.check(pairwise, "pairs.json");
     assertThat(labels).isEqualTo(new HumanRange(0, 2, false));
     assertThatThrownBy(() -> HumanRange.parse("0:1").check(pairwise, "pairs.json"))

@@ -20,7 +20,7 @@ class HumanScoredDataTest {
         List.of(sample(2, HumanScore.of(3)), sample(3, HumanScore.of(7))));
     HumanScoredData ok = HumanScoredData.check(List.of(good), null);
     assertThat(ok.range()).isEqualTo(new HumanRange(1, 5, false));
-    assertThat(ok.scale().points()).isEqualTo(5);
+    assertThat(ok.labelSet().size()).isEqualTo(5);
     // the second file is checked too, not only the first
     assertThatThrownBy(() -> HumanScoredData.check(List.of(good, seven), null))
         .isInstanceOf(InvalidInputException.class)

@@ -14,11 +14,12 @@ import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelSetSyntax;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.PairwiseScore.Outcome;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.metrics.Agreement;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class PairwiseGoldenTest {
   /** The golden's score columns stand in for these three scores. */
   static final Map<String, ScoreMethod> SCORES = Map.of("argmax", ScoreMethod.DIRECT_SCORE,
       "continuous", ScoreMethod.E_SCORE, "halfway", ScoreMethod.LAGER_WO);
-  static final ScoreScale PAIRWISE = ScoreScale.parse("0,1,2", null);
+  static final LabelSet PAIRWISE = LabelSetSyntax.parse("0,1,2", null);
   static final double[] UNIFORM = {1 / 3.0, 1 / 3.0, 1 / 3.0};
 
   static JsonObject golden;
@@ -150,11 +151,11 @@ class PairwiseGoldenTest {
     JsonObject c = golden.getAsJsonObject("logits");
     List<String> labels = c.getAsJsonArray("labels").asList().stream()
         .map(JsonElement::getAsString).toList();
-    ScoreScale scale = ScoreScale.of(labels, TestData.doubles(c.getAsJsonArray("values")));
+    LabelSet labelSet = LabelSet.of(labels, TestData.doubles(c.getAsJsonArray("values")));
     ScoredSample ab = ScoredSample.fromLogits(7, "AB", HumanScore.ofAnnotators(0, 0, 2),
-        LayerLogits.of(TestData.matrix(c.getAsJsonArray("logits_ab"))), null, null, scale);
+        LayerLogits.of(TestData.matrix(c.getAsJsonArray("logits_ab"))), null, null, labelSet);
     ScoredSample ba = ScoredSample.fromLogits(7, "BA", HumanScore.ofAnnotators(0, 0, 2),
-        LayerLogits.of(TestData.matrix(c.getAsJsonArray("logits_ba"))), null, null, scale);
+        LayerLogits.of(TestData.matrix(c.getAsJsonArray("logits_ba"))), null, null, labelSet);
     Map<ScoreMethod, PairwiseScore> p = ab.withSwapped(ba).pairwiseScores(null);
     assertThat(p).doesNotContainKey(ScoreMethod.LAGER_W);
     for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("expected").entrySet()) {
@@ -210,7 +211,7 @@ class PairwiseGoldenTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("idx 42: human label 3 is not a pairwise label (0 = A better, 1 = tie, 2 ="
             + " B better)");
-    assertThatThrownBy(() -> PairwiseEvaluation.evaluate(ScoreScale.of(3), new long[] {1},
+    assertThatThrownBy(() -> PairwiseEvaluation.evaluate(LabelSet.of(3), new long[] {1},
         List.of(HumanScore.of(1)), scores, 0))
         .hasMessageContaining("the label set 1-3 is not pairwise");
   }

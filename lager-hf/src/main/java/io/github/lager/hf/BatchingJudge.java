@@ -394,7 +394,7 @@ public final class BatchingJudge implements AutoCloseable {
   static ScoredSample withIdx(ScoredSample r, long idx) {
     Optional<ScoredSample> swapped = r.swapped().map(b -> withIdx(b, idx));
     return new ScoredSample(idx, r.prompt(), r.humanScore(), r.directScore(), r.eScore(),
-        r.weightedDirectScore(), r.logits(), r.generatedIds(), r.scoreStep(), r.scale(),
+        r.weightedDirectScore(), r.logits(), r.generatedIds(), r.scoreStep(), r.labelSet(),
         swapped, r.finalLabelMass());
   }
 

@@ -2,10 +2,11 @@ package io.github.lager.hf;
 
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.JudgePipeline;
 import io.github.lager.core.pipeline.ScoringSummary;
@@ -46,7 +47,7 @@ public final class Judge implements AutoCloseable {
   private final JudgeOptions options;
   private final String backend;
   private final HiddenStateProvider provider;
-  private final ScoreScale scale;
+  private final LabelTokens labelTokens;
   private final JudgePipeline pipeline;
   /** What the judge opened with {@link #open} and every judge rebound from it share. */
   private final Loaded loaded;
@@ -63,13 +64,13 @@ public final class Judge implements AutoCloseable {
   }
 
   private Judge(ModelDirectory model, JudgeOptions options, String backend,
-      HiddenStateProvider provider, ScoreScale scale, JudgePipeline pipeline, Loaded loaded,
+      HiddenStateProvider provider, LabelTokens labelTokens, JudgePipeline pipeline, Loaded loaded,
       boolean owner) {
     this.model = model;
     this.options = options;
     this.backend = backend;
     this.provider = provider;
-    this.scale = scale;
+    this.labelTokens = labelTokens;
     this.pipeline = pipeline;
     this.loaded = loaded;
     this.owner = owner;
@@ -126,10 +127,10 @@ public final class Judge implements AutoCloseable {
   /** The prompts of {@code options}, with the layer weights checked against them. */
   private static JudgePromptBuilder prompts(ModelDirectory model, JudgeOptions options) {
     JudgePromptBuilder prompts = JudgePromptBuilder.of(model, options);
-    ScoreScale scale = prompts.scale();
+    LabelSet labelSet = prompts.labelSet();
     options.weights().ifPresent(w -> {
       w.checkCompatible(model.config().numHiddenLayers() + 1, "the layer weights");
-      w.checkLabels(scale, options.reuseWeights(), "the layer weights", "--reuse-weights");
+      w.checkLabels(labelSet, options.reuseWeights(), "the layer weights", "--reuse-weights");
     });
     return prompts;
   }
@@ -139,18 +140,18 @@ public final class Judge implements AutoCloseable {
       HiddenStateProvider provider, Loaded loaded, boolean owner) {
     ModelConfig config = model.config();
     JudgePromptBuilder prompts = prompts(model, options);
-    ScoreScale scale = prompts.scale();
-    ScoreHead head = loaded.heads.computeIfAbsent(
-        java.util.Arrays.stream(scale.tokenIds()).boxed().toList(), ids -> model.scoreHead(scale));
+    LabelTokens labelTokens = prompts.labelTokens();
+    ScoreHead head = loaded.heads.computeIfAbsent(java.util.Arrays.stream(labelTokens.tokenIds())
+        .boxed().toList(), ids -> model.scoreHead(labelTokens));
     HfTokenizer tokenizer = model.tokenizer();
     ScorePositionRule rule = options.anchor()
         .map(a -> ScorePositionRule.firstLabelTokenAfter(a, ids -> tokenizer.decode(ids, true)))
         .orElse(ScorePositionRule.LAST_LABEL_TOKEN);
     GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
-        scale, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
+        labelTokens, model.eosTokenIds(), model.padTokenId(), options.stopAtFirstScore(), rule);
     JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), provider,
         head, generation, options.pipeline(), config.positionLimit());
-    return new Judge(model, options, backend, provider, scale, pipeline, loaded, owner);
+    return new Judge(model, options, backend, provider, labelTokens, pipeline, loaded, owner);
   }
 
   /**
@@ -214,8 +215,13 @@ public final class Judge implements AutoCloseable {
   }
 
   /** The label set with its token ids. */
-  public ScoreScale scale() {
-    return scale;
+  public LabelTokens labelTokens() {
+    return labelTokens;
+  }
+
+  /** The label set: the labels and their values. */
+  public LabelSet labelSet() {
+    return labelTokens.labelSet();
   }
 
   public JudgeOptions options() {

@@ -1,9 +1,9 @@
 package io.github.lager.hf;
 
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.Projection;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PipelineOptions;
 import io.github.lager.hf.backend.ProviderOptions;
@@ -29,7 +29,7 @@ public final class JudgeOptions {
   private final String backend;
   private final ProviderOptions.Device device;
   private final String dtype;
-  private final ScoreScale labels;
+  private final LabelSet labelSet;
   private final boolean labelsGiven;
   private final JinjaPromptTemplate template;
   private final String anchor;
@@ -44,10 +44,10 @@ public final class JudgeOptions {
     this.device = b.device;
     this.dtype = b.dtype;
     this.template = b.template;
-    this.labelsGiven = b.labels != null;
-    this.labels = b.labels != null ? b.labels
+    this.labelsGiven = b.labelSet != null;
+    this.labelSet = b.labelSet != null ? b.labelSet
         : b.template != null && b.template.builtIn().isPresent()
-            ? b.template.builtIn().get().defaultLabels() : ScoreScale.of(5);
+            ? b.template.builtIn().get().defaultLabels() : LabelSet.of(5);
     this.anchor = b.anchor;
     this.pipeline = b.pipeline.withMaxNewTokens(b.maxNewTokens != null ? b.maxNewTokens
         : b.pipeline.condition().defaultMaxNewTokens());
@@ -61,14 +61,14 @@ public final class JudgeOptions {
             + " both orders from its fields: it needs a prompt template (--template pairwise or"
             + " a file); rendered pairwise prompts are scored without --pairwise");
       }
-      if (!labels.isPairwise()) {
+      if (!labelSet.isPairwise()) {
         throw new InvalidInputException("pairwise judging (--pairwise) needs a pairwise label"
             + " set: three labels with the values 0 (A better), 1 (tie) and 2 (B better), e.g."
-            + " --labels 0,1,2 or --labels A,B,C --values 0,2,1; got " + labels.describe());
+            + " --labels 0,1,2 or --labels A,B,C --values 0,2,1; got " + labelSet.describe());
       }
     }
     if (template != null) {
-      template.bind(labels); // refuses a label set the template cannot use
+      template.bind(labelSet); // refuses a label set the template cannot use
     }
   }
 
@@ -95,17 +95,12 @@ public final class JudgeOptions {
     return Optional.ofNullable(dtype);
   }
 
-  /** The number of labels K. */
-  public int points() {
-    return labels.points();
-  }
-
   /**
    * The label set (without token ids; the judge looks them up): the one given, else the
    * built-in template's, else the paper's 1-5.
    */
-  public ScoreScale labels() {
-    return labels;
+  public LabelSet labelSet() {
+    return labelSet;
   }
 
   /** Whether the label set was given (rather than a template's or the paper's default). */
@@ -166,7 +161,7 @@ public final class JudgeOptions {
     b.backend = backend;
     b.device = device;
     b.dtype = dtype;
-    b.labels = labelsGiven ? labels : null;
+    b.labelSet = labelsGiven ? labelSet : null;
     b.template = template;
     b.anchor = anchor;
     b.pipeline = pipeline;
@@ -181,7 +176,7 @@ public final class JudgeOptions {
   @Override
   public String toString() {
     return "JudgeOptions[backend=" + (backend == null ? "auto" : backend) + ", device=" + device
-        + ", dtype=" + (dtype == null ? "default" : dtype) + ", labels " + labels.describe()
+        + ", dtype=" + (dtype == null ? "default" : dtype) + ", labels " + labelSet.describe()
         + ", template=" + (template == null ? "none" : template.name()) + ", anchor="
         + (anchor == null ? "none" : "\"" + anchor + "\"") + ", " + pipeline
         + ", specialTokens=" + addSpecialTokens + ", stopAtFirstScore=" + stopAtFirstScore
@@ -193,7 +188,7 @@ public final class JudgeOptions {
     private String backend;
     private ProviderOptions.Device device = ProviderOptions.Device.AUTO;
     private String dtype;
-    private ScoreScale labels;
+    private LabelSet labelSet;
     private JinjaPromptTemplate template;
     private String anchor;
     private PipelineOptions pipeline = PipelineOptions.of(Condition.DIRECT);
@@ -227,13 +222,13 @@ public final class JudgeOptions {
       if (k < 2) {
         throw new IllegalArgumentException("a score scale needs at least 2 points, got " + k);
       }
-      this.labels = ScoreScale.of(k);
+      this.labelSet = LabelSet.of(k);
       return this;
     }
 
     /** The label set (its token ids are looked up in the model's vocabulary); null: default. */
-    public Builder labels(ScoreScale s) {
-      this.labels = s;
+    public Builder labelSet(LabelSet s) {
+      this.labelSet = s;
       return this;
     }
 

@@ -1,7 +1,8 @@
 package io.github.lager.hf;
 
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.core.pipeline.PromptBuilder;
 import io.github.lager.core.pipeline.PromptTemplate;
@@ -18,7 +19,7 @@ import java.util.Objects;
 public final class JudgePromptBuilder implements AutoCloseable {
   private final ModelDirectory model;
   private final boolean ownsModel;
-  private final ScoreScale scale;
+  private final LabelTokens labelTokens;
   private final PromptTemplate template;
   private final ChatTokenizer encoder;
   private final PromptBuilder samples;
@@ -26,8 +27,9 @@ public final class JudgePromptBuilder implements AutoCloseable {
   private JudgePromptBuilder(ModelDirectory model, boolean ownsModel, JudgeOptions options) {
     this.model = model;
     this.ownsModel = ownsModel;
-    this.scale = model.scoreScale(options.labels());
-    this.template = options.template().map(t -> t.bind(scale)).orElse(PromptTemplate.RENDERED);
+    this.labelTokens = model.labelTokens(options.labelSet());
+    this.template = options.template().map(t -> t.bind(labelTokens.labelSet()))
+        .orElse(PromptTemplate.RENDERED);
     this.encoder = model.encoder(options.addSpecialTokens());
     this.samples = new PromptBuilder(template, encoder, options.pipeline().condition(),
         options.pairwise());
@@ -60,8 +62,13 @@ public final class JudgePromptBuilder implements AutoCloseable {
   }
 
   /** The label set with its token ids. */
-  public ScoreScale scale() {
-    return scale;
+  public LabelTokens labelTokens() {
+    return labelTokens;
+  }
+
+  /** The label set: the labels and their values. */
+  public LabelSet labelSet() {
+    return labelTokens.labelSet();
   }
 
   PromptTemplate template() {

@@ -12,8 +12,8 @@ import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.math.HiddenStates;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.core.pipeline.Condition;
@@ -120,7 +120,7 @@ class JudgePipelineTest {
 
   static GenerationOptions generation(JsonObject golden) {
     int[] ids = golden.getAsJsonArray("score_token_ids").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
-    return new GenerationOptions(10, ScoreScale.ofTokenIds(ids), new int[] {2}, 0);
+    return new GenerationOptions(10, LabelTokens.oneToK(ids), new int[] {2}, 0);
   }
 
   @Test

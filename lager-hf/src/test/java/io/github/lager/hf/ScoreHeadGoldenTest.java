@@ -7,10 +7,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.lager.core.TestData;
 import io.github.lager.core.math.HiddenStates;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.Projection;
 import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.hf.model.ModelDirectory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,7 +34,7 @@ class ScoreHeadGoldenTest {
         .mapToInt(JsonElement::getAsInt).toArray();
     ScoreHead head;
     try (ModelDirectory md = ModelDirectory.open(TestData.fixture(model))) {
-      head = md.scoreHead(ScoreScale.ofTokenIds(ids));
+      head = md.scoreHead(LabelTokens.oneToK(ids));
     }
     int traces = 0;
     for (JsonElement el : golden.getAsJsonArray("traces")) {

@@ -8,10 +8,11 @@ import io.github.lager.core.TestData;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelSetSyntax;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreHead;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.JudgePipeline;
@@ -46,12 +47,12 @@ class ScriptedJudgeTest {
    */
   static final class Scripted implements HiddenStateProvider {
     final Function<int[], int[]> script;
-    final ScoreScale scale;
+    final LabelSet labelSet;
     final List<Integer> batchSizes = new ArrayList<>();
 
-    Scripted(Function<int[], int[]> script, ScoreScale scale) {
+    Scripted(Function<int[], int[]> script, LabelSet labelSet) {
       this.script = script;
-      this.scale = scale;
+      this.labelSet = labelSet;
     }
 
     @Override
@@ -61,13 +62,13 @@ class ScriptedJudgeTest {
 
     @Override
     public int hiddenSize() {
-      return scale.points();
+      return labelSet.size();
     }
 
     @Override
     public List<ScorePositionOutput> generate(List<int[]> prompts, GenerationOptions options) {
       batchSizes.add(prompts.size());
-      int k = scale.points();
+      int k = labelSet.size();
       BatchDecoding d = new BatchDecoding(prompts, options, ENTRIES, k);
       List<int[]> scripts = prompts.stream().map(script).toList();
       for (int step = 0; ; step++) {
@@ -76,7 +77,7 @@ class ScriptedJudgeTest {
         for (int b = 0; b < next.length; b++) {
           int[] s = scripts.get(b);
           next[b] = step < s.length ? s[step] : options.eosTokenIds()[0];
-          int label = options.scale().indexOfToken((int) next[b]);
+          int label = options.labelTokens().indexOfToken((int) next[b]);
           for (int l = 0; l < ENTRIES; l++) {
             if (label >= 0) {
               states[(l * prompts.size() + b) * k + label] = 4;
@@ -118,10 +119,10 @@ class ScriptedJudgeTest {
       HfTokenizer tok = prompts.model().tokenizer();
       int[] feedback = tok.encode("Feedback: 2 of the 3 steps are right.\nScore: 4\n(1 error)",
           false);
-      Scripted backend = new Scripted(p -> feedback, prompts.scale());
+      Scripted backend = new Scripted(p -> feedback, prompts.labelSet());
       ScorePositionRule anchor = ScorePositionRule.firstLabelTokenAfter(
           options.anchor().orElseThrow(), ids -> tok.decode(ids, true));
-      GenerationOptions generation = new GenerationOptions(64, prompts.scale(),
+      GenerationOptions generation = new GenerationOptions(64, prompts.labelTokens(),
           prompts.model().eosTokenIds(), prompts.model().padTokenId());
       JudgeSample s = fields(0, "{\"instruction\": \"Add 2 and 2.\", \"response\": \"4\","
           + " \"rubric\": \"Correct?\"}", HumanScore.of(5));
@@ -160,9 +161,9 @@ class ScriptedJudgeTest {
 
   @Test
   void pairwiseJudgingRunsBothOrdersInOneBatchAndMapsTheLabelsBack() {
-    ScoreScale mtBench = ScoreScale.parse("A,B,C", "0,2,1");
+    LabelSet mtBench = LabelSetSyntax.parse("A,B,C", "0,2,1");
     JudgeOptions options = JudgeOptions.builder().template(JinjaPromptTemplate.builtIn("pairwise"))
-        .labels(mtBench).pairwise(true).batchSize(2).build();
+        .labelSet(mtBench).pairwise(true).batchSize(2).build();
     try (JudgePromptBuilder prompts =
         JudgePromptBuilder.open(TestData.fixture("tiny-qwen2"), options)) {
       HfTokenizer tok = prompts.model().tokenizer();
@@ -177,7 +178,7 @@ class ScriptedJudgeTest {
         }
         int first = text.indexOf("Assistant A's Answer:\nright");
         return new int[] {first >= 0 ? a : b};
-      }, prompts.scale());
+      }, prompts.labelSet());
       List<JudgeSample> samples = List.of(
           fields(0, "{\"instruction\": \"Q0\", \"response_a\": \"right\", \"response_b\": \"wrong\"}",
               HumanScore.ofAnnotators(0, 0, 2)),
@@ -186,7 +187,7 @@ class ScriptedJudgeTest {
           fields(2, "{\"instruction\": \"Q2\", \"response_a\": \"wrong\", \"response_b\": \"right\"}",
               HumanScore.ofAnnotators(2, 1, 2)));
       JudgePipeline pipeline = new JudgePipeline(prompts.template(), prompts.encoder(), backend,
-          identityHead(3), new GenerationOptions(4, prompts.scale(),
+          identityHead(3), new GenerationOptions(4, prompts.labelTokens(),
               prompts.model().eosTokenIds(), prompts.model().padTokenId()), options.pipeline());
       BatchPlan plan = pipeline.plan(samples);
       assertThat(plan.batches()).hasSize(2);
@@ -219,7 +220,7 @@ class ScriptedJudgeTest {
 
   private static GenerationOptions withScorePosition(GenerationOptions o,
       io.github.lager.core.spi.ScorePositionRule rule) {
-    return new GenerationOptions(o.maxNewTokens(), o.scale(), o.eosTokenIds(), o.padTokenId(),
+    return new GenerationOptions(o.maxNewTokens(), o.labelTokens(), o.eosTokenIds(), o.padTokenId(),
         o.stopAtFirstScore(), rule);
   }
 }

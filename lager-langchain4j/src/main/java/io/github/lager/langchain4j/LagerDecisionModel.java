@@ -25,10 +25,10 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.hf.BatchingJudge;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeBuilderOptions;
@@ -154,7 +154,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
    * What a judge is opened for: a label set, and for a pairwise judge (which renders both orders
    * itself) its template; other judges run prompts rendered by the adapter.
    */
-  private record JudgeKey(ScoreScale labels, JinjaPromptTemplate pairwiseTemplate) {
+  private record JudgeKey(LabelSet labelSet, JinjaPromptTemplate pairwiseTemplate) {
     boolean pairwise() {
       return pairwiseTemplate != null;
     }
@@ -168,7 +168,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
 
   private LagerDecisionModel(Builder b) {
     this.modelDirectory = b.modelDirectory();
-    this.judgeOptions = b.judgeOptions().labels(null).template(null).pairwise(false).build();
+    this.judgeOptions = b.judgeOptions().labelSet(null).template(null).pairwise(false).build();
     this.scoreMethod = b.scoreMethod(judgeOptions);
     this.scaleTemplate = b.scaleTemplate != null ? b.scaleTemplate : bundled("scale");
     this.choiceTemplate = b.choiceTemplate != null ? b.choiceTemplate : bundled("choice");
@@ -276,7 +276,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       Map<String, JsonElement> fields = new LinkedHashMap<>(input);
       fields.put("question", new JsonPrimitive(q.text()));
       Kind kind;
-      ScoreScale labels;
+      LabelSet labels;
       JinjaPromptTemplate template;
       if (q instanceof ScaleQuestion s) {
         kind = Kind.SCALE;
@@ -306,7 +306,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
         kind = Kind.YES_NO;
         checkSingleToken(name, "label", noLabel);
         checkSingleToken(name, "label", yesLabel);
-        labels = ScoreScale.of(List.of(noLabel, yesLabel), new double[] {0, 1});
+        labels = LabelSet.of(List.of(noLabel, yesLabel), new double[] {0, 1});
         fields.put("yes_when", new JsonPrimitive(Objects.requireNonNullElse(y.yesWhen(), "")));
         fields.put("no_when", new JsonPrimitive(Objects.requireNonNullElse(y.noWhen(), "")));
         template = yesNoTemplate;
@@ -334,14 +334,14 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
   }
 
   /** The labels valued by their index, each checked to be one token. */
-  private ScoreScale indexed(String question, String what, List<String> labels) {
+  private LabelSet indexed(String question, String what, List<String> labels) {
     double[] values = new double[labels.size()];
     for (int i = 0; i < values.length; i++) {
       checkSingleToken(question, what, labels.get(i));
       values[i] = i;
     }
     try {
-      return ScoreScale.of(labels, values);
+      return LabelSet.of(labels, values);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("question '" + question + "': " + e.getMessage(), e);
     }
@@ -417,7 +417,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
       JudgeOptions options;
       Judge judge;
       try {
-        options = judgeOptions.toBuilder().labels(k.labels()).template(k.pairwiseTemplate())
+        options = judgeOptions.toBuilder().labelSet(k.labelSet()).template(k.pairwiseTemplate())
             .pairwise(k.pairwise()).build();
         judge = rebind(options);
       } catch (InvalidInputException e) {
@@ -451,7 +451,7 @@ public final class LagerDecisionModel implements DecisionModel, AutoCloseable {
 
   private DecisionAnswer answer(Planned p, ScoredSample r) {
     LayerWeights w = judgeOptions.weights().orElse(null);
-    List<String> labels = p.key().labels().labels();
+    List<String> labels = p.key().labelSet().labels();
     if (p.kind() == Kind.PAIRWISE_CHOICE) {
       PairwiseScore.Probabilities m = r.pairwiseScores(w).get(scoreMethod).mean();
       double[] pr = {m.a(), m.tie(), m.b()};

@@ -7,7 +7,7 @@ import dev.langchain4j.model.decision.request.DecisionRequest;
 import dev.langchain4j.model.decision.response.DecisionResponse;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.ScorePositionOutput;
 import io.github.lager.hf.Judge;
@@ -42,10 +42,10 @@ class FinalLabelMassTest {
       double mass = s.finalLabelMass().orElseThrow();
 
       // Independently: the provider's final hidden state at the score step, times the LM head.
-      ScoreScale labels = judge.scale();
+      LabelTokens labelTokens = judge.labelTokens();
       int[] ids = prompts.encode(sample).orders().get(0).ids();
       GenerationOptions generation = new GenerationOptions(options.pipeline().maxNewTokens(),
-          labels, judge.model().eosTokenIds(), judge.model().padTokenId());
+          labelTokens, judge.model().eosTokenIds(), judge.model().padTokenId());
       ScorePositionOutput.Found found = (ScorePositionOutput.Found) judge.provider()
           .generate(List.of(ids), generation).get(0);
       assertThat(found.scoreStep()).isEqualTo(s.scoreStep().orElseThrow());
@@ -67,7 +67,7 @@ class FinalLabelMassTest {
         z += Math.exp(l - max);
       }
       double expected = 0;
-      for (int id : labels.tokenIds()) {
+      for (int id : labelTokens.tokenIds()) {
         expected += Math.exp(logits[id] - max) / z;
       }
       assertThat(expected).as("a real probability mass").isBetween(0.0, 1.0);

@@ -17,9 +17,9 @@ import dev.langchain4j.model.decision.response.RefusalAnswer;
 import dev.langchain4j.model.decision.response.ScaleAnswer;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.backend.ProviderOptions;
@@ -113,10 +113,10 @@ class LagerDecisionModelTest {
         + "### Task:\nOutput only the level: one of 1, 2, 3, 4, 5.\n\n### Answer:");
 
     // lager score on that prompt: labels 1-5 valued as LangChain4j's level indices 0..4 ...
-    ScoreScale indexed = ScoreScale.of(ONE_TO_FIVE, new double[] {0, 1, 2, 3, 4});
+    LabelSet indexed = LabelSet.of(ONE_TO_FIVE, new double[] {0, 1, 2, 3, 4});
     JudgeSample rendered = new JudgeSample(0, m.prompt(), Optional.empty(), Optional.empty());
     try (Judge judge = Judge.open(fixture("tiny-qwen2"), JudgeOptions.builder()
-        .device(ProviderOptions.Device.CPU).labels(indexed).build())) {
+        .device(ProviderOptions.Device.CPU).labelSet(indexed).build())) {
       ScoredSample s = scoreAlone(judge, rendered);
       assertThat(a.mean()).as("mean vs lager_wo, within %s", SAME_RUN)
           .isCloseTo(s.score(ScoreMethod.LAGER_WO, null), within(SAME_RUN));
@@ -178,7 +178,7 @@ class LagerDecisionModelTest {
       LagerAnswerMetadata m = meta(r).answer(e.getKey());
       ScaleAnswer a = r.scale(e.getKey());
       try (Judge judge = Judge.open(fixture("tiny-qwen2"), JudgeOptions.builder()
-          .device(ProviderOptions.Device.CPU).labels(ScoreScale.of(labels, values)).build())) {
+          .device(ProviderOptions.Device.CPU).labelSet(LabelSet.of(labels, values)).build())) {
         ScoredSample s = scoreAlone(judge, new JudgeSample(0, m.prompt(), Optional.empty(),
             Optional.empty()));
         double[] p = ScoreMethod.LAGER_WO.distribution(s.logits().orElseThrow(), null);

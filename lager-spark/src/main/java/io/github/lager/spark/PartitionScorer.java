@@ -14,12 +14,13 @@ import io.github.lager.core.io.JudgeSamplesJsonl;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelSetSyntax;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.Projection;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.BatchPlan;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.ScoringSummary;
@@ -152,10 +153,10 @@ final class PartitionScorer implements Serializable {
     Path dir = Path.of(s.modelDir);
     try (JudgePromptBuilder prompts = JudgePromptBuilder.open(dir, o)) {
       ModelConfig config = prompts.model().config();
-      ScoreScale scale = prompts.scale();
+      LabelSet labelSet = prompts.labelSet();
       o.weights().ifPresent(w -> {
         w.checkCompatible(config.numHiddenLayers() + 1, "the layer weights " + s.weightsSource);
-        w.checkLabels(scale, o.reuseWeights(), "the layer weights " + s.weightsSource,
+        w.checkLabels(labelSet, o.reuseWeights(), "the layer weights " + s.weightsSource,
             "reuseWeights");
       });
     }
@@ -209,14 +210,14 @@ final class PartitionScorer implements Serializable {
 
   /** The judge options of the settings: as {@code lager score} builds them from its options. */
   private static JudgeOptions options(JudgeSettings s, boolean gpu) {
-    ScoreScale labels = s.labels != null ? ScoreScale.parse(s.labels, s.values)
-        : s.points != 0 ? ScoreScale.of(s.points) : null;
+    LabelSet labels = s.labels != null ? LabelSetSyntax.parse(s.labels, s.values)
+        : s.points != 0 ? LabelSet.of(s.points) : null;
     JinjaPromptTemplate template = s.template != null ? JinjaPromptTemplate.builtIn(s.template)
         : s.templateSource != null ? JinjaPromptTemplate.of(s.templateName, s.templateSource)
             : null;
     LayerWeights weights = s.weightsJson == null ? null
         : LayerWeightsJson.read(new StringReader(s.weightsJson), s.weightsSource);
-    return JudgeOptions.builder().labels(labels).template(template).pairwise(s.pairwise)
+    return JudgeOptions.builder().labelSet(labels).template(template).pairwise(s.pairwise)
         .condition(s.reasoning ? Condition.REASONING : Condition.DIRECT)
         .addSpecialTokens(s.addSpecialTokens).backend(s.backend)
         .device(gpu ? ProviderOptions.Device.GPU : device(s.device)).dtype(s.dtype)

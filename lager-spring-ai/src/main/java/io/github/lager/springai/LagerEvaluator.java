@@ -6,9 +6,9 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.calibration.Calibration;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.hf.BatchingJudge;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeBuilderOptions;
@@ -86,24 +86,24 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
   private LagerEvaluator(Builder b) {
     this.modelDirectory = b.modelDirectory();
     JudgeOptions.Builder o = b.judgeOptions();
-    if (b.labels != null) {
-      o.labels(b.labels);
+    if (b.labelSet != null) {
+      o.labelSet(b.labelSet);
     }
     // prompts are rendered in the callers' threads; the judge's worker runs them
     this.template = b.template != null ? b.template : JinjaPromptTemplate.builtIn("absolute");
     this.options = o.template(null).pairwise(false).build();
-    template.bind(options.labels()); // refuses a label set the template cannot use
+    template.bind(options.labelSet()); // refuses a label set the template cannot use
     this.scoreMethod = b.scoreMethod(options);
     if (b.threshold == null) {
       throw new IllegalArgumentException("threshold is required: a response passes when its"
-          + " score >= threshold (on the label values " + options.labels().describe() + ")");
+          + " score >= threshold (on the label values " + options.labelSet().describe() + ")");
     }
     this.threshold = b.threshold;
     this.rubric = b.rubric;
     this.responseExecutor = b.responseExecutor();
     this.calibration = b.calibration;
     if (calibration != null) {
-      calibration.checkLabels(options.labels(), "the calibration");
+      calibration.checkLabels(options.labelSet(), "the calibration");
     }
     this.tokenizer = HfTokenizer.open(modelDirectory);
     try {
@@ -152,7 +152,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
   private JudgeSample prompt(EvaluationRequest request) {
     String prompt;
     try {
-      prompt = template.render(sample(request), options.pipeline().condition(), options.labels());
+      prompt = template.render(sample(request), options.pipeline().condition(), options.labelSet());
     } catch (InvalidInputException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -188,13 +188,13 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
       }
     }).orElse("");
     if (!r.isValid()) {
-      metadata.put("reason", "the judge generated no label of " + options.labels().describe()
+      metadata.put("reason", "the judge generated no label of " + options.labelSet().describe()
           + ": no score");
       return new EvaluationResponse(false, Float.NaN, feedback,
           Collections.unmodifiableMap(metadata));
     }
     r.finalLabelMass().ifPresent(m -> metadata.put("final_label_mass", m));
-    ScoreScale labels = options.labels();
+    LabelSet labels = options.labelSet();
     double[] p = scoreMethod.distribution(r.logits().orElseThrow(), w);
     Map<String, Double> distribution = new LinkedHashMap<>();
     for (int k = 0; k < p.length; k++) {
@@ -251,7 +251,7 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
 
   /** Builds a {@link LagerEvaluator}; the model directory and the threshold are required. */
   public static final class Builder extends JudgeBuilderOptions<Builder> {
-    private ScoreScale labels;
+    private LabelSet labelSet;
     private JinjaPromptTemplate template;
     private Double threshold;
     private String rubric = DEFAULT_RUBRIC;
@@ -265,8 +265,8 @@ public final class LagerEvaluator implements Evaluator, AutoCloseable {
     }
 
     /** The label set (each one token) with its values; default 1-5. */
-    public Builder labels(ScoreScale s) {
-      this.labels = s;
+    public Builder labelSet(LabelSet s) {
+      this.labelSet = s;
       return this;
     }
 

@@ -9,8 +9,9 @@ import io.github.lager.core.calibration.CalibrationMap;
 import io.github.lager.core.calibration.CalibrationMethod;
 import io.github.lager.core.io.JudgeSample;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelSetSyntax;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.hf.Judge;
 import io.github.lager.hf.JudgeOptions;
 import io.github.lager.hf.backend.ProviderOptions;
@@ -43,7 +44,7 @@ class LagerEvaluatorTest {
 
   static LagerEvaluator evaluator;
   static final Calibration CALIBRATION = new Calibration(CalibrationMethod.LINEAR,
-      ScoreScale.of(5), Map.of(ScoreMethod.LAGER_WO, new CalibrationMap.Linear(0.5, 0.9)),
+      LabelSet.of(5), Map.of(ScoreMethod.LAGER_WO, new CalibrationMap.Linear(0.5, 0.9)),
       new Calibration.Provenance("valid.json", "00", 10, Optional.empty(), "test"));
 
   static Path fixture(String name) {
@@ -130,7 +131,7 @@ class LagerEvaluatorTest {
   @Test
   void aJudgeThatWritesNoLabelNeitherPassesNorGetsAScore() {
     try (LagerEvaluator llama = LagerEvaluator.builder().modelDirectory(fixture("tiny-llama"))
-        .device(ProviderOptions.Device.CPU).threshold(1).labels(ScoreScale.ofNumbers(
+        .device(ProviderOptions.Device.CPU).threshold(1).labelSet(LabelSetSyntax.ofNumbers(
             List.of("8", "9"))).build()) {
       EvaluationResponse r = llama.evaluate(REQUEST);
       assertThat(r.getMetadata().get("valid")).isEqualTo(false);
@@ -152,7 +153,7 @@ class LagerEvaluatorTest {
   void aLabelThatIsNotOneTokenIsRefusedNamingIt() {
     assertThatThrownBy(() -> LagerEvaluator.builder().modelDirectory(fixture("tiny-qwen2"))
         .device(ProviderOptions.Device.CPU).threshold(1)
-        .labels(ScoreScale.of(List.of("bad", "good"), new double[] {0, 1})).build())
+        .labelSet(LabelSet.of(List.of("bad", "good"), new double[] {0, 1})).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the label \"bad\" is not one token");
   }

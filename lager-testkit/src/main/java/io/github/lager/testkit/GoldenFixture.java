@@ -4,9 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.hf.model.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +27,7 @@ import java.util.Optional;
  *     logits when that is larger (Gemma 3: the reference pads its batches to 2048 positions, and
  *     its sliding windows then see the padding: up to 8e-3)
  */
-public record GoldenFixture(String name, Path dir, ScoreScale scale, int numHiddenLayers,
+public record GoldenFixture(String name, Path dir, LabelTokens labelTokens, int numHiddenLayers,
     List<Prompt> prompts, double batch4Tolerance) {
   /** The five fixtures. */
   public static final List<String> NAMES = List.of("tiny-qwen2", "tiny-llama", "tiny-qwen3",
@@ -87,7 +87,8 @@ public record GoldenFixture(String name, Path dir, ScoreScale scale, int numHidd
           t.get("text").getAsString(), ints(t.getAsJsonArray("input_ids")),
           ints(t.getAsJsonArray("generated")), step, hidden, logits(b1), logits(b4)));
     }
-    return new GoldenFixture(name, dir, ScoreScale.ofTokenIds(ints(g.getAsJsonArray("score_token_ids"))),
+    return new GoldenFixture(name, dir,
+        LabelTokens.oneToK(ints(g.getAsJsonArray("score_token_ids"))),
         g.get("num_hidden_layers").getAsInt(), prompts,
         Math.max(RELATIVE_TOLERANCE, spread(prompts)));
   }
@@ -95,7 +96,7 @@ public record GoldenFixture(String name, Path dir, ScoreScale scale, int numHidd
   /** The fixture's score head: its LM-head rows (the embedding rows when tied) of "1".."5". */
   public ScoreHead scoreHead() {
     try (ModelDirectory md = ModelDirectory.open(dir)) {
-      return md.scoreHead(scale);
+      return md.scoreHead(labelTokens);
     }
   }
 

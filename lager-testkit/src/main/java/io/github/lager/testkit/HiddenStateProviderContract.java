@@ -52,7 +52,7 @@ public abstract class HiddenStateProviderContract {
 
   /** The fixture's EOS (2) and pad (0) ids, as its generation_config.json sets them. */
   protected static GenerationOptions options(GoldenFixture f) {
-    return new GenerationOptions(10, f.scale(), new int[] {2}, 0);
+    return new GenerationOptions(10, f.labelTokens(), new int[] {2}, 0);
   }
 
   @ParameterizedTest(name = "{0}, batch size {1}")
@@ -217,7 +217,7 @@ public abstract class HiddenStateProviderContract {
 
   private static int firstScoreToken(int[] ids, GoldenFixture f) {
     for (int j = 0; j < ids.length; j++) {
-      if (f.scale().indexOfToken(ids[j]) >= 0) {
+      if (f.labelTokens().indexOfToken(ids[j]) >= 0) {
         return j;
       }
     }

@@ -66,7 +66,7 @@ public final class LayerWeightTuner {
         List<TrainingExample> batch = order.subList(b * config.batchSize(),
             Math.min(order.size(), (b + 1) * config.batchSize()));
         TunerLoss.Result r = TunerLoss.evaluate(Arrays.copyOf(params, n), mix, !reference, batch,
-            data.scale());
+            data.labelSet());
         double[] grads = Arrays.copyOf(r.gradTheta(), n + 1);
         if (reference) {
           grads[n] = (r.crossEntropy() - r.regression()) * mix * (1 - mix);
@@ -82,7 +82,7 @@ public final class LayerWeightTuner {
     WeightsProvenance provenance = new WeightsProvenance(
         config.variant().name().toLowerCase(Locale.ROOT), config.hyperparameters(),
         config.seed(), data.entries(), data.description(), data.sha256(), data.examples().size(),
-        version(), Optional.of(data.scale()));
+        version(), Optional.of(data.labelSet()));
     LayerWeights weights = new LayerWeights(Distributions.softmax(theta), Optional.of(provenance));
     return new TuningResult(weights, epochLosses, stepLosses, params[n], adam.learningRate());
   }

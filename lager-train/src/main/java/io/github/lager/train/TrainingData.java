@@ -5,7 +5,7 @@ import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.ResultsJson;
 import io.github.lager.core.io.ScoredSample;
 import io.github.lager.core.io.Sha256;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,26 +16,25 @@ import java.util.OptionalDouble;
  * What the tuner learns from, with what the weights' provenance records about it.
  *
  * @param examples the samples (valid ones only)
- * @param scale the label set of the samples: the targets index it, the loss reads its values
+ * @param labelSet the label set of the samples: the targets index it, the loss reads its values
  * @param description the source, e.g. the file name
  * @param sha256 SHA-256 of the source file's bytes (or of the examples, for in-memory data)
  * @param skippedInvalid samples of the source left out because they had no score token
  * @param skippedNoMajority pairwise samples left out because their annotators split (no
  *     majority label)
  */
-public record TrainingData(List<TrainingExample> examples, ScoreScale scale, String description,
+public record TrainingData(List<TrainingExample> examples, LabelSet labelSet, String description,
     String sha256, int skippedInvalid, int skippedNoMajority) {
   public TrainingData {
     examples = List.copyOf(examples);
-    Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(labelSet, "labelSet");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(sha256, "sha256");
-    scale = scale.withoutTokenIds();
     if (examples.isEmpty()) {
       throw new InvalidInputException(description + ": no valid sample to tune on");
     }
     int entries = examples.get(0).logits().entries();
-    int points = scale.points();
+    int points = labelSet.size();
     for (TrainingExample e : examples) {
       if (e.logits().entries() != entries || e.logits().points() != points) {
         throw new InvalidInputException(description + ": samples with " + e.logits().entries()
@@ -63,25 +62,25 @@ public record TrainingData(List<TrainingExample> examples, ScoreScale scale, Str
     List<TrainingExample> examples = new ArrayList<>();
     int invalid = 0;
     int noMajority = 0;
-    ScoreScale scale = null;
+    LabelSet labelSet = null;
     long firstIdx = 0;
     for (ScoredSample s : samples) {
       if (!s.isValid()) {
         invalid++;
         continue;
       }
-      if (scale == null) {
-        scale = s.labels();
+      if (labelSet == null) {
+        labelSet = s.requireLabelSet();
         firstIdx = s.idx();
-      } else if (!s.labels().sameLabels(scale)) {
+      } else if (!s.requireLabelSet().sameLabels(labelSet)) {
         throw new InvalidInputException(description + ": idx " + s.idx() + " is on the labels "
-            + s.labels().describe() + " but idx " + firstIdx + " on " + scale.describe()
+            + s.requireLabelSet().describe() + " but idx " + firstIdx + " on " + labelSet.describe()
             + "; tuning data must share one label set");
       }
       HumanScore human = s.humanScore().orElseThrow(() -> new InvalidInputException(
           description + ": idx " + s.idx() + " has no human_score; tuning needs one"));
       double target;
-      if (scale.isPairwise()) {
+      if (labelSet.isPairwise()) {
         OptionalDouble majority = human.majority();
         if (majority.isEmpty()) {
           noMajority++;
@@ -91,23 +90,23 @@ public record TrainingData(List<TrainingExample> examples, ScoreScale scale, Str
       } else {
         target = Math.rint(human.mean());
       }
-      int index = scale.indexOfValue(target);
+      int index = labelSet.indexOfValue(target);
       if (index < 0) {
         throw new InvalidInputException(description + ": idx " + s.idx() + " has human score "
-            + human + (scale.isPairwise() ? " (majority " : " (rounded mean ")
-            + ScoreScale.fmt(target) + "), which is no label's value on the labels "
-            + scale.describe() + "; tuning targets are labels");
+            + human + (labelSet.isPairwise() ? " (majority " : " (rounded mean ")
+            + LabelSet.fmt(target) + "), which is no label's value on the labels "
+            + labelSet.describe() + "; tuning targets are labels");
       }
       examples.add(new TrainingExample(s.logits().orElseThrow(), index));
     }
-    if (scale == null) {
+    if (labelSet == null) {
       throw new InvalidInputException(description + ": no valid sample to tune on");
     }
-    return new TrainingData(examples, scale, description, sha256, invalid, noMajority);
+    return new TrainingData(examples, labelSet, description, sha256, invalid, noMajority);
   }
 
-  /** In-memory examples on {@code scale}; the hash covers their logits and targets. */
-  public static TrainingData of(List<TrainingExample> examples, ScoreScale scale,
+  /** In-memory examples on {@code labelSet}; the hash covers their logits and targets. */
+  public static TrainingData of(List<TrainingExample> examples, LabelSet labelSet,
       String description) {
     // each logit's float and each target's int, little-endian
     java.security.MessageDigest md = Sha256.digest();
@@ -121,7 +120,7 @@ public record TrainingData(List<TrainingExample> examples, ScoreScale scale, Str
       b.putInt(e.labelIndex());
       md.update(b.array());
     }
-    return new TrainingData(examples, scale, description, Sha256.hex(md), 0, 0);
+    return new TrainingData(examples, labelSet, description, Sha256.hex(md), 0, 0);
   }
 
   /** In-memory examples on the scale "1".."K" of their logits. */
@@ -129,7 +128,7 @@ public record TrainingData(List<TrainingExample> examples, ScoreScale scale, Str
     if (examples.isEmpty()) {
       throw new InvalidInputException(description + ": no valid sample to tune on");
     }
-    return of(examples, ScoreScale.of(examples.get(0).logits().points()), description);
+    return of(examples, LabelSet.of(examples.get(0).logits().points()), description);
   }
 
   /** Hidden-state entries per example ({@code L+1}). */

@@ -1,8 +1,8 @@
 package io.github.lager.train;
 
 import io.github.lager.core.math.Distributions;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
-import io.github.lager.core.math.ScoreScale;
 import java.util.List;
 
 /**
@@ -31,14 +31,14 @@ final class TunerLoss {
    * @param theta the layer logits' parameters (length n)
    * @param mix the weight {@code a} of the cross-entropy term
    * @param absolute MAE (paper) instead of MSE (reference)
-   * @param scale the label set: its values give the expected score and the targets' values
+   * @param labelSet the label set: its values give the expected score and the targets' values
    */
   static Result evaluate(double[] theta, double mix, boolean absolute,
-      List<TrainingExample> batch, ScoreScale scale) {
+      List<TrainingExample> batch, LabelSet labelSet) {
     int n = theta.length;
     double[] w = Distributions.softmax(theta);
-    int points = scale.points();
-    double[] values = scale.values();
+    int points = labelSet.size();
+    double[] values = labelSet.values();
     int size = batch.size();
     double ce = 0;
     double reg = 0;
@@ -60,7 +60,7 @@ final class TunerLoss {
       double[] p = Distributions.softmax(s);
       int y = ex.labelIndex();
       ce += -Math.log(p[y]);
-      double e = scale.expectation(p);
+      double e = labelSet.expectation(p);
       double diff = e - values[y];
       reg += absolute ? Math.abs(diff) : diff * diff;
       double dRdE = absolute ? Math.signum(diff) : 2 * diff;

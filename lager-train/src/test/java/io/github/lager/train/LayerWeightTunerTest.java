@@ -8,10 +8,10 @@ import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.HumanScore;
 import io.github.lager.core.io.LayerWeightsJson;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +129,7 @@ class LayerWeightTunerTest {
     // rounded means 4 and 2 (2.5 rounds half to even): the labels "4" and "2", indices 3 and 1
     assertThat(d.examples()).extracting(TrainingExample::labelIndex).containsExactly(3, 1);
     assertThat(d.skippedInvalid()).isEqualTo(1);
-    assertThat(d.scale()).isEqualTo(ScoreScale.of(5));
+    assertThat(d.labelSet()).isEqualTo(LabelSet.of(5));
     assertThatThrownBy(() -> TrainingData.fromSamples(List.of(a, bad), "f.json", "x"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("f.json: idx 3 has human score 7.0 (rounded mean 7), which is no label's value"
@@ -141,16 +141,16 @@ class LayerWeightTunerTest {
   @Test
   void targetsIndexAnyLabelSetThroughItsValues() {
     LayerLogits z = LayerLogits.of(3, 3, new float[9]);
-    ScoreScale letters = ScoreScale.of(List.of("C", "B", "A"), new double[] {1, 2, 3});
+    LabelSet letters = LabelSet.of(List.of("C", "B", "A"), new double[] {1, 2, 3});
     ScoredSample a = ScoredSample.fromLogits(1, null, HumanScore.of(3), z, null, null, letters);
     ScoredSample b = ScoredSample.fromLogits(2, null, HumanScore.of(1), z, null, null, letters);
     TrainingData d = TrainingData.fromSamples(List.of(a, b), "f.json", "x");
     assertThat(d.examples()).extracting(TrainingExample::labelIndex).containsExactly(2, 0);
     LayerWeights w = new LayerWeightTuner(TunerConfig.reference()).tune(d).weights();
-    assertThat(w.provenance().orElseThrow().labels()).contains(letters);
+    assertThat(w.provenance().orElseThrow().labelSet()).contains(letters);
 
     // pairwise labels: the majority label (0 = A better, 2 = B better), split votes left out
-    ScoreScale pairwise = ScoreScale.of(List.of("A", "B", "C"), new double[] {0, 2, 1});
+    LabelSet pairwise = LabelSet.of(List.of("A", "B", "C"), new double[] {0, 2, 1});
     ScoredSample p1 = ScoredSample.fromLogits(1, null, HumanScore.ofAnnotators(0, 2, 0), z, null,
         null, pairwise);
     ScoredSample p2 = ScoredSample.fromLogits(2, null, HumanScore.ofAnnotators(0, 2), z, null,
@@ -164,7 +164,7 @@ class LayerWeightTunerTest {
     assertThat(pd.skippedNoMajority()).isEqualTo(1);
 
     assertThatThrownBy(() -> TrainingData.fromSamples(List.of(a, ScoredSample.fromLogits(9, null,
-        HumanScore.of(2), z, null, null, ScoreScale.of(3))), "f.json", "x"))
+        HumanScore.of(2), z, null, null, LabelSet.of(3))), "f.json", "x"))
         .hasMessage("f.json: idx 9 is on the labels 1-3 but idx 1 on C=1, B=2, A=3; tuning data"
             + " must share one label set");
   }

@@ -3,8 +3,8 @@ package io.github.lager.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
-import io.github.lager.core.math.ScoreScale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,18 +18,18 @@ class TunerLossTest {
   static final double TOLERANCE = 1e-6;
 
   /** The scale 1..5, and labels with uneven values: the gradient must follow the values. */
-  static final List<ScoreScale> SCALES = List.of(ScoreScale.of(5),
-      ScoreScale.of(List.of("A", "B", "C", "D", "E"), new double[] {0, 2, 3, 7, 10}));
+  static final List<LabelSet> SCALES = List.of(LabelSet.of(5),
+      LabelSet.of(List.of("A", "B", "C", "D", "E"), new double[] {0, 2, 3, 7, 10}));
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void thetaGradientMatchesFiniteDifferences(boolean absolute) {
-    for (ScoreScale scale : SCALES) {
-      thetaGradient(absolute, scale);
+    for (LabelSet labelSet : SCALES) {
+      thetaGradient(absolute, labelSet);
     }
   }
 
-  private void thetaGradient(boolean absolute, ScoreScale scale) {
+  private void thetaGradient(boolean absolute, LabelSet labelSet) {
     Random r = new Random(3);
     List<TrainingExample> batch = randomBatch(r, 4, 9, 5);
     double[] theta = new double[8];
@@ -37,16 +37,17 @@ class TunerLossTest {
       theta[i] = r.nextGaussian();
     }
     double mix = 0.62;
-    double[] g = TunerLoss.evaluate(theta, mix, absolute, batch, scale).gradTheta();
+    double[] g = TunerLoss.evaluate(theta, mix, absolute, batch, labelSet).gradTheta();
     for (int j = 0; j < theta.length; j++) {
       double[] plus = theta.clone();
       double[] minus = theta.clone();
       plus[j] += H;
       minus[j] -= H;
-      double fd = (TunerLoss.evaluate(plus, mix, absolute, batch, scale).loss()
-          - TunerLoss.evaluate(minus, mix, absolute, batch, scale).loss()) / (2 * H);
+      double fd = (TunerLoss.evaluate(plus, mix, absolute, batch, labelSet).loss()
+          - TunerLoss.evaluate(minus, mix, absolute, batch, labelSet).loss()) / (2 * H);
       assertThat(g[j]).as("d loss / d theta_%d (%s, labels %s, tolerance %s)", j,
-          absolute ? "MAE" : "MSE", scale.describe(), TOLERANCE).isCloseTo(fd, within(TOLERANCE));
+          absolute ? "MAE" : "MSE", labelSet.describe(), TOLERANCE)
+          .isCloseTo(fd, within(TOLERANCE));
     }
   }
 
@@ -57,12 +58,14 @@ class TunerLossTest {
     Random r = new Random(5);
     List<TrainingExample> batch = randomBatch(r, 3, 6, 5);
     double[] theta = {0.3, -0.2, 0.1, 0.0, 0.5};
-    ScoreScale scale = ScoreScale.of(5);
-    TunerLoss.Result at = TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha), false, batch, scale);
+    LabelSet labelSet = LabelSet.of(5);
+    TunerLoss.Result at =
+        TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha), false, batch, labelSet);
     double s = TunerLoss.sigmoid(alpha);
     double analytic = (at.crossEntropy() - at.regression()) * s * (1 - s);
-    double fd = (TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha + H), false, batch, scale).loss()
-        - TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha - H), false, batch, scale).loss())
+    double fd =
+        (TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha + H), false, batch, labelSet).loss()
+        - TunerLoss.evaluate(theta, TunerLoss.sigmoid(alpha - H), false, batch, labelSet).loss())
         / (2 * H);
     assertThat(analytic).isCloseTo(fd, within(TOLERANCE));
   }
@@ -71,7 +74,7 @@ class TunerLossTest {
   void theRegressionTermReadsTheLabelsValues() {
     // one sample whose logits are uniform: E = mean of the values, the target's value is v_t
     List<TrainingExample> one = List.of(new TrainingExample(LayerLogits.of(2, 5, new float[10]), 3));
-    ScoreScale uneven = SCALES.get(1);
+    LabelSet uneven = SCALES.get(1);
     TunerLoss.Result res = TunerLoss.evaluate(new double[1], 0.0, true, one, uneven);
     assertThat(res.regression()).as("|E - v_3| = |4.4 - 7|").isCloseTo(2.6, within(1e-12));
     assertThat(res.crossEntropy()).isCloseTo(Math.log(5), within(1e-12));
@@ -83,7 +86,7 @@ class TunerLossTest {
     Random r = new Random(11);
     List<TrainingExample> batch = randomBatch(r, 5, 4, 9);
     TunerLoss.Result res = TunerLoss.evaluate(new double[3], 0.25, absolute, batch,
-        ScoreScale.of(9));
+        LabelSet.of(9));
     assertThat(res.loss()).isCloseTo(0.25 * res.crossEntropy() + 0.75 * res.regression(),
         within(1e-12));
     assertThat(res.crossEntropy()).isPositive();

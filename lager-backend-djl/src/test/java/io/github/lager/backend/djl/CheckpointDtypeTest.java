@@ -32,7 +32,7 @@ class CheckpointDtypeTest {
     Path half = copy(f.dir(), tmp.resolve("half"), dtype, false);
     Path widened = copy(f.dir(), tmp.resolve("widened"), dtype, true);
     List<int[]> prompts = f.prompts().subList(0, 6).stream().map(GoldenFixture.Prompt::inputIds).toList();
-    GenerationOptions options = new GenerationOptions(10, f.scale(), new int[] {2}, 0);
+    GenerationOptions options = new GenerationOptions(10, f.labelTokens(), new int[] {2}, 0);
     List<ScorePositionOutput> a = run(half, prompts, options);
     List<ScorePositionOutput> b = run(widened, prompts, options);
     int found = 0;

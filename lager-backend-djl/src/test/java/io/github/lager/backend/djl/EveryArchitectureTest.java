@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.math.HiddenStates;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.core.spi.GenerationOptions;
 import io.github.lager.core.spi.HiddenStateProvider;
@@ -74,7 +74,7 @@ class EveryArchitectureTest {
       int[] ids = IntStream.range(0, m.config().vocabSize())
           .filter(i -> i != m.padTokenId() && IntStream.of(m.eosTokenIds()).noneMatch(e -> e == i))
           .toArray();
-      options = new GenerationOptions(1, ScoreScale.ofTokenIds(ids), m.eosTokenIds(),
+      options = new GenerationOptions(1, LabelTokens.oneToK(ids), m.eosTokenIds(),
           m.padTokenId());
     }
     List<HiddenStates> llamaStates = run(llama, prompts, options);

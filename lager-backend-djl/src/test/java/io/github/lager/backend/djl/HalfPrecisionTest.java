@@ -70,7 +70,7 @@ class HalfPrecisionTest {
             f.dir(), ProviderOptions.of(device, dtype))) {
       List<ScorePositionOutput> outs = provider.generate(
           prompts.stream().map(GoldenFixture.Prompt::inputIds).toList(),
-          new GenerationOptions(10, f.scale(), new int[] {2}, 0));
+          new GenerationOptions(10, f.labelTokens(), new int[] {2}, 0));
       for (int i = 0; i < prompts.size(); i++) {
         GoldenFixture.Prompt p = prompts.get(i);
         ScorePositionOutput out = outs.get(i);

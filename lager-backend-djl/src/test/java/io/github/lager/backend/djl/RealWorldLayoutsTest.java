@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealWorldLayoutsTest {
   static final GenerationOptions TEN = new GenerationOptions(10,
-      GoldenFixture.load("tiny-qwen2").scale(), new int[] {2}, 0);
+      GoldenFixture.load("tiny-qwen2").labelTokens(), new int[] {2}, 0);
 
   @Test
   void aMultimodalGemma3IsScoredThroughItsTextModel(@TempDir Path tmp) throws Exception {

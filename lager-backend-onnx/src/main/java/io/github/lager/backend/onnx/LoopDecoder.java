@@ -77,7 +77,7 @@ final class LoopDecoder {
       }
       lengths[b] = p.length;
     }
-    int[] labelIds = options.scale().tokenIds();
+    int[] labelIds = options.labelTokens().tokenIds();
     long[] labels = new long[labelIds.length];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = labelIds[i];

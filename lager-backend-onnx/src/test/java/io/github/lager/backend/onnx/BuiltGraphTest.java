@@ -68,7 +68,7 @@ class BuiltGraphTest {
     GraphContractTest.copyWithoutGraph("tiny-gemma3", dir);
     List<int[]> prompts = f.prompts().subList(0, 3).stream().map(GoldenFixture.Prompt::inputIds)
         .toList();
-    GenerationOptions options = new GenerationOptions(8, f.scale(), new int[] {2}, 0);
+    GenerationOptions options = new GenerationOptions(8, f.labelTokens(), new int[] {2}, 0);
     try (OnnxHiddenStateProvider plain = Providers.load(OnnxHiddenStateProvider::load, dir,
             ProviderOptions.defaults());
         OnnxHiddenStateProvider v1 = Providers.load(OnnxHiddenStateProvider::load, f.dir(),
@@ -163,7 +163,7 @@ class BuiltGraphTest {
     Path widened = copy(f.dir(), tmp.resolve("widened"), dtype, true);
     List<int[]> prompts = f.prompts().subList(0, 6).stream().map(GoldenFixture.Prompt::inputIds)
         .toList();
-    GenerationOptions options = new GenerationOptions(10, f.scale(), new int[] {2}, 0);
+    GenerationOptions options = new GenerationOptions(10, f.labelTokens(), new int[] {2}, 0);
     List<ScorePositionOutput> a = run(half, prompts, options);
     List<ScorePositionOutput> b = run(widened, prompts, options);
     int found = 0;

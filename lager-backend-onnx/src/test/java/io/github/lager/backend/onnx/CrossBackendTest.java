@@ -33,7 +33,7 @@ class CrossBackendTest {
         prompts.add(Arrays.copyOf(p.inputIds(), cut));
       }
     }
-    GenerationOptions options = new GenerationOptions(16, f.scale(), new int[] {2}, 0);
+    GenerationOptions options = new GenerationOptions(16, f.labelTokens(), new int[] {2}, 0);
     ProviderOptions cpu = ProviderOptions.of(ProviderOptions.Device.CPU, null);
     ProviderOptions v1 = new ProviderOptions(ProviderOptions.Device.CPU, Optional.empty(),
         Map.of("graph", "contract-v1"));

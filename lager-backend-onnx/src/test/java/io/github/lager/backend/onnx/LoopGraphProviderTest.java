@@ -48,7 +48,7 @@ class LoopGraphProviderTest extends HiddenStateProviderContract {
   void agreesWithThePastPresentGraph(String fixture) throws Exception {
     GoldenFixture f = GoldenFixture.load(fixture);
     GenerationOptions lastLabel = options(f).withMaxNewTokens(40);
-    GenerationOptions anchored = new GenerationOptions(40, f.scale(), new int[] {2}, 0, false,
+    GenerationOptions anchored = new GenerationOptions(40, f.labelTokens(), new int[] {2}, 0, false,
         ScorePositionRule.firstLabelTokenAfter(" ", ids -> Arrays.toString(ids)));
     List<int[]> prompts = new ArrayList<>();
     f.prompts().forEach(p -> prompts.add(p.inputIds()));

@@ -2,9 +2,9 @@ package io.github.lager.core.calibration;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.ScoredSample;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,11 +17,11 @@ import java.util.Optional;
  * --calibration}; see {@link CalibrationJson}).
  *
  * @param method how the maps were fitted
- * @param scale the label set of the data they were fitted on
+ * @param labelSet the label set of the data they were fitted on
  * @param maps one map per score, in the order fitted
  * @param provenance the training data and the lager version
  */
-public record Calibration(CalibrationMethod method, ScoreScale scale,
+public record Calibration(CalibrationMethod method, LabelSet labelSet,
     Map<ScoreMethod, CalibrationMap> maps, Provenance provenance) {
   /** The suffix of a calibrated score's name: {@code lager_wo_calibrated}. */
   public static final String SUFFIX = "_calibrated";
@@ -46,8 +46,7 @@ public record Calibration(CalibrationMethod method, ScoreScale scale,
   public Calibration {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(provenance, "provenance");
-    Objects.requireNonNull(scale, "scale");
-    scale = scale.withoutTokenIds();
+    Objects.requireNonNull(labelSet, "labelSet");
     if (maps.isEmpty()) {
       throw new IllegalArgumentException("a calibration needs at least one score");
     }
@@ -91,9 +90,9 @@ public record Calibration(CalibrationMethod method, ScoreScale scale,
   }
 
   /** Fails unless these maps were fitted on the label set {@code labels}. */
-  public void checkLabels(ScoreScale labels, String source) {
-    if (!scale.sameLabels(labels)) {
-      throw new InvalidInputException(source + " was fitted on the labels " + scale.describe()
+  public void checkLabels(LabelSet labels, String source) {
+    if (!labelSet.sameLabels(labels)) {
+      throw new InvalidInputException(source + " was fitted on the labels " + labelSet.describe()
           + " but the samples are on " + labels.describe()
           + "; fit a calibration on this label set");
     }

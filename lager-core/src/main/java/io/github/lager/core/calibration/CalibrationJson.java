@@ -10,8 +10,8 @@ import io.github.lager.core.io.InputFile;
 import io.github.lager.core.io.JsonFields;
 import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.io.OutputFile;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -66,8 +66,8 @@ public final class CalibrationJson {
     out.name("format").value(FORMAT);
     out.name("version").value(VERSION);
     out.name("method").value(calibration.method().key());
-    out.name("points").value(calibration.scale().points());
-    JsonFields.writeLabels(out, calibration.scale(), "labels", "label_values");
+    out.name("points").value(calibration.labelSet().size());
+    JsonFields.writeLabels(out, calibration.labelSet(), "labels", "label_values");
     out.name("scores").beginObject();
     for (Map.Entry<ScoreMethod, CalibrationMap> e : calibration.maps().entrySet()) {
       out.name(e.getKey().key()).beginObject();
@@ -139,15 +139,15 @@ public final class CalibrationJson {
     }
     int points = Math.toIntExact(f.integer("points"));
     // labels and label_values: absent in files written before lager had label sets ("1".."K")
-    ScoreScale scale = f.optionalLabels("labels", "label_values").orElseGet(() -> {
+    LabelSet labelSet = f.optionalLabels("labels", "label_values").orElseGet(() -> {
       try {
-        return ScoreScale.of(points);
+        return LabelSet.of(points);
       } catch (IllegalArgumentException e) {
         throw f.fail("points", e.getMessage());
       }
     });
-    if (scale.points() != points) {
-      throw f.fail("points", "is " + points + " but the file lists " + scale.points() + " labels");
+    if (labelSet.size() != points) {
+      throw f.fail("points", "is " + points + " but the file lists " + labelSet.size() + " labels");
     }
     JsonElement scores = f.get("scores");
     if (!scores.isJsonObject() || scores.getAsJsonObject().size() == 0) {
@@ -184,7 +184,7 @@ public final class CalibrationJson {
         p.string("training_data_sha256"), Math.toIntExact(p.integer("training_samples")),
         p.optionalString("weights"), p.string("lager_version"));
     try {
-      return new Calibration(method, scale, maps, provenance);
+      return new Calibration(method, labelSet, maps, provenance);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(source + ": " + e.getMessage(), e);
     }

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +87,7 @@ public final class JsonFields {
    * A label set written as two arrays, the labels (strings) and their values (numbers), as
    * results, weights and calibration files record it; empty when neither field is there.
    */
-  public Optional<ScoreScale> optionalLabels(String labelsField, String valuesField) {
+  public Optional<LabelSet> optionalLabels(String labelsField, String valuesField) {
     if (!has(labelsField) && !has(valuesField)) {
       return Optional.empty();
     }
@@ -108,22 +108,22 @@ public final class JsonFields {
       l.add(e.getAsString());
     }
     try {
-      return Optional.of(ScoreScale.of(l, numbers(values.getAsJsonArray(), valuesField)));
+      return Optional.of(LabelSet.of(l, numbers(values.getAsJsonArray(), valuesField)));
     } catch (IllegalArgumentException e) {
       throw fail(labelsField, e.getMessage());
     }
   }
 
   /** Writes a label set as {@link #optionalLabels} reads it. */
-  public static void writeLabels(JsonWriter out, ScoreScale scale, String labelsField,
+  public static void writeLabels(JsonWriter out, LabelSet labelSet, String labelsField,
       String valuesField) throws IOException {
     out.name(labelsField).beginArray();
-    for (String label : scale.labels()) {
+    for (String label : labelSet.labels()) {
       out.value(label);
     }
     out.endArray();
     out.name(valuesField).beginArray();
-    for (double v : scale.values()) {
+    for (double v : labelSet.values()) {
       writeNumber(out, v);
     }
     out.endArray();

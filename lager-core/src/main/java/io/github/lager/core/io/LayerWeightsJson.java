@@ -76,8 +76,8 @@ public final class LayerWeightsJson {
       out.name("training_data_sha256").value(p.trainingDataSha256());
       out.name("training_samples").value(p.trainingSamples());
       out.name("lager_version").value(p.lagerVersion());
-      if (p.labels().isPresent()) {
-        JsonFields.writeLabels(out, p.labels().get(), "labels", "label_values");
+      if (p.labelSet().isPresent()) {
+        JsonFields.writeLabels(out, p.labelSet().get(), "labels", "label_values");
       }
       out.endObject();
     }

@@ -12,11 +12,11 @@ import com.google.gson.stream.JsonWriter;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.LagerException;
 import io.github.lager.core.math.Distributions;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -223,15 +223,15 @@ public final class ResultsJson {
     long idx = f.integer("idx");
     JsonFields g = new JsonFields(element, where + " (idx " + idx + ")");
     // score_labels, score_values: written by lager; absent in the reference's files ("1".."K")
-    Optional<ScoreScale> labels = g.optionalLabels("score_labels", "score_values");
+    Optional<LabelSet> labelSet = g.optionalLabels("score_labels", "score_values");
     Optional<HumanScore> human = g.optionalHumanScore("human_score");
-    ScoredSample first = judgment(g, idx, human, labels);
+    ScoredSample first = judgment(g, idx, human, labelSet);
     if (!g.has("swapped")) {
       return first;
     }
     JsonFields b = new JsonFields(g.get("swapped"), g.where() + " swapped order");
     try {
-      return first.withSwapped(judgment(b, idx, human, labels));
+      return first.withSwapped(judgment(b, idx, human, labelSet));
     } catch (IllegalArgumentException e) {
       throw g.fail("swapped", e.getMessage());
     }
@@ -239,7 +239,7 @@ public final class ResultsJson {
 
   /** The judgment fields of one order: the three scores, {@code df}, the generated ids and step. */
   private static ScoredSample judgment(JsonFields g, long idx, Optional<HumanScore> human,
-      Optional<ScoreScale> labels) {
+      Optional<LabelSet> labelSet) {
     double eScore = g.number("weighted_socre");
     double direct = g.number("direct_socre");
     double meanDirect = g.number("weighted_direct_socre");
@@ -251,9 +251,9 @@ public final class ResultsJson {
         }
       }
       logits = Optional.of(logits(g));
-      if (labels.isPresent() && labels.get().points() != logits.get().points()) {
-        throw g.fail("score_labels", "lists " + labels.get().points() + " labels ("
-            + labels.get().describe() + ") but df.logits has " + logits.get().points()
+      if (labelSet.isPresent() && labelSet.get().size() != logits.get().points()) {
+        throw g.fail("score_labels", "lists " + labelSet.get().size() + " labels ("
+            + labelSet.get().describe() + ") but df.logits has " + logits.get().points()
             + " per entry");
       }
     }
@@ -273,7 +273,7 @@ public final class ResultsJson {
     Optional<Integer> scoreStep =
         g.has("score_step") ? Optional.of(Math.toIntExact(g.integer("score_step"))) : Optional.empty();
     return new ScoredSample(idx, g.optionalString("prompt"), human, direct, eScore, meanDirect,
-        logits, generated, scoreStep, labels, Optional.empty());
+        logits, generated, scoreStep, labelSet, Optional.empty());
   }
 
   /** {@code df.logits}: {"0": [z_1..z_K], "1": [...], ...} (or a plain array of rows). */
@@ -357,8 +357,8 @@ public final class ResultsJson {
     out.beginObject();
     out.name("idx").value(s.idx());
     writeJudgment(out, s, true);
-    if (s.scale().isPresent()) {
-      JsonFields.writeLabels(out, s.scale().get(), "score_labels", "score_values");
+    if (s.labelSet().isPresent()) {
+      JsonFields.writeLabels(out, s.labelSet().get(), "score_labels", "score_values");
     }
     for (Map.Entry<String, Double> e : extraScores.entrySet()) {
       out.name(e.getKey()).value(e.getValue());
@@ -393,7 +393,7 @@ public final class ResultsJson {
     out.name("weighted_socre").value(s.eScore());
     out.name("weighted_direct_socre").value(s.weightedDirectScore());
     out.name("df");
-    writeFrame(out, s.logits(), s.scale());
+    writeFrame(out, s.logits(), s.labelSet());
     if (s.generatedIds().isPresent()) {
       out.name("generated_ids").beginArray();
       for (int id : s.generatedIds().get()) {
@@ -453,7 +453,7 @@ public final class ResultsJson {
    * gets the reference's one row of -1.
    */
   private static void writeFrame(JsonWriter out, Optional<LayerLogits> logits,
-      Optional<ScoreScale> scale) throws IOException {
+      Optional<LabelSet> labelSet) throws IOException {
     out.beginObject();
     if (logits.isEmpty()) {
       for (String column : new String[] {"layer_n", "direct_score", "weighted_score", "probs"}) {
@@ -461,7 +461,7 @@ public final class ResultsJson {
       }
     } else {
       LayerLogits z = logits.get();
-      ScoreScale labels = scale.orElseThrow();
+      LabelSet labels = labelSet.orElseThrow();
       int n = z.entries();
       double[][] probs = new double[n][];
       for (int l = 0; l < n; l++) {

@@ -1,11 +1,11 @@
 package io.github.lager.core.io;
 
 import io.github.lager.core.math.Distributions;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +36,7 @@ import java.util.OptionalDouble;
  * @param logits per-entry score logits; empty exactly when the sample is invalid
  * @param generatedIds the judge's generated token ids, when stored (lager writes them)
  * @param scoreStep index in {@code generatedIds} of the score token, when stored
- * @param scale the label set the logits are over: present for every valid sample (a results file
+ * @param labelSet the label set the logits are over: present for every valid sample (a results file
  *     without {@code score_labels}, such as the reference's, is on the labels "1".."K"); without
  *     token ids
  * @param swapped the judgment of the swapped order, for a sample judged in both orders
@@ -55,7 +55,7 @@ public record ScoredSample(
     Optional<LayerLogits> logits,
     Optional<int[]> generatedIds,
     Optional<Integer> scoreStep,
-    Optional<ScoreScale> scale,
+    Optional<LabelSet> labelSet,
     Optional<ScoredSample> swapped,
     OptionalDouble finalLabelMass) {
   /** The value the reference stores in every score field of an invalid sample. */
@@ -67,7 +67,7 @@ public record ScoredSample(
     Objects.requireNonNull(logits, "logits");
     Objects.requireNonNull(generatedIds, "generatedIds");
     Objects.requireNonNull(scoreStep, "scoreStep");
-    Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(labelSet, "labelSet");
     Objects.requireNonNull(swapped, "swapped");
     Objects.requireNonNull(finalLabelMass, "finalLabelMass");
     if (finalLabelMass.isPresent() && (logits.isEmpty() || !(finalLabelMass.getAsDouble() >= 0))) {
@@ -79,14 +79,13 @@ public record ScoredSample(
           + (logits.isEmpty() ? "a sample without logits must be stored as invalid (-1)"
               : "an invalid sample (weighted_socre -1) cannot carry logits"));
     }
-    if (logits.isPresent() && scale.isEmpty()) {
-      scale = Optional.of(ScoreScale.of(logits.get().points()));
+    if (logits.isPresent() && labelSet.isEmpty()) {
+      labelSet = Optional.of(LabelSet.of(logits.get().points()));
     }
-    scale = scale.map(ScoreScale::withoutTokenIds);
-    if (logits.isPresent() && scale.get().points() != logits.get().points()) {
+    if (logits.isPresent() && labelSet.get().size() != logits.get().points()) {
       throw new IllegalArgumentException("sample " + idx + ": " + logits.get().points()
-          + " score logits per entry but " + scale.get().points() + " labels ("
-          + scale.get().describe() + ")");
+          + " score logits per entry but " + labelSet.get().size() + " labels ("
+          + labelSet.get().describe() + ")");
     }
     if (swapped.isPresent()) {
       ScoredSample b = swapped.get();
@@ -94,9 +93,11 @@ public record ScoredSample(
         throw new IllegalArgumentException("sample " + idx + ": its swapped judgment must have"
             + " the same idx and no swapped judgment of its own");
       }
-      if (scale.isPresent() && b.scale.isPresent() && !scale.get().sameLabels(b.scale.get())) {
+      if (labelSet.isPresent() && b.labelSet.isPresent()
+          && !labelSet.get().sameLabels(b.labelSet.get())) {
         throw new IllegalArgumentException("sample " + idx + ": the swapped judgment is on the"
-            + " labels " + b.scale.get().describe() + ", the first on " + scale.get().describe());
+            + " labels " + b.labelSet.get().describe() + ", the first on "
+            + labelSet.get().describe());
       }
     }
     generatedIds = generatedIds.map(int[]::clone);
@@ -105,10 +106,10 @@ public record ScoredSample(
   /** A sample without a final-layer label mass (as every results file stores it). */
   public ScoredSample(long idx, Optional<String> prompt, Optional<HumanScore> humanScore,
       double directScore, double eScore, double weightedDirectScore, Optional<LayerLogits> logits,
-      Optional<int[]> generatedIds, Optional<Integer> scoreStep, Optional<ScoreScale> scale,
+      Optional<int[]> generatedIds, Optional<Integer> scoreStep, Optional<LabelSet> labelSet,
       Optional<ScoredSample> swapped) {
     this(idx, prompt, humanScore, directScore, eScore, weightedDirectScore, logits, generatedIds,
-        scoreStep, scale, swapped, OptionalDouble.empty());
+        scoreStep, labelSet, swapped, OptionalDouble.empty());
   }
 
   /**
@@ -129,27 +130,27 @@ public record ScoredSample(
       LayerLogits logits, int[] generatedIds, Integer scoreStep) {
     Objects.requireNonNull(logits, "logits");
     return fromLogits(idx, prompt, humanScore, logits, generatedIds, scoreStep,
-        ScoreScale.of(logits.points()));
+        LabelSet.of(logits.points()));
   }
 
   /**
    * A valid sample scored by lager: direct, E-score and the mean per-entry direct score are
-   * computed from {@code logits} over the values of {@code scale}, in double precision.
+   * computed from {@code logits} over the values of {@code labelSet}, in double precision.
    */
   public static ScoredSample fromLogits(long idx, String prompt, HumanScore humanScore,
-      LayerLogits logits, int[] generatedIds, Integer scoreStep, ScoreScale scale) {
+      LayerLogits logits, int[] generatedIds, Integer scoreStep, LabelSet labelSet) {
     Objects.requireNonNull(logits, "logits");
-    Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(labelSet, "labelSet");
     int last = logits.entries() - 1;
     double[] p = Distributions.softmax(logits.rowAsDouble(last));
     double meanDirect = 0;
     for (int l = 0; l <= last; l++) {
-      meanDirect += scale.argmaxValue(logits.rowAsDouble(l));
+      meanDirect += labelSet.argmaxValue(logits.rowAsDouble(l));
     }
     meanDirect /= logits.entries();
     return new ScoredSample(idx, Optional.ofNullable(prompt), Optional.ofNullable(humanScore),
-        scale.argmaxValue(p), scale.expectation(p), meanDirect, Optional.of(logits),
-        Optional.ofNullable(generatedIds), Optional.ofNullable(scoreStep), Optional.of(scale),
+        labelSet.argmaxValue(p), labelSet.expectation(p), meanDirect, Optional.of(logits),
+        Optional.ofNullable(generatedIds), Optional.ofNullable(scoreStep), Optional.of(labelSet),
         Optional.empty());
   }
 
@@ -161,19 +162,19 @@ public record ScoredSample(
         Optional.empty(), Optional.empty(), Optional.empty());
   }
 
-  /** A sample whose judge output held no label token of {@code scale}. */
+  /** A sample whose judge output held no label token of {@code labelSet}. */
   public static ScoredSample invalid(long idx, String prompt, HumanScore humanScore,
-      int[] generatedIds, ScoreScale scale) {
+      int[] generatedIds, LabelSet labelSet) {
     return new ScoredSample(idx, Optional.ofNullable(prompt), Optional.ofNullable(humanScore),
         INVALID, INVALID, INVALID, Optional.empty(), Optional.ofNullable(generatedIds),
-        Optional.empty(), Optional.of(scale), Optional.empty());
+        Optional.empty(), Optional.of(labelSet), Optional.empty());
   }
 
   /** The same sample with {@code b} as the judgment of the swapped order. */
   public ScoredSample withSwapped(ScoredSample b) {
     Objects.requireNonNull(b, "b");
     return new ScoredSample(idx, prompt, humanScore, directScore, eScore, weightedDirectScore,
-        logits, generatedIds, scoreStep, scale, Optional.of(b), finalLabelMass);
+        logits, generatedIds, scoreStep, labelSet, Optional.of(b), finalLabelMass);
   }
 
   /**
@@ -192,7 +193,7 @@ public record ScoredSample(
       mass += Math.exp(v - finalLogSumExp);
     }
     return new ScoredSample(idx, prompt, humanScore, directScore, eScore, weightedDirectScore,
-        logits, generatedIds, scoreStep, scale, swapped, OptionalDouble.of(mass));
+        logits, generatedIds, scoreStep, labelSet, swapped, OptionalDouble.of(mass));
   }
 
   /** Whether the judge emitted a score token (in the order (A, B) for a pairwise sample). */
@@ -206,8 +207,8 @@ public record ScoredSample(
   }
 
   /** The label set of a valid sample. */
-  public ScoreScale labels() {
-    return scale.orElseThrow(() -> new IllegalStateException("sample " + idx
+  public LabelSet requireLabelSet() {
+    return labelSet.orElseThrow(() -> new IllegalStateException("sample " + idx
         + " is invalid (no score token) and records no label set"));
   }
 
@@ -227,7 +228,7 @@ public record ScoredSample(
     return switch (method) {
       case DIRECT_SCORE -> directScore;
       case E_SCORE -> eScore;
-      default -> method.score(logits.get(), weights, scale.get());
+      default -> method.score(logits.get(), weights, labelSet.get());
     };
   }
 
@@ -275,19 +276,19 @@ public record ScoredSample(
     if (!isValid() || (swapped.isPresent() && !swapped.get().isValid())) {
       return out;
     }
-    ScoreScale labels = labels();
-    PairwiseScore.checkPairwise(labels);
+    LabelSet labelSet = requireLabelSet();
+    PairwiseScore.checkPairwise(labelSet);
     for (ScoreMethod m : ScoreMethod.values()) {
       if (m.isTuned() && weights == null) {
         continue;
       }
       double[] pAb = m.distribution(logits.get(), weights);
       if (swapped.isEmpty()) {
-        out.put(m, PairwiseScore.of(pAb, score(m, weights), labels));
+        out.put(m, PairwiseScore.of(pAb, score(m, weights), labelSet));
       } else {
         ScoredSample b = swapped.get();
         out.put(m, PairwiseScore.of(pAb, score(m, weights),
-            m.distribution(b.logits.get(), weights), b.score(m, weights), labels));
+            m.distribution(b.logits.get(), weights), b.score(m, weights), labelSet));
       }
     }
     return out;

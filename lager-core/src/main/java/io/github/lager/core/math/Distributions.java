@@ -2,7 +2,7 @@ package io.github.lager.core.math;
 
 /**
  * Softmax and argmax over a score distribution, in double precision (the expectation over a
- * label set's values is {@link ScoreScale#expectation}).
+ * label set's values is {@link LabelSet#expectation}).
  *
  * <p>The softmax subtracts the maximum first: un-normed late layers of 8B models give score
  * logits of 13-27 and more, which overflow a naive {@code exp}.

@@ -87,7 +87,7 @@ public record LayerWeights(double[] weights, Optional<WeightsProvenance> provena
   }
 
   /**
-   * Fails unless these weights were tuned on the label set {@code labels} (labels and values), or
+   * Fails unless these weights were tuned on the label set {@code labelSet} (labels and values), or
    * the caller reuses them on purpose. Layer weights are per layer, not per label, so weights
    * tuned on one label set can be applied to another (the paper reuses weights tuned on 1-5 for
    * 1-9 scales); lager asks for that to be said. Weights without provenance (made by hand) and
@@ -98,16 +98,16 @@ public record LayerWeights(double[] weights, Optional<WeightsProvenance> provena
    * @param weights what the weights are, the subject of the message ("layer weights from w.json")
    * @param option the option that allows the reuse, named in the message
    */
-  public void checkLabels(ScoreScale labels, boolean reuse, String weights, String option) {
+  public void checkLabels(LabelSet labelSet, boolean reuse, String weights, String option) {
     if (reuse || provenance.isEmpty()) {
       return;
     }
-    Optional<ScoreScale> tunedOn = provenance.get().labels();
-    boolean fits = tunedOn.isPresent() ? tunedOn.get().sameLabels(labels) : labels.isOneToK();
+    Optional<LabelSet> tunedOn = provenance.get().labelSet();
+    boolean fits = tunedOn.isPresent() ? tunedOn.get().sameLabels(labelSet) : labelSet.isOneToK();
     if (!fits) {
       throw new IllegalArgumentException(weights + " were tuned on the labels "
-          + tunedOn.map(ScoreScale::describe).orElse("1-K (not recorded)") + " (of "
-          + provenance.get().trainingData() + "), these samples are on " + labels.describe()
+          + tunedOn.map(LabelSet::describe).orElse("1-K (not recorded)") + " (of "
+          + provenance.get().trainingData() + "), these samples are on " + labelSet.describe()
           + "; tune weights on this label set, or pass " + option + " to reuse them (weights are"
           + " per layer, so they apply to any label set; the paper reuses 1-5 weights on 1-9)");
     }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * One score of a pairwise judgment: on a pairwise label set ({@link ScoreScale#isPairwise()}:
+ * One score of a pairwise judgment: on a pairwise label set ({@link LabelSet#isPairwise()}:
  * values 0 = A better, 1 = tie, 2 = B better) a score is a preference in [0, 2], and its
  * distribution gives P(A better), P(tie), P(B better).
  *
@@ -29,9 +29,9 @@ public record PairwiseScore(Probabilities ab, Optional<Probabilities> ba, Probab
     Optional<Boolean> swapConsistent) {
   /** What a pairwise judgment says, by its value. */
   public enum Outcome {
-    A_BETTER("A", ScoreScale.A_BETTER),
-    TIE("tie", ScoreScale.TIE),
-    B_BETTER("B", ScoreScale.B_BETTER);
+    A_BETTER("A", LabelSet.A_BETTER),
+    TIE("tie", LabelSet.TIE),
+    B_BETTER("B", LabelSet.B_BETTER);
 
     private final String key;
     private final double value;
@@ -77,10 +77,10 @@ public record PairwiseScore(Probabilities ab, Optional<Probabilities> ba, Probab
   /** P(A better), P(tie), P(B better): the distribution over a pairwise label set by outcome. */
   public record Probabilities(double a, double tie, double b) {
     /** The probabilities of a distribution {@code p} over the labels of a pairwise set. */
-    public static Probabilities of(double[] p, ScoreScale scale) {
-      checkPairwise(scale);
-      return new Probabilities(p[scale.indexOfValue(ScoreScale.A_BETTER)],
-          p[scale.indexOfValue(ScoreScale.TIE)], p[scale.indexOfValue(ScoreScale.B_BETTER)]);
+    public static Probabilities of(double[] p, LabelSet labelSet) {
+      checkPairwise(labelSet);
+      return new Probabilities(p[labelSet.indexOfValue(LabelSet.A_BETTER)],
+          p[labelSet.indexOfValue(LabelSet.TIE)], p[labelSet.indexOfValue(LabelSet.B_BETTER)]);
     }
 
     /** The same judgment with A and B exchanged: the swapped order's labels mapped back. */
@@ -103,8 +103,8 @@ public record PairwiseScore(Probabilities ab, Optional<Probabilities> ba, Probab
   }
 
   /** A judgment of the order (A, B) alone. */
-  public static PairwiseScore of(double[] pAb, double scoreAb, ScoreScale scale) {
-    Probabilities ab = Probabilities.of(pAb, scale);
+  public static PairwiseScore of(double[] pAb, double scoreAb, LabelSet labelSet) {
+    Probabilities ab = Probabilities.of(pAb, labelSet);
     return new PairwiseScore(ab, Optional.empty(), ab, scoreAb, OptionalDouble.empty(), scoreAb,
         Outcome.of(scoreAb), Optional.empty());
   }
@@ -116,20 +116,21 @@ public record PairwiseScore(Probabilities ab, Optional<Probabilities> ba, Probab
    * @param scoreBa the swapped order's own score (not mapped back)
    */
   public static PairwiseScore of(double[] pAb, double scoreAb, double[] pBa, double scoreBa,
-      ScoreScale scale) {
-    Probabilities ab = Probabilities.of(pAb, scale);
-    Probabilities ba = Probabilities.of(pBa, scale).mappedBack();
-    double back = ScoreScale.B_BETTER - scoreBa;
+      LabelSet labelSet) {
+    Probabilities ab = Probabilities.of(pAb, labelSet);
+    Probabilities ba = Probabilities.of(pBa, labelSet).mappedBack();
+    double back = LabelSet.B_BETTER - scoreBa;
     double score = (scoreAb + back) / 2;
     return new PairwiseScore(ab, Optional.of(ba), ab.meanWith(ba), scoreAb,
         OptionalDouble.of(back), score, Outcome.of(score),
         Optional.of(Outcome.of(scoreAb) == Outcome.of(back)));
   }
 
-  /** Fails unless {@code scale} is a pairwise label set. */
-  public static void checkPairwise(ScoreScale scale) {
-    if (!scale.isPairwise()) {
-      throw new IllegalArgumentException("the label set " + scale.describe() + " is not pairwise:"
+  /** Fails unless {@code labelSet} is a pairwise label set. */
+  public static void checkPairwise(LabelSet labelSet) {
+    if (!labelSet.isPairwise()) {
+      throw new IllegalArgumentException("the label set " + labelSet.describe()
+          + " is not pairwise:"
           + " a pairwise judgment needs three labels with the values 0 (A better), 1 (tie) and"
           + " 2 (B better), e.g. --labels 0,1,2 or --labels A,B,C --values 0,2,1");
     }

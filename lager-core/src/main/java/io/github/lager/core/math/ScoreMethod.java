@@ -7,7 +7,7 @@ import java.util.Objects;
  * Every score of the LAGER paper (Lai et al., NeurIPS 2025, Table 1 and the ablations of Table 2),
  * named as the published evaluation names them. Each is a {@link LayerAggregation}, untuned or
  * tuned, read out as the expectation {@code sum_k v_k p_k} or as the argmax label's value, with
- * the values {@code v_k} of the judge's label set ({@link ScoreScale}; 1..K on the paper's scales).
+ * the values {@code v_k} of the judge's label set ({@link LabelSet}; 1..K on the paper's scales).
  *
  * <p>{@link #DIRECT_SCORE} (VScore) and {@link #E_SCORE} (G-Eval's probability-weighted score) are
  * the baselines; {@link #LAGER_WO} and {@link #LAGER_W} are LAGER without and with tuned weights.
@@ -34,9 +34,9 @@ public enum ScoreMethod {
     /** {@code v_argmax_k p_k}: the value of the most likely label. */
     ARGMAX;
 
-    /** The score of the distribution {@code p} over the labels of {@code scale}. */
-    public double read(double[] p, ScoreScale scale) {
-      return this == EXPECTATION ? scale.expectation(p) : scale.argmaxValue(p);
+    /** The score of the distribution {@code p} over the labels of {@code labelSet}. */
+    public double read(double[] p, LabelSet labelSet) {
+      return this == EXPECTATION ? labelSet.expectation(p) : labelSet.argmaxValue(p);
     }
   }
 
@@ -77,23 +77,23 @@ public enum ScoreMethod {
 
   /**
    * The score of one sample on the paper's scale 1..K (the labels "1".."K" valued 1..K, {@code K =
-   * z.points()}); for another label set use {@link #score(LayerLogits, LayerWeights, ScoreScale)}.
+   * z.points()}); for another label set use {@link #score(LayerLogits, LayerWeights, LabelSet)}.
    *
    * @param weights tuned weights; required when {@link #isTuned()}, ignored otherwise
    */
   public double score(LayerLogits z, LayerWeights weights) {
     Objects.requireNonNull(z, "z");
-    return score(z, weights, ScoreScale.of(z.points()));
+    return score(z, weights, LabelSet.of(z.points()));
   }
 
   /**
-   * The score of one sample on the label set {@code scale}: the expectation of the labels'
+   * The score of one sample on the label set {@code labelSet}: the expectation of the labels'
    * values, or the value of the most likely label.
    *
    * @param weights tuned weights; required when {@link #isTuned()}, ignored otherwise
    */
-  public double score(LayerLogits z, LayerWeights weights, ScoreScale scale) {
-    return readout.read(distribution(z, weights), checkScale(z, scale));
+  public double score(LayerLogits z, LayerWeights weights, LabelSet labelSet) {
+    return readout.read(distribution(z, weights), checkScale(z, labelSet));
   }
 
   /**
@@ -108,13 +108,13 @@ public enum ScoreMethod {
     return aggregation.distribution(z, tuned ? weights : null);
   }
 
-  private static ScoreScale checkScale(LayerLogits z, ScoreScale scale) {
-    Objects.requireNonNull(scale, "scale");
-    if (scale.points() != z.points()) {
+  private static LabelSet checkScale(LayerLogits z, LabelSet labelSet) {
+    Objects.requireNonNull(labelSet, "labelSet");
+    if (labelSet.size() != z.points()) {
       throw new IllegalArgumentException("logits of " + z.points() + " labels read on the label"
-          + " set " + scale.describe() + " of " + scale.points());
+          + " set " + labelSet.describe() + " of " + labelSet.size());
     }
-    return scale;
+    return labelSet;
   }
 
   /** The method with the reference name {@code key}. */

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * @param trainingDataSha256 SHA-256 of the training file bytes (hex)
  * @param trainingSamples the number of samples tuned on
  * @param lagerVersion the library version that tuned them
- * @param labels the label set of the training data (without token ids); empty in files written
+ * @param labelSet the label set of the training data (without token ids); empty in files written
  *     before lager recorded it, which were tuned on a scale "1".."K"
  */
 public record WeightsProvenance(
@@ -31,14 +31,13 @@ public record WeightsProvenance(
     String trainingDataSha256,
     int trainingSamples,
     String lagerVersion,
-    Optional<ScoreScale> labels) {
+    Optional<LabelSet> labelSet) {
   public WeightsProvenance {
     Objects.requireNonNull(variant, "variant");
     Objects.requireNonNull(trainingData, "trainingData");
     Objects.requireNonNull(trainingDataSha256, "trainingDataSha256");
     Objects.requireNonNull(lagerVersion, "lagerVersion");
-    Objects.requireNonNull(labels, "labels");
-    labels = labels.map(ScoreScale::withoutTokenIds);
+    Objects.requireNonNull(labelSet, "labelSet");
     hyperparameters = Collections.unmodifiableMap(new TreeMap<>(hyperparameters));
   }
 }

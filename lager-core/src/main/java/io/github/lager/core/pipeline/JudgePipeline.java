@@ -91,9 +91,9 @@ public final class JudgePipeline {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.head = Objects.requireNonNull(head, "head");
     this.generation = generation.withMaxNewTokens(options.maxNewTokens());
-    if (head.points() != generation.scale().points()) {
+    if (head.points() != generation.labelTokens().size()) {
       throw new IllegalArgumentException("score head has " + head.points()
-          + " rows, the label set " + generation.scale().points() + " labels");
+          + " rows, the label set " + generation.labelTokens().size() + " labels");
     }
     if (head.hiddenSize() != provider.hiddenSize()) {
       throw new IllegalArgumentException("hidden size mismatch: model has "
@@ -240,10 +240,10 @@ public final class JudgePipeline {
             + "); with float16 this is usually an overflow: run in float32", e);
       }
       return ScoredSample.fromLogits(s.idx(), prompt.prompt(), s.humanScore().orElse(null), z,
-          found.generatedIds(), found.scoreStep(), generation.scale())
+          found.generatedIds(), found.scoreStep(), generation.labelTokens().labelSet())
           .withFinalLogSumExp(found.finalLogSumExp());
     }
     return ScoredSample.invalid(s.idx(), prompt.prompt(), s.humanScore().orElse(null),
-        out.generatedIds(), generation.scale());
+        out.generatedIds(), generation.labelTokens().labelSet());
   }
 }

@@ -181,7 +181,7 @@ public final class BatchDecoding {
       }
       next[b] = argmax[b];
       int token = Math.toIntExact(argmax[b]);
-      boolean isScore = options.scale().indexOfToken(token) >= 0
+      boolean isScore = options.labelTokens().indexOfToken(token) >= 0
           && options.scorePosition().takes(generatedIds(b), scoreStep[b] >= 0);
       if (isScore) {
         scored[nScored++] = b;

@@ -1,6 +1,6 @@
 package io.github.lager.core.spi;
 
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelTokens;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -10,7 +10,7 @@ import java.util.Objects;
  * on, as Hugging Face {@code generate()} does).
  *
  * @param maxNewTokens 10 in the paper's direct condition, 256 in the reasoning condition
- * @param scale the label set with its token ids: a generated label token is a score token
+ * @param labelTokens the label set with its token ids: a generated label token is a score token
  * @param eosTokenIds tokens that end a row
  * @param padTokenId the token that fills finished rows and left-pads prompts
  * @param stopAtFirstScore end a row at its first score token, so that a judge that prints its
@@ -20,39 +20,37 @@ import java.util.Objects;
  * @param scorePosition which label token is the score position: the last one (the reference's
  *     rule, {@link ScorePositionRule#LAST_LABEL_TOKEN}) or the first after an anchor text
  */
-public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds,
+public record GenerationOptions(int maxNewTokens, LabelTokens labelTokens, int[] eosTokenIds,
     int padTokenId, boolean stopAtFirstScore, ScorePositionRule scorePosition) {
   public GenerationOptions {
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
     }
-    Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(labelTokens, "labelTokens");
     Objects.requireNonNull(scorePosition, "scorePosition");
-    if (!scale.hasTokenIds()) {
-      throw new IllegalArgumentException("generation needs the score tokens' ids: " + scale);
-    }
     eosTokenIds = eosTokenIds.clone();
   }
 
   /** The reference's decoding: the score position is the last score token. */
-  public GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds, int padTokenId) {
-    this(maxNewTokens, scale, eosTokenIds, padTokenId, false);
+  public GenerationOptions(int maxNewTokens, LabelTokens labelTokens, int[] eosTokenIds,
+      int padTokenId) {
+    this(maxNewTokens, labelTokens, eosTokenIds, padTokenId, false);
   }
 
   /** The reference's score position (the last score token), optionally stopping at the first. */
-  public GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTokenIds, int padTokenId,
-      boolean stopAtFirstScore) {
-    this(maxNewTokens, scale, eosTokenIds, padTokenId, stopAtFirstScore,
+  public GenerationOptions(int maxNewTokens, LabelTokens labelTokens, int[] eosTokenIds,
+      int padTokenId, boolean stopAtFirstScore) {
+    this(maxNewTokens, labelTokens, eosTokenIds, padTokenId, stopAtFirstScore,
         ScorePositionRule.LAST_LABEL_TOKEN);
   }
 
   public GenerationOptions withMaxNewTokens(int n) {
-    return new GenerationOptions(n, scale, eosTokenIds, padTokenId, stopAtFirstScore,
+    return new GenerationOptions(n, labelTokens, eosTokenIds, padTokenId, stopAtFirstScore,
         scorePosition);
   }
 
   public GenerationOptions withStopAtFirstScore(boolean stop) {
-    return new GenerationOptions(maxNewTokens, scale, eosTokenIds, padTokenId, stop,
+    return new GenerationOptions(maxNewTokens, labelTokens, eosTokenIds, padTokenId, stop,
         scorePosition);
   }
 
@@ -74,20 +72,20 @@ public record GenerationOptions(int maxNewTokens, ScoreScale scale, int[] eosTok
   @Override
   public boolean equals(Object o) {
     return o instanceof GenerationOptions g && g.maxNewTokens == maxNewTokens
-        && g.scale.equals(scale) && Arrays.equals(g.eosTokenIds, eosTokenIds)
+        && g.labelTokens.equals(labelTokens) && Arrays.equals(g.eosTokenIds, eosTokenIds)
         && g.padTokenId == padTokenId && g.stopAtFirstScore == stopAtFirstScore
         && g.scorePosition.equals(scorePosition);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxNewTokens, scale, Arrays.hashCode(eosTokenIds), padTokenId,
+    return Objects.hash(maxNewTokens, labelTokens, Arrays.hashCode(eosTokenIds), padTokenId,
         stopAtFirstScore, scorePosition);
   }
 
   @Override
   public String toString() {
-    return "GenerationOptions[maxNewTokens=" + maxNewTokens + ", " + scale + ", eos="
+    return "GenerationOptions[maxNewTokens=" + maxNewTokens + ", " + labelTokens + ", eos="
         + Arrays.toString(eosTokenIds) + ", pad=" + padTokenId
         + (stopAtFirstScore ? ", stop at first score" : "") + ", score position: "
         + scorePosition + "]";

@@ -1,7 +1,7 @@
 package io.github.lager.core.spi;
 
 import io.github.lager.core.math.HiddenStates;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelTokens;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -18,9 +18,9 @@ public sealed interface ScorePositionOutput {
    * The score step: the index of the <em>last</em> generated token that is a score token,
    * scanning backwards as the reference does; empty when there is none.
    */
-  static OptionalInt lastScoreStep(int[] generatedIds, ScoreScale scale) {
+  static OptionalInt lastScoreStep(int[] generatedIds, LabelTokens labelTokens) {
     for (int j = generatedIds.length - 1; j >= 0; j--) {
-      if (scale.indexOfToken(generatedIds[j]) >= 0) {
+      if (labelTokens.indexOfToken(generatedIds[j]) >= 0) {
         return OptionalInt.of(j);
       }
     }

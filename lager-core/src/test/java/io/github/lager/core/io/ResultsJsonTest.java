@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import io.github.lager.core.InvalidInputException;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelSetSyntax;
 import io.github.lager.core.math.LayerLogits;
-import io.github.lager.core.math.ScoreScale;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public class ResultsJsonTest {
 
   @Test
   void labelSetsAndBothOrdersRoundTrip() {
-    ScoreScale mtBench = ScoreScale.parse("A,B,C", "0,2,1");
+    LabelSet mtBench = LabelSetSyntax.parse("A,B,C", "0,2,1");
     LayerLogits z3 = LayerLogits.of(new float[][] {{0.5f, 0, 1}, {2, 0.25f, -1}});
     LayerLogits z3b = LayerLogits.of(new float[][] {{1, 1, 0}, {-1, 3, 0.5f}});
     ScoredSample ab = ScoredSample.fromLogits(4, "A first", HumanScore.ofAnnotators(0, 0, 1), z3,
@@ -76,7 +77,7 @@ public class ResultsJsonTest {
         .isEqualTo(0);
 
     ScoredSample back = ResultsJson.read(new StringReader(line), "mem").get(0);
-    assertThat(back.labels()).isEqualTo(mtBench);
+    assertThat(back.requireLabelSet()).isEqualTo(mtBench);
     assertThat(back.swapped()).isPresent();
     assertThat(back.swapped().get().logits()).contains(z3b);
     assertThat(back.swapped().get().humanScore()).isEqualTo(back.humanScore());
@@ -85,7 +86,7 @@ public class ResultsJsonTest {
     // a reference file has no labels: its K labels are "1".."K"
     ScoredSample reference = ResultsJson.read(new StringReader("[" + valid(1,
         "{\"0\": [1, 2, 3], \"1\": [3, 2, 1]}") + "]"), "ref.json").get(0);
-    assertThat(reference.labels()).isEqualTo(ScoreScale.of(3));
+    assertThat(reference.requireLabelSet()).isEqualTo(LabelSet.of(3));
     String mismatch = line.replace("\"score_values\":[0,2,1]", "\"score_values\":[0,2]");
     assertThatThrownBy(() -> ResultsJson.read(new StringReader(mismatch), "m.json"))
         .isInstanceOf(InvalidInputException.class)

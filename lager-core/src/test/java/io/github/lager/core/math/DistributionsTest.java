@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DistributionsTest {
@@ -21,8 +21,8 @@ class DistributionsTest {
   @Test
   void expectationAndArgmax() {
     double[] p = {0.1, 0.2, 0.3, 0.4};
-    assertThat(ScoreScale.of(4).expectation(p)).isCloseTo(3.0, within(1e-12));
-    ScoreScale letters = ScoreScale.of(List.of("D", "C", "B", "A"), new double[] {0, 1, 2, 5});
+    assertThat(LabelSet.of(4).expectation(p)).isCloseTo(3.0, within(1e-12));
+    LabelSet letters = LabelSet.of(List.of("D", "C", "B", "A"), new double[] {0, 1, 2, 5});
     assertThat(letters.expectation(p)).isCloseTo(0.2 + 0.6 + 2.0, within(1e-12));
     assertThat(letters.argmaxValue(p)).isEqualTo(5);
     assertThat(Distributions.argmax(new double[] {1, 3, 3, 2})).as("first of ties").isEqualTo(1);
@@ -78,17 +78,6 @@ class DistributionsTest {
     // entries 0..2 averaged: value 1 dominates at logit 10 against 0
     double e = (1 * Math.exp(10) + (2 + 3 + 4 + 5 + 6 + 7 + 8 + 9)) / (Math.exp(10) + 8);
     assertThat(ScoreMethod.LAGER_WO.score(z, null)).isCloseTo(e, within(1e-12));
-    assertThat(ScoreScale.of(9).value(8)).isEqualTo(9);
-  }
-
-  @Test
-  void scoreScaleChecksTokenIds() {
-    ScoreScale s = ScoreScale.ofTokenIds(19, 20, 21, 22, 23);
-    assertThat(s.points()).isEqualTo(5);
-    assertThat(s.indexOfToken(22)).isEqualTo(3);
-    assertThat(s.indexOfToken(5)).isEqualTo(-1);
-    assertThatThrownBy(() -> ScoreScale.ofTokenIds(1, 1))
-        .hasMessageContaining("labels \"1\" and \"2\" share token id 1");
-    assertThatThrownBy(() -> ScoreScale.of(9).tokenIds()).hasMessageContaining("no token ids");
+    assertThat(LabelSet.of(9).value(8)).isEqualTo(9);
   }
 }

@@ -2,7 +2,7 @@ package io.github.lager.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelTokens;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ class BatchDecodingTest {
   static final int PAD = 0;
   // score tokens "1".."5" = 19..23
   static final GenerationOptions OPTIONS =
-      new GenerationOptions(4, ScoreScale.ofTokenIds(19, 20, 21, 22, 23), new int[] {EOS}, PAD);
+      new GenerationOptions(4, LabelTokens.oneToK(19, 20, 21, 22, 23), new int[] {EOS}, PAD);
 
   /** [L+1=2][batch=2][hidden=1] states whose values encode (step, entry, row). */
   static float[] states(int step) {

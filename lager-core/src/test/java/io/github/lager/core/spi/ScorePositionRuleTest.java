@@ -2,7 +2,7 @@ package io.github.lager.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelTokens;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class ScorePositionRuleTest {
   static final int[] FEEDBACK = {40, 41, 42, 48, 21, 43, 48, 22, 44, 45, 46, 47, 48, 22, 49, 46,
       47, 48, 20, 2};
   static final GenerationOptions OPTIONS = new GenerationOptions(30,
-      ScoreScale.ofTokenIds(19, 20, 21, 22, 23), new int[] {2}, 0);
+      LabelTokens.oneToK(19, 20, 21, 22, 23), new int[] {2}, 0);
 
   /** Runs a one-row batch through the scripted tokens; hidden states encode the step. */
   static ScorePositionOutput run(GenerationOptions options, int[] script) {
@@ -93,7 +93,7 @@ class ScorePositionRuleTest {
   }
 
   private static GenerationOptions withScorePosition(GenerationOptions o, ScorePositionRule rule) {
-    return new GenerationOptions(o.maxNewTokens(), o.scale(), o.eosTokenIds(), o.padTokenId(),
+    return new GenerationOptions(o.maxNewTokens(), o.labelTokens(), o.eosTokenIds(), o.padTokenId(),
         o.stopAtFirstScore(), rule);
   }
 }

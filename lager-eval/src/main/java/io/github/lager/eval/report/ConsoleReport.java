@@ -70,7 +70,7 @@ public final class ConsoleReport {
     EvaluationReport report = r.correlations().get();
     out.printf("evaluated %d samples (%d invalid skipped: no score token), %d hidden-state"
         + " entries, labels %s%n", report.n(), report.skippedInvalid(), report.entries(),
-        report.scale().describe());
+        report.labelSet().describe());
     out.print(ReportTable.render(report));
     r.ceiling().ifPresent(c -> ceiling(c, out));
     r.ceilingNote().ifPresent(note -> out.println("human ceiling not computed: " + note
@@ -149,7 +149,7 @@ public final class ConsoleReport {
     ScoreColumns columns = f.columns();
     String method = calibration.method().key();
     pw.printf("fitted %s calibration maps on %d samples of %s (%d invalid skipped), labels %s%n",
-        method, columns.n(), source, columns.skippedInvalid(), columns.scale().describe());
+        method, columns.n(), source, columns.skippedInvalid(), columns.labelSet().describe());
     calibration.maps().forEach((score, map) -> pw.println("  " + score.key() + ": "
         + describe(map)));
     List<String[]> rows = new ArrayList<>();

@@ -1,8 +1,8 @@
 package io.github.lager.eval.report;
 
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.PairwiseScore.Outcome;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.eval.PairwiseEvaluation;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ public final class PairwiseTable {
   private PairwiseTable() {}
 
   public static void print(PairwiseEvaluation.Report r, PrintWriter out) {
-    ScoreScale s = r.scale();
+    LabelSet s = r.labelSet();
     out.printf(Locale.ROOT, "pairwise judgments on the labels %s (%s = A better, %s = tie, %s = B"
         + " better), %s: %d samples (%d invalid skipped: no score token%s)%n", s.describe(),
         label(s, Outcome.A_BETTER), label(s, Outcome.TIE), label(s, Outcome.B_BETTER),
@@ -53,7 +53,7 @@ public final class PairwiseTable {
         ReportTable.fmt(c.accuracy()), ReportTable.fmt(c.cohenKappa())));
   }
 
-  private static String label(ScoreScale s, Outcome o) {
+  private static String label(LabelSet s, Outcome o) {
     return s.labelOf(o.value());
   }
 }

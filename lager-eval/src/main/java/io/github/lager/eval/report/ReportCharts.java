@@ -3,8 +3,8 @@ package io.github.lager.eval.report;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.calibration.CalibrationMap;
 import io.github.lager.core.io.OutputFile;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.eval.BootstrapReport;
 import io.github.lager.eval.CorrelationKind;
 import io.github.lager.eval.CorrelationRow;
@@ -86,7 +86,7 @@ public final class ReportCharts {
     EvaluationReport correlations = report.correlations().orElseThrow(() ->
         new IllegalArgumentException("charts need correlations with human scores"));
     files.add(layerCurve(dir, correlations));
-    files.add(histogram(dir, correlations.scale(), report.columns().idx(),
+    files.add(histogram(dir, correlations.labelSet(), report.columns().idx(),
         histogramSeries(report.columns())));
     return files;
   }
@@ -101,7 +101,8 @@ public final class ReportCharts {
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("human (mean)", columns.human());
     series.put("e_score (from the logits)", columns.samples().stream()
-        .mapToDouble(s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.labels()))
+        .mapToDouble(
+            s -> ScoreMethod.E_SCORE.score(s.logits().orElseThrow(), null, s.requireLabelSet()))
         .toArray());
     for (ScoreMethod m : List.of(ScoreMethod.LAGER_WO, ScoreMethod.LAGER_W)) {
       if (columns.has(m)) {
@@ -177,10 +178,11 @@ public final class ReportCharts {
    * @param idx each sample's idx, for messages
    * @param series name to one value per sample
    */
-  public static Path histogram(Path dir, ScoreScale scale, long[] idx, Map<String, double[]> series) {
-    int bins = 2 * (scale.points() - 1);
-    double min = scale.minValue();
-    double width = (scale.maxValue() - min) / bins;
+  public static Path histogram(Path dir, LabelSet labelSet, long[] idx,
+      Map<String, double[]> series) {
+    int bins = 2 * (labelSet.size() - 1);
+    double min = labelSet.minValue();
+    double width = (labelSet.maxValue() - min) / bins;
     List<String> labels = new ArrayList<>();
     for (int b = 0; b < bins; b++) {
       labels.add(String.format(Locale.ROOT, "[%s, %s%s", edge(min + b * width),
@@ -189,8 +191,8 @@ public final class ReportCharts {
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(500)
         .title("Score distributions (N = " + idx.length + " samples; bins [a, b), the last one "
             + labels.get(bins - 1) + ")")
-        .xAxisTitle("score (bin)" + (scale.labelsAreValues() ? "" : "; labels "
-            + scale.describe()))
+        .xAxisTitle("score (bin)" + (labelSet.labelsAreValues() ? "" : "; labels "
+            + labelSet.describe()))
         .yAxisTitle("samples").build();
     style(chart);
     chart.getStyler().setOverlapped(false);
@@ -198,7 +200,7 @@ public final class ReportCharts {
     chart.getStyler().setYAxisDecimalPattern("#,##0");
     for (Map.Entry<String, double[]> e : series.entrySet()) {
       List<Integer> list = new ArrayList<>();
-      for (int c : binCounts(scale, idx, e.getKey(), e.getValue())) {
+      for (int c : binCounts(labelSet, idx, e.getKey(), e.getValue())) {
         list.add(c);
       }
       chart.addSeries(e.getKey(), labels, list).setFillColor(colorOf(e.getKey()));
@@ -214,17 +216,17 @@ public final class ReportCharts {
    * Counts in the bins of {@link #histogram}; a value outside the label set's range fails naming
    * the series and the sample.
    */
-  public static int[] binCounts(ScoreScale scale, long[] idx, String name, double[] values) {
-    int bins = 2 * (scale.points() - 1);
-    double min = scale.minValue();
-    double max = scale.maxValue();
+  public static int[] binCounts(LabelSet labelSet, long[] idx, String name, double[] values) {
+    int bins = 2 * (labelSet.size() - 1);
+    double min = labelSet.minValue();
+    double max = labelSet.maxValue();
     int[] counts = new int[bins];
     for (int i = 0; i < values.length; i++) {
       double v = values[i];
       if (!(v >= min && v <= max)) {
         throw new InvalidInputException("cannot plot the score histogram: " + name + " of idx "
-            + idx[i] + " is " + v + ", outside the range " + ScoreScale.fmt(min) + "-"
-            + ScoreScale.fmt(max) + " of the labels " + scale.describe()
+            + idx[i] + " is " + v + ", outside the range " + LabelSet.fmt(min) + "-"
+            + LabelSet.fmt(max) + " of the labels " + labelSet.describe()
             + " (values outside it are refused, not counted in an edge bin)");
       }
       counts[Math.min(bins - 1, (int) Math.floor((v - min) * bins / (max - min)))]++;
@@ -281,9 +283,9 @@ public final class ReportCharts {
    * the identity line (a calibrated score should fall near it on average).
    */
   public static Path calibration(Path dir, String method, Map<ScoreMethod, double[]> scores,
-      double[] human, Map<ScoreMethod, CalibrationMap> maps, ScoreScale scale) {
-    double lo = scale.minValue();
-    double hi = scale.maxValue();
+      double[] human, Map<ScoreMethod, CalibrationMap> maps, LabelSet labelSet) {
+    double lo = labelSet.minValue();
+    double hi = labelSet.maxValue();
     List<XYChart> panels = new ArrayList<>();
     for (Map.Entry<ScoreMethod, CalibrationMap> e : maps.entrySet()) {
       double[] x = scores.get(e.getKey());

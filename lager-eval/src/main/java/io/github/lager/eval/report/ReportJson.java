@@ -7,10 +7,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.io.JsonFile;
 import io.github.lager.core.io.OutputFile;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.math.LayerWeights;
 import io.github.lager.core.math.PairwiseScore;
 import io.github.lager.core.math.ScoreMethod;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.eval.CorrelationRow;
 import io.github.lager.eval.EvaluationReport;
 import io.github.lager.eval.PairwiseEvaluation;
@@ -92,7 +92,7 @@ public final class ReportJson {
     root.addProperty("duplicates_dropped", duplicatesDropped);
     root.addProperty("entries", report.entries());
     root.addProperty("points", report.points());
-    addLabels(root, report.scale());
+    addLabels(root, report.labelSet());
     JsonArray perEntry = new JsonArray();
     for (int l = 0; l < report.perEntry().size(); l++) {
       JsonObject r = row(report.perEntry().get(l));
@@ -124,7 +124,7 @@ public final class ReportJson {
     root.addProperty("duplicates_dropped", duplicatesDropped);
     root.addProperty("entries", columns.entries());
     root.addProperty("points", columns.points());
-    addLabels(root, columns.scale());
+    addLabels(root, columns.labelSet());
     sections.entrySet().forEach(e -> root.add(e.getKey(), e.getValue()));
     save(file, root);
   }
@@ -171,8 +171,8 @@ public final class ReportJson {
     root.addProperty("left_out", leftOut);
     root.addProperty("duplicates_dropped", duplicatesDropped);
     root.addProperty("entries", entries);
-    root.addProperty("points", r.scale().points());
-    addLabels(root, r.scale());
+    root.addProperty("points", r.labelSet().size());
+    addLabels(root, r.labelSet());
     if (weights != null) {
       JsonArray w = new JsonArray();
       for (double v : weights.weights()) {
@@ -190,11 +190,11 @@ public final class ReportJson {
   }
 
   /** {@code "labels": [...], "label_values": [...]}. */
-  private static void addLabels(JsonObject root, ScoreScale scale) {
+  private static void addLabels(JsonObject root, LabelSet labelSet) {
     JsonArray labels = new JsonArray();
-    scale.labels().forEach(labels::add);
+    labelSet.labels().forEach(labels::add);
     JsonArray values = new JsonArray();
-    for (double v : scale.values()) {
+    for (double v : labelSet.values()) {
       values.add(v);
     }
     root.add("labels", labels);

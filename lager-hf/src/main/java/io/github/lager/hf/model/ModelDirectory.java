@@ -5,8 +5,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.Sha256;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.architecture.Slot;
@@ -149,11 +150,11 @@ public final class ModelDirectory implements AutoCloseable {
   }
 
   /**
-   * The scale 1..points with the token ids of "1".."points" as single vocabulary entries; fails
+   * The labels 1..size with the token ids of "1".."size" as single vocabulary entries; fails
    * when one is not a single token (such a judge cannot be read by LAGER).
    */
-  public ScoreScale scoreScale(int points) {
-    return scoreScale(ScoreScale.of(points));
+  public LabelTokens labelTokens(int size) {
+    return labelTokens(LabelSet.of(size));
   }
 
   /**
@@ -161,30 +162,30 @@ public final class ModelDirectory implements AutoCloseable {
    * ({@code convert_tokens_to_ids}, as the reference looks up "1".."5"), and no two labels may be
    * one token; fails naming the label.
    */
-  public ScoreScale scoreScale(ScoreScale labels) {
-    int[] ids = new int[labels.points()];
+  public LabelTokens labelTokens(LabelSet labelSet) {
+    int[] ids = new int[labelSet.size()];
     for (int k = 0; k < ids.length; k++) {
-      String label = labels.label(k);
+      String label = labelSet.label(k);
       ids[k] = tokenizer().vocabId(label).orElseThrow(() -> new InvalidInputException(
           tokenizer().file() + ": the label \"" + label + "\" is not one token of the"
               + " vocabulary; LAGER reads the logits of the label tokens, so each label must be a"
-              + " single token (the labels " + labels.describe() + " do not fit this tokenizer;"
+              + " single token (the labels " + labelSet.describe() + " do not fit this tokenizer;"
               + " digits and single letters usually are single tokens)"));
     }
     try {
-      return labels.withTokenIds(ids);
+      return LabelTokens.of(labelSet, ids);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(tokenizer().file() + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * The K rows of the LM head for the scale's tokens (the embedding rows when embeddings are
+   * The K rows of the LM head for the label tokens (the embedding rows when embeddings are
    * tied) and the final RMSNorm, with tensor names from the model's {@link
    * io.github.lager.hf.architecture.Architecture}. The norm's weight is given as the factor it
    * multiplies by ({@code 1 + w} for Gemma), so that the logit lens is the same for every family.
    */
-  public ScoreHead scoreHead(ScoreScale scale) {
+  public ScoreHead scoreHead(LabelTokens labelTokens) {
     String head = layout.lmHead().name();
     SafetensorsFile.TensorInfo info = checkpoint.info(head);
     if (info.shape().length != 2 || info.shape()[1] != config.hiddenSize()) {
@@ -192,7 +193,7 @@ public final class ModelDirectory implements AutoCloseable {
           + java.util.Arrays.toString(info.shape()) + ", config.json says hidden size "
           + config.hiddenSize());
     }
-    for (int id : scale.tokenIds()) {
+    for (int id : labelTokens.tokenIds()) {
       if (id >= info.rows()) {
         throw new InvalidInputException(dir + ": score token id " + id + " is outside " + head
             + " with " + info.rows() + " rows; tokenizer and weights do not match");
@@ -204,8 +205,8 @@ public final class ModelDirectory implements AutoCloseable {
         norm[i] += 1;
       }
     }
-    return ScoreHead.of(scale.points(), config.hiddenSize(),
-        checkpoint.readRows(head, scale.tokenIds())).withFinalNorm(norm, config.rmsNormEps());
+    return ScoreHead.of(labelTokens.size(), config.hiddenSize(),
+        checkpoint.readRows(head, labelTokens.tokenIds())).withFinalNorm(norm, config.rmsNormEps());
   }
 
   /**

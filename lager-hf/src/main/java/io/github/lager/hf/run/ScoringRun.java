@@ -152,7 +152,7 @@ public final class ScoringRun {
     Calibration calibration = calibration(weights);
     if (calibration != null) {
       // the label set is known from the options: refused before the model loads
-      calibration.checkLabels(judgeOptions.labels(), calibrationFile.toString());
+      calibration.checkLabels(judgeOptions.labelSet(), calibrationFile.toString());
     }
     HiddenStateProviderFactory backend = Backends.select(judgeOptions.backend().orElse(null));
     ModelDirectory model = ModelDirectory.open(modelDir);
@@ -200,7 +200,7 @@ public final class ScoringRun {
       Calibration calibration) {
     LayerWeights weights = judge.weights().orElse(null);
     if (calibration != null) {
-      calibration.checkLabels(judge.scale(), calibrationFile.toString());
+      calibration.checkLabels(judge.labelSet(), calibrationFile.toString());
     }
     info.println(describe(judge));
     JudgeOptions jo = judge.options();
@@ -328,7 +328,7 @@ public final class ScoringRun {
         + " condition, %d new tokens, batch %d, labels %s%s, %s%s%s", judge.model().dir(),
         config.modelType(), config.numHiddenLayers(), config.hiddenSize(), judge.backend(),
         p.condition().name().toLowerCase(Locale.ROOT), p.maxNewTokens(), p.batchSize(),
-        judge.scale().describe(), jo.labelsGiven() ? ""
+        judge.labelSet().describe(), jo.labelsGiven() ? ""
             : jo.template().isPresent() ? " (the template's)" : " (default)",
         jo.template().map(t -> "template " + t.name()).orElse("rendered prompts"),
         jo.anchor().map(a -> ", score after \"" + a + "\"").orElse(""),
@@ -376,10 +376,10 @@ public final class ScoringRun {
     f.put("data_sha256", Sha256.of(data));
     f.put("condition", p.condition().name().toLowerCase(Locale.ROOT));
     JsonArray labels = new JsonArray();
-    options.labels().labels().forEach(labels::add);
+    options.labelSet().labels().forEach(labels::add);
     f.put("labels", labels.toString());
     JsonArray values = new JsonArray();
-    for (double v : options.labels().values()) {
+    for (double v : options.labelSet().values()) {
       values.add(v);
     }
     f.put("label_values", values.toString());

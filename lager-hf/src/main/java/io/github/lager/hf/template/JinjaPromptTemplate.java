@@ -6,7 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
+import io.github.lager.core.math.LabelSetSyntax;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PromptTemplate;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class JinjaPromptTemplate {
    * @param anchor what its reasoning variant asks the judge to write before the score, the text
    *     to pass as {@code --anchor}
    */
-  public record BuiltIn(String name, String fields, ScoreScale defaultLabels, String anchor) {}
+  public record BuiltIn(String name, String fields, LabelSet defaultLabels, String anchor) {}
 
   /** The built-in templates, by name. */
   public static final Map<String, BuiltIn> BUILT_IN = builtIns();
@@ -81,13 +82,13 @@ public final class JinjaPromptTemplate {
   private static Map<String, BuiltIn> builtIns() {
     Map<String, BuiltIn> m = new LinkedHashMap<>();
     m.put("absolute", new BuiltIn("absolute", "instruction, response, rubric [, reference]",
-        ScoreScale.of(5), "Score:"));
+        LabelSet.of(5), "Score:"));
     m.put("pairwise", new BuiltIn("pairwise",
         "instruction, response_a, response_b [, reference, rubric]",
-        ScoreScale.ofNumbers(List.of("0", "1", "2")), "Verdict:"));
-    m.put("emotion", new BuiltIn("emotion", "dialogue, character, emotion", ScoreScale.of(9),
+        LabelSetSyntax.ofNumbers(List.of("0", "1", "2")), "Verdict:"));
+    m.put("emotion", new BuiltIn("emotion", "dialogue, character, emotion", LabelSet.of(9),
         "Score:"));
-    m.put("answerability", new BuiltIn("answerability", "instruction", ScoreScale.of(5),
+    m.put("answerability", new BuiltIn("answerability", "instruction", LabelSet.of(5),
         "Level:"));
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -178,18 +179,17 @@ public final class JinjaPromptTemplate {
    * This template with the label set it renders: the {@link PromptTemplate} a judge runs.
    * The {@code pairwise} built-in needs a pairwise label set.
    */
-  public PromptTemplate bind(ScoreScale labels) {
-    Objects.requireNonNull(labels, "labels");
-    if (builtIn.isPresent() && builtIn.get().name().equals("pairwise") && !labels.isPairwise()) {
+  public PromptTemplate bind(LabelSet labelSet) {
+    Objects.requireNonNull(labelSet, "labelSet");
+    if (builtIn.isPresent() && builtIn.get().name().equals("pairwise") && !labelSet.isPairwise()) {
       throw new InvalidInputException("the pairwise template needs a pairwise label set: three"
           + " labels with the values 0 (A better), 1 (tie) and 2 (B better), e.g. --labels 0,1,2"
-          + " or --labels A,B,C --values 0,2,1; got " + labels.describe());
+          + " or --labels A,B,C --values 0,2,1; got " + labelSet.describe());
     }
-    ScoreScale scale = labels.withoutTokenIds();
     return new PromptTemplate() {
       @Override
       public String render(JudgeSample sample, Condition condition) {
-        return JinjaPromptTemplate.this.render(sample, condition, scale);
+        return JinjaPromptTemplate.this.render(sample, condition, labelSet);
       }
 
       @Override
@@ -200,8 +200,8 @@ public final class JinjaPromptTemplate {
   }
 
   /** The prompt of {@code sample}; fails naming a field the template needs and the sample lacks. */
-  public String render(JudgeSample sample, Condition condition, ScoreScale labels) {
-    Map<String, Object> context = context(sample, condition, labels);
+  public String render(JudgeSample sample, Condition condition, LabelSet labelSet) {
+    Map<String, Object> context = context(sample, condition, labelSet);
     JinjaEnvironment.Result result = ENVIRONMENT.render(JinjaEnvironment.source(source), context);
     if (result.failure().isEmpty()) {
       return result.output();
@@ -212,7 +212,7 @@ public final class JinjaPromptTemplate {
       String root = var.split("[.\\[]", 2)[0];
       if (root.equals(JUDGE)) {
         throw new InvalidInputException("the template " + name + " uses " + var + ", which lager"
-            + " does not set (judge has " + String.join(", ", judge(condition, labels).keySet())
+            + " does not set (judge has " + String.join(", ", judge(condition, labelSet).keySet())
             + ")");
       }
       throw new InvalidInputException("the template " + name + " uses the field " + var
@@ -235,7 +235,7 @@ public final class JinjaPromptTemplate {
   }
 
   /** What a template sees for {@code sample}: its fields (not the human score) and {@code judge}. */
-  static Map<String, Object> context(JudgeSample sample, Condition condition, ScoreScale labels) {
+  static Map<String, Object> context(JudgeSample sample, Condition condition, LabelSet labelSet) {
     Map<String, Object> context = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> e : sample.fields().entrySet()) {
       if (e.getKey().equals(HUMAN_SCORE) || e.getValue().isJsonNull()) {
@@ -247,20 +247,20 @@ public final class JinjaPromptTemplate {
       }
       context.put(e.getKey(), java(e.getValue()));
     }
-    context.put(JUDGE, judge(condition, labels));
+    context.put(JUDGE, judge(condition, labelSet));
     return context;
   }
 
-  private static Map<String, Object> judge(Condition condition, ScoreScale labels) {
+  private static Map<String, Object> judge(Condition condition, LabelSet labelSet) {
     Map<String, Object> judge = new LinkedHashMap<>();
-    judge.put("labels", labels.labels());
-    judge.put("lowest", labels.labelOf(labels.minValue()));
-    judge.put("highest", labels.labelOf(labels.maxValue()));
+    judge.put("labels", labelSet.labels());
+    judge.put("lowest", labelSet.labelOf(labelSet.minValue()));
+    judge.put("highest", labelSet.labelOf(labelSet.maxValue()));
     judge.put("reasoning", condition == Condition.REASONING);
-    if (labels.isPairwise()) {
-      judge.put("label_a", labels.labelOf(ScoreScale.A_BETTER));
-      judge.put("label_tie", labels.labelOf(ScoreScale.TIE));
-      judge.put("label_b", labels.labelOf(ScoreScale.B_BETTER));
+    if (labelSet.isPairwise()) {
+      judge.put("label_a", labelSet.labelOf(LabelSet.A_BETTER));
+      judge.put("label_tie", labelSet.labelOf(LabelSet.TIE));
+      judge.put("label_b", labelSet.labelOf(LabelSet.B_BETTER));
     }
     return judge;
   }

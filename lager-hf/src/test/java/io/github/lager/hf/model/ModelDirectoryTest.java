@@ -8,8 +8,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.TestData;
+import io.github.lager.core.math.LabelSetSyntax;
+import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.ScoreHead;
-import io.github.lager.core.math.ScoreScale;
 import io.github.lager.core.pipeline.ChatTokenizer;
 import io.github.lager.hf.architecture.ModelConfig;
 import io.github.lager.hf.checkpoint.Checkpoint;
@@ -51,13 +52,13 @@ class ModelDirectoryTest {
             .mapToInt(JsonElement::getAsInt).toArray();
         assertThat(enc.tokenize(text)).as("%s ids %d", model, i).containsExactly(expected);
       }
-      ScoreScale scale = dir.scoreScale(5);
+      LabelTokens labelTokens = dir.labelTokens(5);
       int[] golden = g.getAsJsonArray("score_token_ids").asList().stream()
           .mapToInt(JsonElement::getAsInt).toArray();
-      assertThat(scale.tokenIds()).containsExactly(golden);
+      assertThat(labelTokens.tokenIds()).containsExactly(golden);
       assertThat(dir.eosTokenIds()).containsExactly(2);
       assertThat(dir.padTokenId()).isZero();
-      ScoreHead head = dir.scoreHead(scale);
+      ScoreHead head = dir.scoreHead(labelTokens);
       assertThat(head.points()).isEqualTo(5);
       assertThat(head.hasFinalNorm()).isTrue();
       assertThat(head.row(2))
@@ -112,17 +113,17 @@ class ModelDirectoryTest {
   @Test
   void scoreTokensMustBeSingleTokens() {
     try (ModelDirectory dir = ModelDirectory.open(fixture("tiny-qwen2"))) {
-      assertThat(dir.scoreScale(9).points()).isEqualTo(9);
-      assertThatThrownBy(() -> dir.scoreScale(10))
+      assertThat(dir.labelTokens(9).size()).isEqualTo(9);
+      assertThatThrownBy(() -> dir.labelTokens(10))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("the label \"10\" is not one token of the vocabulary");
       // letters are single tokens of the fixtures' byte-level BPE; "AB" and "Score" are not labels
-      ScoreScale letters = dir.scoreScale(ScoreScale.parse("A,B,C", "1,2,3"));
+      LabelTokens letters = dir.labelTokens(LabelSetSyntax.parse("A,B,C", "1,2,3"));
       assertThat(letters.tokenIds()).hasSize(3).doesNotHaveDuplicates();
       assertThat(dir.tokenizer().decode(letters.tokenIds(), true)).isEqualTo("ABC");
-      assertThatThrownBy(() -> dir.scoreScale(ScoreScale.parse("A,AB,C", "1,2,3")))
+      assertThatThrownBy(() -> dir.labelTokens(LabelSetSyntax.parse("A,AB,C", "1,2,3")))
           .hasMessageContaining("the label \"AB\" is not one token");
-      assertThat(dir.scoreScale(ScoreScale.parse("0,1,2", null)).tokenIds())
+      assertThat(dir.labelTokens(LabelSetSyntax.parse("0,1,2", null)).tokenIds())
           .containsExactly(18, 19, 20);
     }
   }
@@ -153,9 +154,9 @@ class ModelDirectoryTest {
       Checkpoint ckpt = d.checkpoint();
       assertThat(d.config().tieWordEmbeddings()).isTrue();
       assertThat(ckpt.has("lm_head.weight")).isFalse();
-      ScoreScale scale = d.scoreScale(5);
-      assertThat(d.scoreHead(scale).row(0))
-          .containsExactly(ckpt.readRows("model.embed_tokens.weight", scale.tokenIds()[0]));
+      LabelTokens labelTokens = d.labelTokens(5);
+      assertThat(d.scoreHead(labelTokens).row(0))
+          .containsExactly(ckpt.readRows("model.embed_tokens.weight", labelTokens.tokenIds()[0]));
     }
   }
 

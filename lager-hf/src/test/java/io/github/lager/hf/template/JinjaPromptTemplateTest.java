@@ -9,7 +9,7 @@ import com.google.gson.JsonParser;
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.core.TestData;
 import io.github.lager.core.io.JudgeSample;
-import io.github.lager.core.math.ScoreScale;
+import io.github.lager.core.math.LabelSet;
 import io.github.lager.core.pipeline.Condition;
 import io.github.lager.core.pipeline.PromptBuilder;
 import io.github.lager.core.pipeline.PromptTemplate;
@@ -47,9 +47,9 @@ class JinjaPromptTemplateTest {
     return new JudgeSample(idx, Optional.empty(), Optional.empty(), Optional.empty(), map);
   }
 
-  static ScoreScale labels(JsonObject c) {
+  static LabelSet labels(JsonObject c) {
     JsonObject l = c.getAsJsonObject("labels");
-    return ScoreScale.of(l.getAsJsonArray("labels").asList().stream()
+    return LabelSet.of(l.getAsJsonArray("labels").asList().stream()
         .map(JsonElement::getAsString).toList(), TestData.doubles(l.getAsJsonArray("values")));
   }
 
@@ -114,7 +114,7 @@ class JinjaPromptTemplateTest {
       boolean pairwise = c.get("template_name").getAsString().equals("pairwise");
       JudgeOptions options = JudgeOptions.builder()
           .template(JinjaPromptTemplate.builtIn(c.get("template_name").getAsString()))
-          .labels(labels(c)).pairwise(pairwise).build();
+          .labelSet(labels(c)).pairwise(pairwise).build();
       try (JudgePromptBuilder prompts =
           JudgePromptBuilder.open(TestData.fixture(c.get("model").getAsString()), options)) {
         PromptBuilder.Prompts encoded = prompts.encode(sample(c.getAsJsonObject("fields")));
@@ -136,13 +136,13 @@ class JinjaPromptTemplateTest {
     fields.put("answer", JsonParser.parseString("\"ok\""));
     JudgeSample s = new JudgeSample(1, Optional.empty(), Optional.empty(), Optional.empty(),
         fields);
-    assertThatThrownBy(() -> t.render(s, Condition.DIRECT, ScoreScale.of(5)))
+    assertThatThrownBy(() -> t.render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessage("the template t.jinja uses the filter nosuchfilter (template line 3), which"
             + " does not exist (Jinja2's filters: upper, lower, trim, join, replace, default,"
             + " length, ...)");
     // a known filter on a missing field: the field is the cause, named without the filter
     JinjaPromptTemplate missing = JinjaPromptTemplate.of("m.jinja", "{{ question | upper }}");
-    assertThatThrownBy(() -> missing.render(s, Condition.DIRECT, ScoreScale.of(5)))
+    assertThatThrownBy(() -> missing.render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessage("the template m.jinja uses the field question, which the sample does not have"
             + " (its fields: answer)");
   }
@@ -156,17 +156,17 @@ class JinjaPromptTemplateTest {
     // whitespace control removes newlines before jinjava counts them: the line is found anew
     assertThatThrownBy(() -> JinjaPromptTemplate.of("a.jinja",
         "{#- comment -#}\nline two\n{% if answer == %}x{% endif %}\n")
-        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessageStartingWith("cannot render the template a.jinja: Error parsing 'answer =='")
         .hasMessageEndingWith("(template line 3)");
     assertThatThrownBy(() -> JinjaPromptTemplate.of("b.jinja",
         "{% if answer %}\n  {{ answer }}\n{% endif %}\n{{ answer.nosuch() }}\n")
-        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessage("cannot render the template b.jinja: Cannot find method nosuch with 0"
             + " parameters on a text value (template line 4)");
     // an unclosed expression is an error, never rendered as text
     assertThatThrownBy(() -> JinjaPromptTemplate.of("c.jinja", "l1\nl2\nl3\n{{ answer }\nl5\n")
-        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessageStartingWith("cannot render the template c.jinja: an unclosed {{ or {%")
         .hasMessageEndingWith("(template line 4)");
   }
@@ -179,21 +179,21 @@ class JinjaPromptTemplateTest {
     fields.put("score", JsonParser.parseString("5"));
     JudgeSample s = new JudgeSample(3, Optional.empty(), Optional.empty(), Optional.empty(),
         fields);
-    assertThatThrownBy(() -> leak.render(s, Condition.DIRECT, ScoreScale.of(5)))
+    assertThatThrownBy(() -> leak.render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessage("the template leak.jinja uses the field score, which the sample does not"
             + " have (its fields: response); the human score is never passed to a template");
     fields.put("judge", JsonParser.parseString("\"me\""));
     JudgeSample reserved = new JudgeSample(3, Optional.empty(), Optional.empty(),
         Optional.empty(), fields);
     assertThatThrownBy(() -> JinjaPromptTemplate.of("t", "{{ response }}")
-        .render(reserved, Condition.DIRECT, ScoreScale.of(5)))
+        .render(reserved, Condition.DIRECT, LabelSet.of(5)))
         .hasMessageStartingWith("the field 'judge' is reserved");
     assertThatThrownBy(() -> JinjaPromptTemplate.of("t", "{{ judge.anchor }}")
-        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessage("the template t uses judge.anchor, which lager does not set (judge has"
             + " labels, lowest, highest, reasoning)");
     assertThatThrownBy(() -> JinjaPromptTemplate.of("t", "{{ raise_exception('no rubric') }}")
-        .render(s, Condition.DIRECT, ScoreScale.of(5)))
+        .render(s, Condition.DIRECT, LabelSet.of(5)))
         .hasMessage("the template t refused the sample: no rubric");
   }
 
@@ -202,12 +202,12 @@ class JinjaPromptTemplateTest {
     assertThat(JinjaPromptTemplate.BUILT_IN.keySet())
         .containsExactly("absolute", "pairwise", "emotion", "answerability");
     assertThat(JinjaPromptTemplate.resolve("Emotion").builtIn().orElseThrow().defaultLabels())
-        .isEqualTo(ScoreScale.of(9));
+        .isEqualTo(LabelSet.of(9));
     assertThatThrownBy(() -> JinjaPromptTemplate.resolve("no-such-template"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("--template no-such-template: neither a built-in template (absolute,"
             + " pairwise, emotion, answerability) nor a file");
-    assertThatThrownBy(() -> JinjaPromptTemplate.builtIn("pairwise").bind(ScoreScale.of(5)))
+    assertThatThrownBy(() -> JinjaPromptTemplate.builtIn("pairwise").bind(LabelSet.of(5)))
         .hasMessageContaining("the pairwise template needs a pairwise label set");
     Path file = Files.createTempFile("lager-template", ".jinja");
     try {

@@ -4,66 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.lager.core.InvalidInputException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Label sets: parsing, values, token ids, and every score read over the labels' values. */
-class ScoreScaleTest {
-  @Test
-  void parsesListsRangesAndValues() {
-    ScoreScale zeroToTwo = ScoreScale.parse("0,1,2", null);
-    assertThat(zeroToTwo.labels()).containsExactly("0", "1", "2");
-    assertThat(zeroToTwo.values()).containsExactly(0, 1, 2);
-    assertThat(zeroToTwo.isPairwise()).isTrue();
-    assertThat(zeroToTwo.describe()).isEqualTo("0,1,2");
-    ScoreScale nine = ScoreScale.parse("1-9", null);
-    assertThat(nine).isEqualTo(ScoreScale.of(9));
-    assertThat(nine.isOneToK()).isTrue();
-    assertThat(nine.describe()).isEqualTo("1-9");
-    assertThat(ScoreScale.parse("0-4", null).values()).containsExactly(0, 1, 2, 3, 4);
-    ScoreScale letters = ScoreScale.parse("A,B,C", "1,2,3");
-    assertThat(letters.describe()).isEqualTo("A=1, B=2, C=3");
-    assertThat(letters.isPairwise()).isFalse();
-    ScoreScale mtBench = ScoreScale.parse("A,B,C", "0,2,1");
-    assertThat(mtBench.isPairwise()).isTrue();
-    assertThat(mtBench.labelOf(ScoreScale.TIE)).isEqualTo("C");
-    assertThat(mtBench.indexOfValue(2)).isEqualTo(1);
-    assertThat(ScoreScale.parse("1,2,3,4,5", "0.5,1,1.5,2,2.5").labelOf(1.5)).isEqualTo("3");
-  }
-
-  @Test
-  void badLabelSetsAreNamed() {
-    assertThatThrownBy(() -> ScoreScale.parse("A,B,C", null))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessage("--labels: label \"A\" is not a number, so it has no value of its own; give"
-            + " one value per label with --values (e.g. --labels A,B,C --values 1,2,3)");
-    assertThatThrownBy(() -> ScoreScale.parse("A,B,C", "1,2"))
-        .hasMessage("--values has 2 values (1,2) for 3 labels [A, B, C]; give one value per"
-            + " label, in the labels' order");
-    assertThatThrownBy(() -> ScoreScale.parse("A,B,A", "1,2,3"))
-        .hasMessage("--labels/--values: label \"A\" appears twice in [A, B, A]");
-    assertThatThrownBy(() -> ScoreScale.parse("A,B", "1,1"))
-        .hasMessage("--labels/--values: labels \"A\" and \"B\" have the same value 1; each label"
-            + " needs its own value");
-    assertThatThrownBy(() -> ScoreScale.parse("A,B", "1,x"))
-        .hasMessage("--values: \"x\" (the value of label \"B\") is not a number");
-    assertThatThrownBy(() -> ScoreScale.parse("5-1", null))
-        .hasMessageContaining("a range FROM-TO needs FROM < TO");
-    assertThatThrownBy(() -> ScoreScale.parse("A,,B", "1,2,3"))
-        .hasMessageContaining("an empty label");
-    assertThatThrownBy(() -> ScoreScale.parse("7", null))
-        .hasMessageContaining("at least 2 labels");
-    assertThatThrownBy(() -> ScoreScale.parse("A,B,C", "1,2,3").withTokenIds(new int[] {5, 6, 5}))
-        .hasMessage("labels \"A\" and \"C\" share token id 5; each label must be its own token");
-  }
-
+/** Label sets: every score read over the labels' values, and the checks on them. */
+class LabelSetTest {
   @Test
   void everyScoreReadsTheLabelsValues() {
     // two entries over three labels; the final entry favours the middle label
     LayerLogits z = LayerLogits.of(new float[][] {{3, 0, 0}, {0, 2, 1}});
-    ScoreScale oneToThree = ScoreScale.of(3);
-    ScoreScale letters = ScoreScale.parse("C,B,A", "10,20,40");
+    LabelSet oneToThree = LabelSet.of(3);
+    LabelSet letters = LabelSetSyntax.parse("C,B,A", "10,20,40");
     double[] last = Distributions.softmax(new double[] {0, 2, 1});
     double expected = 10 * last[0] + 20 * last[1] + 40 * last[2];
     assertThat(ScoreMethod.E_SCORE.score(z, null, letters)).isCloseTo(expected, within(1e-12));
@@ -77,38 +28,39 @@ class ScoreScaleTest {
     // the two-argument form is the paper's scale 1..K
     assertThat(ScoreMethod.E_SCORE.score(z, null))
         .isEqualTo(ScoreMethod.E_SCORE.score(z, null, oneToThree));
-    assertThatThrownBy(() -> ScoreMethod.E_SCORE.score(z, null, ScoreScale.of(5)))
+    assertThatThrownBy(() -> ScoreMethod.E_SCORE.score(z, null, LabelSet.of(5)))
         .hasMessageContaining("logits of 3 labels read on the label set 1-5 of 5");
   }
 
   @Test
   void weightsAreCheckedAgainstTheLabelSetTheyWereTunedOn() {
     WeightsProvenance tunedOn15 = new WeightsProvenance("reference", java.util.Map.of(), 42, 3,
-        "valid.json", "x", 10, "dev", Optional.of(ScoreScale.of(5)));
+        "valid.json", "x", 10, "dev", Optional.of(LabelSet.of(5)));
     LayerWeights w = new LayerWeights(new double[] {0.5, 0.5}, Optional.of(tunedOn15));
-    w.checkLabels(ScoreScale.of(5), false, "w", "--reuse-weights");
-    assertThatThrownBy(() -> w.checkLabels(ScoreScale.of(9), false, "layer weights from w.json",
+    w.checkLabels(LabelSet.of(5), false, "w", "--reuse-weights");
+    assertThatThrownBy(() -> w.checkLabels(LabelSet.of(9), false, "layer weights from w.json",
         "--reuse-weights")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("layer weights from w.json were tuned on the labels 1-5 (of valid.json), these"
             + " samples are on 1-9; tune weights on this label set, or pass --reuse-weights to"
             + " reuse them (weights are per layer, so they apply to any label set; the paper"
             + " reuses 1-5 weights on 1-9)");
-    w.checkLabels(ScoreScale.of(9), true, "w", "--reuse-weights"); // the paper's reuse
+    w.checkLabels(LabelSet.of(9), true, "w", "--reuse-weights"); // the paper's reuse
     // files written before label sets were recorded: tuned on some 1..K
     LayerWeights old = new LayerWeights(new double[] {0.5, 0.5}, Optional.of(
         new WeightsProvenance("reference", java.util.Map.of(), 42, 3, "v", "x", 10, "dev",
             Optional.empty())));
-    old.checkLabels(ScoreScale.of(7), false, "w", "--reuse-weights");
-    assertThatThrownBy(() -> old.checkLabels(ScoreScale.parse("0,1,2", null), false, "w", "--r"))
+    old.checkLabels(LabelSet.of(7), false, "w", "--reuse-weights");
+    assertThatThrownBy(
+        () -> old.checkLabels(LabelSetSyntax.parse("0,1,2", null), false, "w", "--r"))
         .hasMessageStartingWith("w were tuned on the labels 1-K (not recorded)");
     // hand-made weights carry no provenance: nothing to check
-    new LayerWeights(new double[] {1}).checkLabels(ScoreScale.parse("A,B", "0,1"), false, "w",
+    new LayerWeights(new double[] {1}).checkLabels(LabelSetSyntax.parse("A,B", "0,1"), false, "w",
         "--r");
   }
 
   @Test
   void pairwiseScoresMapTheSwappedOrderBack() {
-    ScoreScale mtBench = ScoreScale.parse("A,B,C", "0,2,1");
+    LabelSet mtBench = LabelSetSyntax.parse("A,B,C", "0,2,1");
     // (A, B): P(label A) = 0.6, P(B) = 0.1, P(C = tie) = 0.3; score = 0*0.6 + 2*0.1 + 1*0.3
     double[] pAb = {0.6, 0.1, 0.3};
     // (B, A): the judge prefers its A, which is the original B
@@ -129,7 +81,7 @@ class ScoreScaleTest {
     assertThat(PairwiseScore.Outcome.of(1.5)).isEqualTo(PairwiseScore.Outcome.TIE);
     assertThat(PairwiseScore.Outcome.of(Math.nextDown(0.5))).isEqualTo(
         PairwiseScore.Outcome.A_BETTER);
-    assertThatThrownBy(() -> PairwiseScore.of(pAb, 0.2, ScoreScale.of(3)))
+    assertThatThrownBy(() -> PairwiseScore.of(pAb, 0.2, LabelSet.of(3)))
         .hasMessageContaining("the label set 1-3 is not pairwise");
   }
 }
