@@ -1,6 +1,5 @@
 package io.github.lager.cli;
 
-import io.github.lager.core.InvalidInputException;
 import io.github.lager.eval.HumanRange;
 import io.github.lager.eval.Report;
 import io.github.lager.eval.ResultsEvaluation;
