@@ -268,6 +268,13 @@ class BadInputTest {
     assertOneLineError(truncated, 1, "config.json has num_hidden_layers 3, but the checkpoint has"
         + " layer 3");
     assertThat(out).doesNotExist();
+    Files.writeString(config, qwen2.replace("\"num_attention_heads\": ", "\"num_attention_heads\": 0,"
+        + " \"unused\": "));
+    var noHeads = lager("score", "--model", model.toString(), "--data", data.toString(), "--out",
+        out.toString(), "--quiet");
+    assertOneLineError(noHeads, 1, "field 'num_attention_heads' is 0; it must be a positive"
+        + " integer");
+    assertThat(out).doesNotExist();
   }
 
   @Test

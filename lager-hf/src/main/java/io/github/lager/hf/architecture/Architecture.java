@@ -36,15 +36,15 @@ public abstract class Architecture {
   public final ModelConfig read(ConfigJson json) {
     ConfigJson c = withDefaults(json);
     refuse(c);
-    int hidden = c.integer("hidden_size");
-    int heads = c.integer("num_attention_heads");
-    int kvHeads = c.integer("num_key_value_heads", heads);
-    int headDim = c.integer("head_dim", hidden / heads);
+    int hidden = c.positive("hidden_size");
+    int heads = c.positive("num_attention_heads");
+    int kvHeads = c.positive("num_key_value_heads", heads);
+    int headDim = c.positive("head_dim", hidden / heads);
     if (heads % kvHeads != 0) {
       throw c.error("num_attention_heads " + heads + " is not a multiple of num_key_value_heads "
           + kvHeads);
     }
-    int layers = c.integer("num_hidden_layers");
+    int layers = c.positive("num_hidden_layers");
     String kinds = layerKinds(c, layers);
     Optional<Integer> window = kinds.indexOf('S') >= 0
         ? Optional.of(c.integer("sliding_window")) : Optional.empty();
@@ -55,10 +55,10 @@ public abstract class Architecture {
     Rope sliding = kinds.indexOf('S') >= 0 ? rope(c, "sliding_attention") : rope;
     String dtype = c.optionalString("dtype").or(() -> c.optionalString("torch_dtype"))
         .orElse("float32");
-    return new ModelConfig(this, c.string("model_type"), hidden, c.integer("intermediate_size"),
+    return new ModelConfig(this, c.string("model_type"), hidden, c.positive("intermediate_size"),
         layers, heads, kvHeads, headDim, rotaryDim, c.number("rms_norm_eps"), rope, sliding,
         window, kinds, qkvBias(c), outputBias(c), mlpBias(c), features(c, hidden, headDim),
-        c.bool("tie_word_embeddings", tiedByDefault()), c.integer("vocab_size"), dtype,
+        c.bool("tie_word_embeddings", tiedByDefault()), c.positive("vocab_size"), dtype,
         c.ids("eos_token_id"),
         c.has("pad_token_id") ? Optional.of(c.integer("pad_token_id")) : Optional.empty(),
         c.integer("max_position_embeddings", 0));

@@ -68,6 +68,19 @@ public final class ConfigJson {
     return has(name) ? integer(name) : dflt;
   }
 
+  /** An integer that counts something (layers, heads, a width): at least 1. */
+  public int positive(String name) {
+    int v = integer(name);
+    if (v < 1) {
+      throw error("field '" + name + "' is " + v + "; it must be a positive integer");
+    }
+    return v;
+  }
+
+  public int positive(String name, int dflt) {
+    return has(name) ? positive(name) : dflt;
+  }
+
   public double number(String name) {
     try {
       return get(name).getAsDouble();
