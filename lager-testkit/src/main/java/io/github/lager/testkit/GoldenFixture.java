@@ -7,6 +7,9 @@ import com.google.gson.JsonParser;
 import io.github.lager.core.math.LabelTokens;
 import io.github.lager.core.math.LayerLogits;
 import io.github.lager.core.math.ScoreHead;
+import io.github.lager.hf.checkpoint.Checkpoint;
+import io.github.lager.hf.checkpoint.SafetensorsFile;
+import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import io.github.lager.hf.model.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,6 +139,32 @@ public record GoldenFixture(String name, Path dir, LabelTokens labelTokens, int 
 
   static int[] ints(JsonArray a) {
     return a.asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+  }
+
+
+  /**
+   * This fixture's model (config, tokenizer and every weight, in {@code dtype}) written into
+   * {@code dir}, with {@code value} put in the middle of {@code tensor} (nothing changed when no
+   * tensor has that name): a damaged copy for the tests of the checks a backend runs at load.
+   */
+  public Path copyWithValue(Path dir, SafetensorsFile.DType dtype, String tensor, float value)
+      throws IOException {
+    Files.createDirectories(dir);
+    for (String file : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
+      Files.copy(dir().resolve(file), dir.resolve(file));
+    }
+    List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+    try (Checkpoint ckpt = Checkpoint.open(dir())) {
+      for (String name : ckpt.tensorNames()) {
+        float[] values = ckpt.read(name);
+        if (name.equals(tensor)) {
+          values[values.length / 2] = value;
+        }
+        tensors.add(SafetensorsWriter.Tensor.of(name, dtype, ckpt.info(name).shape(), values));
+      }
+    }
+    SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), tensors);
+    return dir;
   }
 
   static float[][] matrix(JsonArray rows) {

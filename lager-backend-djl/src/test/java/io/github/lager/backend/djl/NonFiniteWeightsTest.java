@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lager.core.InvalidInputException;
 import io.github.lager.hf.backend.ProviderOptions;
-import io.github.lager.hf.checkpoint.Checkpoint;
 import io.github.lager.hf.checkpoint.SafetensorsFile;
-import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import io.github.lager.testkit.GoldenFixture;
 import io.github.lager.testkit.Providers;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,23 +26,8 @@ class NonFiniteWeightsTest {
       "F32, lm_head.weight, -Infinity"})
   void aNonFiniteWeightIsRefusedNamingTheTensor(SafetensorsFile.DType dtype, String tensor,
       float bad, @TempDir Path tmp) throws Exception {
-    GoldenFixture f = GoldenFixture.load("tiny-qwen2");
-    Path dir = tmp.resolve("model");
-    Files.createDirectories(dir);
-    for (String file : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
-      Files.copy(f.dir().resolve(file), dir.resolve(file));
-    }
-    List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
-    try (Checkpoint ckpt = Checkpoint.open(f.dir())) {
-      for (String name : ckpt.tensorNames()) {
-        float[] values = ckpt.read(name);
-        if (name.equals(tensor)) {
-          values[values.length / 2] = bad;
-        }
-        tensors.add(SafetensorsWriter.Tensor.of(name, dtype, ckpt.info(name).shape(), values));
-      }
-    }
-    SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), tensors);
+    Path dir = GoldenFixture.load("tiny-qwen2").copyWithValue(tmp.resolve("model"), dtype,
+        tensor, bad);
     assertThatThrownBy(() -> Providers.load(DjlHiddenStateProvider::load, dir,
         ProviderOptions.of(ProviderOptions.Device.CPU, "float32")).close())
         .isInstanceOf(InvalidInputException.class)

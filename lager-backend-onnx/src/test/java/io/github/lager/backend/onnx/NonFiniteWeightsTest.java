@@ -3,15 +3,10 @@ package io.github.lager.backend.onnx;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lager.core.InvalidInputException;
-import io.github.lager.hf.checkpoint.Checkpoint;
 import io.github.lager.hf.checkpoint.SafetensorsFile;
-import io.github.lager.hf.checkpoint.SafetensorsWriter;
 import io.github.lager.testkit.GoldenFixture;
 import io.github.lager.testkit.Providers;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,23 +46,7 @@ class NonFiniteWeightsTest {
   /** tiny-qwen2 written in {@code dtype}, with {@code bad} in the middle of {@code tensor}. */
   private static Path copy(Path tmp, SafetensorsFile.DType dtype, String tensor, float bad)
       throws Exception {
-    GoldenFixture f = GoldenFixture.load("tiny-qwen2");
-    Path dir = tmp.resolve("model");
-    Files.createDirectories(dir);
-    for (String file : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
-      Files.copy(f.dir().resolve(file), dir.resolve(file));
-    }
-    List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
-    try (Checkpoint ckpt = Checkpoint.open(f.dir())) {
-      for (String name : ckpt.tensorNames()) {
-        float[] values = ckpt.read(name);
-        if (name.equals(tensor)) {
-          values[values.length / 2] = bad;
-        }
-        tensors.add(SafetensorsWriter.Tensor.of(name, dtype, ckpt.info(name).shape(), values));
-      }
-    }
-    SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), tensors);
-    return dir;
+    return GoldenFixture.load("tiny-qwen2").copyWithValue(tmp.resolve("model"), dtype, tensor,
+        bad);
   }
 }
