@@ -1,7 +1,7 @@
 package io.github.lager.backend.djl;
 
 import io.github.lager.core.LagerException;
-import java.util.Locale;
+import io.github.lager.hf.backend.ProviderOptions;
 
 /**
  * The dtype the decoder computes in: float32 (the CPU default), bfloat16 (the GPU default, as the
@@ -37,12 +37,15 @@ enum ComputeDtype {
     return gpu ? BFLOAT16 : FLOAT32;
   }
 
-  /** Parses {@code float32|fp32|float16|fp16|half|bfloat16|bf16}, any case. */
+  /**
+   * Parses a dtype name as {@link ProviderOptions#fullDtypeName} reads it (any case, short
+   * forms).
+   */
   static ComputeDtype parse(String s) {
-    return switch (s.trim().toLowerCase(Locale.ROOT)) {
-      case "float32", "fp32", "f32", "float" -> FLOAT32;
-      case "float16", "fp16", "f16", "half" -> FLOAT16;
-      case "bfloat16", "bf16" -> BFLOAT16;
+    return switch (ProviderOptions.fullDtypeName(s).orElse("")) {
+      case "float32" -> FLOAT32;
+      case "float16" -> FLOAT16;
+      case "bfloat16" -> BFLOAT16;
       default -> throw new LagerException("dtype '" + s + "' is not available on the DJL backend:"
           + " use float32, float16 or bfloat16");
     };

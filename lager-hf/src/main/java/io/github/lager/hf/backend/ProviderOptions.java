@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How a backend runs a judge model (the model itself is handed over parsed, as a {@link
@@ -18,9 +17,10 @@ import java.util.Set;
  * @param properties backend-specific settings (documented by each backend)
  */
 public record ProviderOptions(Device device, Optional<String> dtype, Map<String, String> properties) {
-  /** The dtype names a backend may take, with their short forms. */
-  private static final Set<String> DTYPES = Set.of("float32", "fp32", "f32", "float", "float16",
-      "fp16", "f16", "half", "bfloat16", "bf16");
+  /** The dtype names a backend may take, short forms included, each to its full name. */
+  private static final Map<String, String> DTYPES = Map.of("float32", "float32", "fp32", "float32",
+      "f32", "float32", "float", "float32", "float16", "float16", "fp16", "float16", "f16",
+      "float16", "half", "float16", "bfloat16", "bfloat16", "bf16", "bfloat16");
 
   /** Where a provider runs. */
   public enum Device {
@@ -33,11 +33,20 @@ public record ProviderOptions(Device device, Optional<String> dtype, Map<String,
   public ProviderOptions {
     Objects.requireNonNull(device, "device");
     dtype = dtype.map(d -> d.trim().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty());
-    dtype.filter(d -> !DTYPES.contains(d)).ifPresent(d -> {
+    dtype.filter(d -> !DTYPES.containsKey(d)).ifPresent(d -> {
       throw new BadOptionException("--dtype", "--dtype " + d + ": not a dtype; use float32,"
           + " float16 or bfloat16");
     });
     properties = Map.copyOf(properties);
+  }
+
+  /**
+   * The full name ({@code float32}, {@code float16} or {@code bfloat16}) of a dtype name in any
+   * case, short forms included ({@code fp16}, {@code half}, {@code bf16}, ...); empty for a name
+   * that is no dtype.
+   */
+  public static Optional<String> fullDtypeName(String name) {
+    return Optional.ofNullable(DTYPES.get(name.trim().toLowerCase(Locale.ROOT)));
   }
 
   /** The backend's defaults: any device, its default dtype, no properties. */
